@@ -1,0 +1,30 @@
+"""fastreg: fast exact solvers for L1/L2-regularized linear models.
+
+All models minimize one objective (see the README):
+
+    P(β, β0) = 1/(2n) Σ_i s_i (y_i − β0 − x_iᵀβ)² + α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
+"""
+
+from ._result import Path
+from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
+from .linear_model import ElasticNet, Lasso
+from .path import alpha_grid, alpha_max, enet_path, lasso_path
+from .ridge import Ridge, RidgeCV, ridge_path
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "ElasticNet",
+    "IllConditionedWarning",
+    "Lasso",
+    "NotFittedError",
+    "Path",
+    "Ridge",
+    "RidgeCV",
+    "alpha_grid",
+    "alpha_max",
+    "enet_path",
+    "lasso_path",
+    "ridge_path",
+]

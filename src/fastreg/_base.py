@@ -1,0 +1,142 @@
+"""Estimator plumbing shared by every fastreg model.
+
+fastreg does not depend on scikit-learn at run time, so this module provides
+the small part of its estimator protocol the models need: constructor
+parameters via ``get_params``/``set_params`` (so ``clone``, ``Pipeline`` and
+``GridSearchCV`` work), fitted-state checks, ``predict`` and ``score``.
+"""
+
+import inspect
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validation import check_X, check_y
+from ._warnings import NotFittedError
+
+__all__ = ["BaseEstimator", "LinearRegressorMixin"]
+
+
+class BaseEstimator:
+    """Parameter handling following scikit-learn's conventions.
+
+    Subclasses declare every hyper-parameter as an explicit keyword argument
+    of ``__init__`` and store it unchanged under the same name.
+    """
+
+    @classmethod
+    def _param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        return sorted(
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        )
+
+    def get_params(self, deep=True):
+        """Return the estimator's hyper-parameters as a dict."""
+        params = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            params[name] = value
+        return params
+
+    def set_params(self, **params):
+        """Set hyper-parameters; unknown names raise ValueError."""
+        valid = self._param_names()
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}; "
+                    f"valid parameters are {valid}."
+                )
+            if sub:
+                getattr(self, name).set_params(**{sub: value})
+            else:
+                setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        defaults = inspect.signature(type(self).__init__).parameters
+        changed = [
+            f"{k}={v!r}"
+            for k, v in self.get_params(deep=False).items()
+            if not (k in defaults and _same(defaults[k].default, v))
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        # Only scikit-learn calls this, so importing it here adds no runtime dependency.
+        from sklearn.utils import RegressorTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="regressor",
+            target_tags=TargetTags(required=True),
+            regressor_tags=RegressorTags(),
+        )
+
+    def _check_is_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet; call fit first."
+            )
+
+
+def _same(a, b):
+    try:
+        return bool(a is b or a == b)
+    except (ValueError, TypeError):
+        return False
+
+
+class LinearRegressorMixin:
+    """``predict`` and ``score`` for models with ``coef_`` and ``intercept_``."""
+
+    _estimator_type = "regressor"
+
+    def _set_n_features(self, X):
+        self.n_features_in_ = X.shape[1]
+
+    def _validate_predict_X(self, X):
+        self._check_is_fitted()
+        X = check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
+
+    def predict(self, X):
+        """Predict targets for X.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) (or (n_samples, n_targets))
+        """
+        X = self._validate_predict_X(X)
+        coef = np.asarray(self.coef_)
+        pred = X @ coef.T if not sp.issparse(X) else X @ coef.T
+        return np.asarray(pred) + self.intercept_
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of the prediction (weighted if given)."""
+        pred = self.predict(X)
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 1:
+            y = check_y(y, pred.shape[0])
+        w = np.ones(y.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
+        w = w.reshape(-1, *([1] * (y.ndim - 1)))
+        resid = (w * (y - pred) ** 2).sum(axis=0)
+        total = (w * (y - np.average(y, axis=0, weights=w.ravel())) ** 2).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(total > 0, 1.0 - resid / np.where(total > 0, total, 1.0),
+                          np.where(resid > 0, 0.0, 1.0))
+        return float(np.mean(r2))

@@ -1,0 +1,118 @@
+"""The Design wrapper: a validated X with the statistics every solver needs.
+
+A Design is built once per fit or path. It holds X in the storage the
+kernels read (Fortran-ordered dense or CSC), the normalized sample weights,
+and the weighted column means and centered squared norms. The intercept is
+handled by *implicit* centering: X itself is never centered or copied; the
+kernels use the column means instead (see ``_cd_fast.pyx``).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _design_stats
+from ._validation import check_sample_weight, check_X, check_y
+
+__all__ = ["Design"]
+
+_EMPTY = np.empty(0, dtype=np.float64)
+
+
+class Design:
+    """Validated design matrix with weights and column statistics.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    sample_weight : array-like of shape (n_samples,) or None
+        Rescaled (on a copy) to sum to n_samples.
+    fit_intercept : bool
+        Whether columns (and targets) are implicitly centered.
+
+    Attributes
+    ----------
+    X : ndarray (Fortran-ordered) or scipy.sparse.csc_matrix
+    sparse : bool
+    dtype : numpy dtype of X's values (float32 or float64)
+    n_samples, n_features : int
+    sample_weight : ndarray of shape (n_samples,) or None
+        None means unit weights.
+    x_mean : ndarray of shape (n_features,)
+        Weighted column means (zeros without intercept).
+    col_sq_norms : ndarray of shape (n_features,)
+        Weighted squared norms of the centered columns.
+    """
+
+    def __init__(self, X, sample_weight=None, fit_intercept=True, *, validated=False):
+        self.X = X if validated else check_X(X)
+        self.sparse = sp.issparse(self.X)
+        self.n_samples, self.n_features = self.X.shape
+        self.dtype = self.X.dtype
+        self.fit_intercept = bool(fit_intercept)
+        self.sample_weight = check_sample_weight(sample_weight, self.n_samples)
+        self.x_mean = np.zeros(self.n_features)
+        self.col_sq_norms = np.zeros(self.n_features)
+        sw = self.weights_or_empty
+        if self.sparse:
+            _design_stats.sparse_column_stats(
+                self.X.data, self.X.indices, self.X.indptr, self.n_samples, sw,
+                self.fit_intercept, self.x_mean, self.col_sq_norms,
+            )
+        else:
+            _design_stats.dense_column_stats(
+                self.X, sw, self.fit_intercept, self.x_mean, self.col_sq_norms
+            )
+
+    @property
+    def weights_or_empty(self):
+        """Sample weights, or an empty array standing for unit weights (kernel convention)."""
+        return _EMPTY if self.sample_weight is None else self.sample_weight
+
+    def kernel_arrays(self):
+        """(dense X, data, indices, indptr) for the kernels; unused slots are empty."""
+        if self.sparse:
+            dummy = np.empty((0, 0), dtype=self.dtype, order="F")
+            return dummy, self.X.data, self.X.indices, self.X.indptr
+        empty_idx = np.empty(0, dtype=np.int32)
+        return self.X, np.empty(0, dtype=self.dtype), empty_idx, empty_idx
+
+    def center_y(self, y):
+        """Validate y against X; return (float64 centered copy, weighted mean).
+
+        y may be 1-D or 2-D (n_samples, n_targets); the mean is 0 without intercept.
+        """
+        if np.ndim(y) == 2 and np.shape(y)[1] != 1:
+            y = np.asarray(y, dtype=np.float64)
+            for k in range(y.shape[1]):
+                check_y(y[:, k], self.n_samples)
+        else:
+            y = check_y(y, self.n_samples)
+        if not self.fit_intercept:
+            return np.array(y, dtype=np.float64), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
+        y_mean = np.average(y, axis=0, weights=self.sample_weight)
+        return y - y_mean, y_mean
+
+    def weighted_sq_norm(self, v):
+        """Σ_i s_i v_i² (over the first axis)."""
+        if self.sample_weight is None:
+            return np.einsum("i...,i...->...", v, v)
+        return np.einsum("i,i...,i...->...", self.sample_weight, v, v)
+
+    def gradient(self, r):
+        """Centered weighted correlations x̄_jᵀ S r for a centered residual r (Σ s r = 0)."""
+        sr = r if self.sample_weight is None else self.sample_weight * r
+        z = self.X.T @ sr
+        if self.fit_intercept:
+            z = z - np.outer(self.x_mean, np.sum(sr, axis=0)).reshape(z.shape)
+        return np.asarray(z, dtype=np.float64)
+
+    def matvec(self, coef):
+        """X @ coef for coefficients of shape (n_features,) or (n_features, k)."""
+        coef = np.asarray(coef)
+        return np.asarray(self.X @ coef.astype(self.dtype, copy=False), dtype=np.float64)
+
+    def intercept(self, coef, y_mean):
+        """Intercept that goes with coef on the centered problem."""
+        if not self.fit_intercept:
+            return np.zeros_like(np.asarray(y_mean, dtype=np.float64)) if np.ndim(y_mean) else 0.0
+        return y_mean - self.x_mean @ coef

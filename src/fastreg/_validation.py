@@ -1,0 +1,271 @@
+"""Input checks and conversions: the one place where user input is validated.
+
+Every public entry point calls these helpers before anything else, so the
+kernels can assume clean, typed, finite data. Errors name the argument and
+what is wrong with it. Nothing here modifies the caller's arrays: any
+conversion that changes data works on a copy.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._warnings import DataConversionWarning
+
+__all__ = [
+    "check_X",
+    "check_y",
+    "check_X_y",
+    "check_sample_weight",
+    "check_penalty_factor",
+    "check_alphas",
+    "check_scalar",
+    "check_l1_ratio",
+    "check_tol",
+    "check_max_iter",
+]
+
+
+def _first_nonfinite(values):
+    """Flat index of the first NaN or inf in ``values``, or None."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    return int(bad[0]) if bad.size else None
+
+
+def _describe(value):
+    return "NaN" if np.isnan(value) else "infinity"
+
+
+def _float_dtype(dtype, name):
+    """float32 stays float32; other real numeric dtypes become float64."""
+    if dtype == np.float32:
+        return np.float32
+    if dtype.kind in "biuf":
+        return np.float64
+    if dtype.kind == "c":
+        raise TypeError(f"{name} has complex dtype {dtype}; only real numbers are supported.")
+    raise TypeError(f"{name} has non-numeric dtype {dtype}; expected real numbers.")
+
+
+def _dense_to_float(array, name):
+    """Convert to a real floating array, with a clear error for non-numeric data."""
+    arr = np.asarray(array)
+    if arr.dtype.kind in "OUSV":
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} contains non-numeric data (dtype {arr.dtype}): {exc}"
+            ) from None
+    return arr.astype(_float_dtype(arr.dtype, name), copy=False)
+
+
+def check_X(X, *, name="X"):
+    """Validate a design matrix.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix/array of shape (n_samples, n_features)
+        Dense input is returned Fortran-ordered; sparse input as CSC with
+        canonical (sorted, duplicate-free) indices. float32 stays float32,
+        every other real dtype becomes float64.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    X : ndarray or scipy.sparse.csc_matrix
+        A view of the input when no conversion is needed, otherwise a copy.
+    """
+    if sp.issparse(X):
+        return _check_sparse(X, name)
+    if X is None:
+        raise TypeError(f"{name} is None; expected a 2-D array or sparse matrix.")
+    arr = _dense_to_float(X, name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (n_samples, n_features), got an array of shape {arr.shape}. "
+            "Reshape a single feature with X.reshape(-1, 1)."
+        )
+    _check_nonempty(arr.shape, name)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row, col = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"{name} contains {_describe(arr[row, col])} at position ({row}, {col}); "
+            "remove or impute non-finite values."
+        )
+    return np.asfortranarray(arr)
+
+
+def _check_nonempty(shape, name):
+    if shape[0] == 0 or shape[1] == 0:
+        raise ValueError(
+            f"{name} is empty: shape {shape}; at least 1 sample and 1 feature are required."
+        )
+
+
+def _check_sparse(X, name):
+    _check_nonempty(X.shape, name)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got shape {X.shape}.")
+    dtype = _float_dtype(X.dtype, name)
+    # tocsc() converts other formats and copies; CSC input is kept as is.
+    X = X.tocsc() if X.format != "csc" else X
+    X = sp.csc_matrix(X) if not isinstance(X, sp.csc_matrix) else X
+    if X.data.dtype != dtype:
+        X = X.astype(dtype)
+    if X.indices.dtype != X.indptr.dtype:
+        index_dtype = np.promote_types(X.indices.dtype, X.indptr.dtype)
+        X = sp.csc_matrix(
+            (X.data, X.indices.astype(index_dtype), X.indptr.astype(index_dtype)),
+            shape=X.shape,
+        )
+    if X.indices.dtype not in (np.int32, np.int64):
+        X = sp.csc_matrix(
+            (X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)), shape=X.shape
+        )
+    if not X.has_canonical_format:
+        # Duplicates would be summed by the kernels' dot products but not by
+        # the column norms; canonicalise a copy so both agree.
+        X = X.copy()
+        X.sum_duplicates()
+    bad = _first_nonfinite(X.data)
+    if bad is not None:
+        col = int(np.searchsorted(X.indptr, bad, side="right") - 1)
+        row = int(X.indices[bad])
+        raise ValueError(
+            f"{name} contains {_describe(X.data[bad])} at position ({row}, {col}); "
+            "remove or impute non-finite values."
+        )
+    return X
+
+
+def check_y(y, n_samples=None, *, name="y"):
+    """Validate a 1-D target and return it as a float64 array.
+
+    A column vector of shape (n, 1) is accepted with a DataConversionWarning.
+    """
+    if y is None:
+        raise ValueError(f"{name} is None; this estimator requires a target {name}.")
+    arr = _dense_to_float(y, name)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        warnings.warn(
+            f"A column-vector y was passed when a 1d array was expected: {name} of shape "
+            f"{arr.shape} is raveled to ({arr.shape[0]},).",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+        arr = arr.ravel()
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n_samples,), got shape {arr.shape}.")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty: shape {arr.shape}.")
+    bad = _first_nonfinite(arr)
+    if bad is not None:
+        raise ValueError(f"{name} contains {_describe(arr[bad])} at index {bad}.")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(
+            f"X and {name} have inconsistent numbers of samples: X has {n_samples} rows, "
+            f"{name} has shape {arr.shape}."
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def check_X_y(X, y):
+    """Validate X and y together; returns (X, y) as :func:`check_X` and :func:`check_y`."""
+    X = check_X(X)
+    y = check_y(y, X.shape[0])
+    return X, y
+
+
+def _check_nonneg_vector(values, length, name, what):
+    arr = _dense_to_float(values, name).astype(np.float64, copy=False)
+    if arr.ndim == 0:
+        arr = np.full(length, float(arr))
+    if arr.ndim != 1 or arr.shape[0] != length:
+        raise ValueError(f"{name} must have shape ({length},) ({what}), got shape {arr.shape}.")
+    bad = _first_nonfinite(arr)
+    if bad is not None:
+        raise ValueError(f"{name} contains {_describe(arr[bad])} at index {bad}.")
+    neg = np.flatnonzero(arr < 0)
+    if neg.size:
+        raise ValueError(
+            f"{name} must be non-negative; {name}[{neg[0]}] = {arr[neg[0]]}."
+        )
+    return arr
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate sample weights and rescale a copy to sum to ``n_samples``.
+
+    Returns None for unit weights (None or all weights equal), which lets the
+    kernels skip the per-entry multiplication.
+    """
+    if sample_weight is None:
+        return None
+    sw = _check_nonneg_vector(sample_weight, n_samples, "sample_weight", "one per sample")
+    total = sw.sum()
+    if total <= 0:
+        raise ValueError("sample_weight sums to zero; at least one weight must be positive.")
+    if np.all(sw == sw[0]):
+        return None
+    return sw * (n_samples / total)
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Validate per-feature penalty factors (default all ones)."""
+    if penalty_factor is None:
+        return np.ones(n_features)
+    pf = _check_nonneg_vector(penalty_factor, n_features, "penalty_factor", "one per feature")
+    if not np.any(pf > 0):
+        raise ValueError(
+            "penalty_factor is zero for every feature; at least one feature must be penalized."
+        )
+    return pf
+
+
+def check_scalar(value, name, *, low=None, high=None, low_open=False, kind=numbers.Real):
+    """Check a scalar parameter's type and range; return it as float or int."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+        expected = "an integer" if kind is numbers.Integral else "a real number"
+        raise TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}.")
+    if kind is numbers.Real and not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}.")
+    if low is not None and (value < low or (low_open and value == low)):
+        bound = ">" if low_open else ">="
+        raise ValueError(f"{name} must be {bound} {low}, got {value}.")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value}.")
+    return int(value) if kind is numbers.Integral else float(value)
+
+
+def check_l1_ratio(l1_ratio):
+    return check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
+
+
+def check_tol(tol):
+    return check_scalar(tol, "tol", low=0.0, low_open=True)
+
+
+def check_max_iter(max_iter):
+    return check_scalar(max_iter, "max_iter", low=1, kind=numbers.Integral)
+
+
+def check_alphas(alphas):
+    """Validate user alphas: finite, non-negative, 1-D; returned in decreasing order."""
+    arr = np.asarray(alphas, dtype=np.float64) if not np.isscalar(alphas) else np.array([alphas])
+    if arr.dtype.kind != "f":
+        raise TypeError(f"alphas must be real numbers, got dtype {arr.dtype}.")
+    arr = np.atleast_1d(arr)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"alphas must be a non-empty 1-D sequence, got shape {arr.shape}.")
+    bad = _first_nonfinite(arr)
+    if bad is not None:
+        raise ValueError(f"alphas contains {_describe(arr[bad])} at index {bad}.")
+    if np.any(arr < 0):
+        i = int(np.flatnonzero(arr < 0)[0])
+        raise ValueError(f"alphas must be >= 0; alphas[{i}] = {arr[i]}.")
+    return np.sort(arr)[::-1].copy()
