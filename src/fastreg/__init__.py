@@ -7,6 +7,7 @@ All models minimize one objective (see the README):
 
 from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
+from .path import alpha_grid, alpha_max, enet_path, lasso_path
 
 __version__ = "0.1.0"
 
@@ -15,4 +16,8 @@ __all__ = [
     "IllConditionedWarning",
     "NotFittedError",
     "Path",
+    "alpha_grid",
+    "alpha_max",
+    "enet_path",
+    "lasso_path",
 ]

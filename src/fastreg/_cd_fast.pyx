@@ -1,1 +1,575 @@
-# work in progress
+"""Coordinate descent for the elastic net with working sets and Gap Safe screening.
+
+Scaled problem solved here (n times the objective of the user-facing docs)::
+
+    F(w) = ½ Σ_i s_i R_i² + l1 Σ_j v_j |w_j| + l2/2 Σ_j v_j w_j²,
+    R    = y_c − X̄ w,   l1 = n α ρ,   l2 = n α (1 − ρ)
+
+where y_c is the (weighted-)centered target and X̄ = X − 1 mᵀ the implicitly
+centered design (m = 0 without intercept). X is never centered: the kernels
+keep ``r = y_c − X w`` and one scalar ``offset = mᵀ w`` so that R = r + offset.
+A coordinate update then touches only the stored entries of column j.
+
+Dual points are built from the residual and certify the duality gap; the same
+certificate drives the working-set priorities and the Gap Safe screening.
+"""
+
+from libc.stdlib cimport malloc, free
+from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
+
+import numpy as np
+
+from ._fused cimport floating, index_t
+
+
+cdef struct Problem:
+    Py_ssize_t n_samples
+    bint sparse
+    bint weighted
+    bint positive
+    const double* sw        # sample weights (unused when not weighted)
+    const double* y         # centered target
+    const double* mean      # column means, zeros without intercept
+    const double* sq_norm   # weighted squared norms of the centered columns
+    const double* pf        # penalty factors
+    double l1
+    double l2
+
+
+cdef struct Gap:
+    double primal
+    double gap              # best gap over the two dual points
+    double lasso_gap        # gap of the rescaled (lasso-type) dual point
+    double fenchel_gap      # gap of the unscaled dual point (needs l2 > 0)
+    double scale            # scaling of the lasso-type dual point
+
+
+# ---------------------------------------------------------------------------
+# Column access: dense columns are contiguous (rows == NULL), sparse columns
+# are (values, row indices) slices of the CSC arrays.
+
+cdef inline Py_ssize_t _column(const Problem* pb, const floating* Xv, const index_t* Xi,
+                               const index_t* Xp, Py_ssize_t j, const floating** vals,
+                               const index_t** rows) noexcept nogil:
+    cdef Py_ssize_t start
+    if pb.sparse:
+        start = Xp[j]
+        vals[0] = Xv + start
+        rows[0] = Xi + start
+        return Xp[j + 1] - start
+    vals[0] = Xv + j * pb.n_samples
+    rows[0] = NULL
+    return pb.n_samples
+
+
+cdef inline double _col_dot(const Problem* pb, const floating* Xv, const index_t* Xi,
+                            const index_t* Xp, Py_ssize_t j, const double* r) noexcept nogil:
+    """Σ_i s_i x_ij r_i over the stored entries of column j."""
+    cdef const floating* v
+    cdef const index_t* rows
+    cdef Py_ssize_t k, nnz = _column(pb, Xv, Xi, Xp, j, &v, &rows)
+    cdef double acc = 0.0
+    cdef const double* sw = pb.sw
+    if rows == NULL:
+        if pb.weighted:
+            for k in range(nnz):
+                acc += v[k] * sw[k] * r[k]
+        else:
+            for k in range(nnz):
+                acc += v[k] * r[k]
+    elif pb.weighted:
+        for k in range(nnz):
+            acc += v[k] * sw[rows[k]] * r[rows[k]]
+    else:
+        for k in range(nnz):
+            acc += v[k] * r[rows[k]]
+    return acc
+
+
+cdef inline void _col_axpy(const Problem* pb, const floating* Xv, const index_t* Xi,
+                           const index_t* Xp, Py_ssize_t j, double a, double* r) noexcept nogil:
+    """r -= a x_j."""
+    cdef const floating* v
+    cdef const index_t* rows
+    cdef Py_ssize_t k, nnz = _column(pb, Xv, Xi, Xp, j, &v, &rows)
+    if rows == NULL:
+        for k in range(nnz):
+            r[k] -= a * v[k]
+    else:
+        for k in range(nnz):
+            r[rows[k]] -= a * v[k]
+
+
+cdef inline double _grad(const Problem* pb, const floating* Xv, const index_t* Xi,
+                         const index_t* Xp, Py_ssize_t j, const double* r,
+                         double offset) noexcept nogil:
+    """x̄_jᵀ S R with R = r + offset; uses Σ_i s_i R_i = 0 (R is centered)."""
+    return _col_dot(pb, Xv, Xi, Xp, j, r) + pb.n_samples * pb.mean[j] * offset
+
+
+# ---------------------------------------------------------------------------
+# Coordinate descent epoch
+
+cdef inline double _soft_threshold_update(const Problem* pb, Py_ssize_t j, double wj,
+                                          double grad) noexcept nogil:
+    """Minimizer of F along coordinate j, given the current x̄_jᵀ S R."""
+    cdef double lj = pb.sq_norm[j]
+    cdef double u = wj * lj + grad
+    cdef double thr = pb.l1 * pb.pf[j]
+    cdef double denom = lj + pb.l2 * pb.pf[j]
+    if u > thr:
+        return (u - thr) / denom
+    if u < -thr and not pb.positive:
+        return (u + thr) / denom
+    return 0.0
+
+
+cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
+                      const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                      double* w, double* r, double* offset) noexcept nogil:
+    """One cyclic pass over the working set; returns max |Δw_j|² · ‖x̄_j‖²."""
+    cdef Py_ssize_t t, j
+    cdef double wj, new, delta, change, max_change = 0.0
+    for t in range(n_ws):
+        j = ws[t]
+        if pb.sq_norm[j] == 0.0:
+            continue  # constant column: its coefficient stays 0
+        wj = w[j]
+        new = _soft_threshold_update(pb, j, wj, _grad(pb, Xv, Xi, Xp, j, r, offset[0]))
+        if new != wj:
+            delta = new - wj
+            _col_axpy(pb, Xv, Xi, Xp, j, delta, r)
+            offset[0] += delta * pb.mean[j]
+            w[j] = new
+            change = delta * delta * pb.sq_norm[j]
+            if change > max_change:
+                max_change = change
+    return max_change
+
+
+# ---------------------------------------------------------------------------
+# Duality gap
+
+cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
+                      const index_t* Xp, const Py_ssize_t* feats, Py_ssize_t n_feats,
+                      const double* w, const double* r, double offset,
+                      double* z) noexcept nogil:
+    """Gap of the problem restricted to ``feats`` (all nonzero w_j must be in it).
+
+    Fills z[j] = x̄_jᵀ S R for j in feats. Two dual points are tried, the
+    residual rescaled into the lasso-type dual feasible set (valid for l1 > 0)
+    and the residual itself in the Fenchel dual (valid for l2 > 0); the gap
+    reported is the smaller one.
+    """
+    cdef Py_ssize_t i, t, j, n = pb.n_samples
+    cdef double Ri, si, rss = 0.0, ry = 0.0, l1_norm = 0.0, l2_norm = 0.0
+    cdef double a, dual_norm = 0.0, excess, fenchel_pen = 0.0, c, d1, d2
+    cdef Gap g
+    for i in range(n):
+        Ri = r[i] + offset
+        si = pb.sw[i] if pb.weighted else 1.0
+        rss += si * Ri * Ri
+        ry += si * Ri * pb.y[i]
+    for t in range(n_feats):
+        j = feats[t]
+        z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
+        if pb.pf[j] == 0.0:
+            continue  # unpenalized: its dual constraint is equality, met at the optimum
+        l1_norm += pb.pf[j] * fabs(w[j])
+        l2_norm += pb.pf[j] * w[j] * w[j]
+        a = z[j] - pb.l2 * pb.pf[j] * w[j]
+        a = a if pb.positive else fabs(a)
+        if a / pb.pf[j] > dual_norm:
+            dual_norm = a / pb.pf[j]
+        if pb.l2 > 0.0:
+            excess = (z[j] if pb.positive else fabs(z[j])) - pb.l1 * pb.pf[j]
+            if excess > 0.0:
+                fenchel_pen += excess * excess / (2.0 * pb.l2 * pb.pf[j])
+    g.primal = 0.5 * rss + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_norm
+    if dual_norm <= pb.l1:
+        c = 1.0
+    else:
+        c = pb.l1 / dual_norm
+    d1 = c * ry - 0.5 * c * c * (rss + pb.l2 * l2_norm)
+    g.scale = c
+    g.lasso_gap = g.primal - d1
+    g.fenchel_gap = INFINITY
+    if pb.l2 > 0.0:
+        d2 = ry - 0.5 * rss - fenchel_pen
+        g.fenchel_gap = g.primal - d2
+    g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
+    return g
+
+
+# ---------------------------------------------------------------------------
+# Screening and working sets
+
+cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const index_t* Xi,
+                                 const index_t* Xp, const Gap* g, const double* z,
+                                 double* w, double* r, double* offset,
+                                 Py_ssize_t* feats, Py_ssize_t n_feats,
+                                 signed char* screened) noexcept nogil:
+    """Drop from ``feats`` every feature the Gap Safe sphere proves zero at the optimum.
+
+    Uses whichever dual point gives the smaller gap. A screened feature with a
+    nonzero coefficient (possible after a warm start) is set to zero.
+    Returns the new number of features; ``feats`` is compacted in place.
+    """
+    cdef Py_ssize_t t, j, kept = 0
+    cdef bint fenchel = g.fenchel_gap < g.lasso_gap
+    cdef double radius, corr, col_norm, bound
+    if pb.l1 <= 0.0:
+        return n_feats
+    radius = g.fenchel_gap if fenchel else g.lasso_gap
+    radius = sqrt(2.0 * radius) if radius > 0.0 else 0.0
+    for t in range(n_feats):
+        j = feats[t]
+        bound = pb.l1 * pb.pf[j]
+        if pb.pf[j] > 0.0:
+            if fenchel:
+                corr = z[j] if pb.positive else fabs(z[j])
+                col_norm = sqrt(pb.sq_norm[j])
+            else:
+                corr = z[j] - pb.l2 * pb.pf[j] * w[j]
+                corr = g.scale * (corr if pb.positive else fabs(corr))
+                col_norm = sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
+            # small relative margin: the test must stay safe under rounding
+            if corr + radius * col_norm < bound * (1.0 - 1e-10):
+                screened[j] = 1
+                if w[j] != 0.0:
+                    _col_axpy(pb, Xv, Xi, Xp, j, -w[j], r)
+                    offset[0] -= w[j] * pb.mean[j]
+                    w[j] = 0.0
+                continue
+        feats[kept] = j
+        kept += 1
+    return kept
+
+
+cdef void _swap(double* key, Py_ssize_t* idx, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    cdef double k = key[a]
+    cdef Py_ssize_t i = idx[a]
+    key[a] = key[b]
+    idx[a] = idx[b]
+    key[b] = k
+    idx[b] = i
+
+
+cdef void _select_smallest(double* key, Py_ssize_t* idx, Py_ssize_t n,
+                           Py_ssize_t k) noexcept nogil:
+    """Reorder (key, idx) so that the k smallest keys come first (quickselect).
+
+    Three-way partitioning keeps it linear when many keys are equal.
+    """
+    cdef Py_ssize_t lo = 0, hi = n, lt, gt, i
+    cdef double pivot, a, b, c
+    if k <= 0 or k >= n:
+        return
+    while hi - lo > 1:
+        a = key[lo]
+        b = key[lo + (hi - lo) // 2]
+        c = key[hi - 1]
+        pivot = max(min(a, b), min(max(a, b), c))  # median of three
+        # invariant: [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot
+        lt = lo
+        i = lo
+        gt = hi
+        while i < gt:
+            if key[i] < pivot:
+                _swap(key, idx, i, lt)
+                lt += 1
+                i += 1
+            elif key[i] > pivot:
+                gt -= 1
+                _swap(key, idx, i, gt)
+            else:
+                i += 1
+        if k < lt:
+            hi = lt
+        elif k <= gt:
+            return
+        else:
+            lo = gt
+
+
+cdef Py_ssize_t _build_working_set(const Problem* pb, const Gap* g, const double* z,
+                                   const double* w, const Py_ssize_t* feats,
+                                   Py_ssize_t n_feats, Py_ssize_t ws_size,
+                                   double* key, Py_ssize_t* ws) noexcept nogil:
+    """The ws_size features of ``feats`` closest to their dual constraint.
+
+    Nonzero and unpenalized coefficients always belong to the working set.
+    Returns the working-set size.
+    """
+    cdef Py_ssize_t t, j
+    cdef double corr
+    if ws_size >= n_feats or pb.l1 <= 0.0:
+        for t in range(n_feats):
+            ws[t] = feats[t]
+        return n_feats
+    for t in range(n_feats):
+        j = feats[t]
+        ws[t] = j
+        if w[j] != 0.0 or pb.pf[j] == 0.0:
+            key[t] = -INFINITY
+        else:
+            corr = g.scale * (z[j] if pb.positive else fabs(z[j]))
+            key[t] = (pb.l1 * pb.pf[j] - corr) / sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
+    _select_smallest(key, ws, n_feats, ws_size)
+    return ws_size
+
+
+# ---------------------------------------------------------------------------
+# Anderson acceleration of the working-set iterates
+
+cdef enum:
+    ANDERSON_K = 5  # extrapolate from the last ANDERSON_K + 1 epochs
+
+
+cdef double _primal(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                    const double* w_ws, const double* r, double offset) noexcept nogil:
+    """F(w) for w supported on ws, given compactly: w_ws[t] is the value of feature ws[t]."""
+    cdef Py_ssize_t i, t, j
+    cdef double Ri, rss = 0.0, pen = 0.0
+    for i in range(pb.n_samples):
+        Ri = r[i] + offset
+        rss += (pb.sw[i] * Ri * Ri) if pb.weighted else Ri * Ri
+    for t in range(n_ws):
+        j = ws[t]
+        pen += pb.pf[j] * (pb.l1 * fabs(w_ws[t]) + 0.5 * pb.l2 * w_ws[t] * w_ws[t])
+    return 0.5 * rss + pen
+
+
+cdef bint _solve_small(double* A, double* b, Py_ssize_t k) noexcept nogil:
+    """Solve the k×k system A x = b in place (x in b) by Gaussian elimination with pivoting."""
+    cdef Py_ssize_t i, row, col, piv
+    cdef double m, tmp
+    for col in range(k):
+        piv = col
+        for row in range(col + 1, k):
+            if fabs(A[row * k + col]) > fabs(A[piv * k + col]):
+                piv = row
+        if A[piv * k + col] == 0.0:
+            return False
+        if piv != col:
+            for i in range(k):
+                tmp = A[col * k + i]
+                A[col * k + i] = A[piv * k + i]
+                A[piv * k + i] = tmp
+            tmp = b[col]
+            b[col] = b[piv]
+            b[piv] = tmp
+        for row in range(col + 1, k):
+            m = A[row * k + col] / A[col * k + col]
+            for i in range(col, k):
+                A[row * k + i] -= m * A[col * k + i]
+            b[row] -= m * b[col]
+    for col in range(k - 1, -1, -1):
+        for i in range(col + 1, k):
+            b[col] -= A[col * k + i] * b[i]
+        b[col] /= A[col * k + col]
+    return True
+
+
+cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* Xi,
+                         const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                         const double* hist, double* w, double* r, double* offset,
+                         double* r_acc, double* w_acc) noexcept nogil:
+    """Extrapolate w from the ANDERSON_K + 1 iterates in ``hist``; keep it if F decreases.
+
+    ``hist`` holds iterates row by row (restricted to ws). The weights c
+    minimize ‖Σ c_k U_k‖ subject to Σ c_k = 1, where U_k are successive
+    differences, i.e. c ∝ (UᵀU)⁻¹ 1.
+    """
+    cdef double G[ANDERSON_K * ANDERSON_K]
+    cdef double c[ANDERSON_K]
+    cdef Py_ssize_t a, b, t, i, j, K = ANDERSON_K
+    cdef double acc, total, delta, offset_acc, trace = 0.0
+    for a in range(K):
+        for b in range(a, K):
+            acc = 0.0
+            for t in range(n_ws):
+                acc += ((hist[(a + 1) * n_ws + t] - hist[a * n_ws + t])
+                        * (hist[(b + 1) * n_ws + t] - hist[b * n_ws + t]))
+            G[a * K + b] = acc
+            G[b * K + a] = acc
+        trace += G[a * K + a]
+        c[a] = 1.0
+    if trace == 0.0:
+        return False
+    for a in range(K):
+        G[a * K + a] += 1e-12 * trace  # Tikhonov: the differences are nearly collinear
+    if not _solve_small(G, c, K):
+        return False
+    total = 0.0
+    for a in range(K):
+        total += c[a]
+    if total == 0.0:
+        return False
+    for t in range(n_ws):
+        acc = 0.0
+        for a in range(K):
+            acc += c[a] * hist[(a + 1) * n_ws + t]
+        w_acc[t] = acc / total
+        if pb.positive and w_acc[t] < 0.0:
+            w_acc[t] = 0.0
+    for i in range(pb.n_samples):
+        r_acc[i] = r[i]
+    offset_acc = offset[0]
+    for t in range(n_ws):
+        j = ws[t]
+        if pb.sq_norm[j] == 0.0:
+            w_acc[t] = w[j]
+        delta = w_acc[t] - w[j]
+        if delta != 0.0:
+            _col_axpy(pb, Xv, Xi, Xp, j, delta, r_acc)
+            offset_acc += delta * pb.mean[j]
+    # the last row of hist is the current iterate
+    if (_primal(pb, ws, n_ws, w_acc, r_acc, offset_acc)
+            >= _primal(pb, ws, n_ws, hist + K * n_ws, r, offset[0])):
+        return False
+    for t in range(n_ws):
+        w[ws[t]] = w_acc[t]
+    for i in range(pb.n_samples):
+        r[i] = r_acc[i]
+    offset[0] = offset_acc
+    return True
+
+
+# ---------------------------------------------------------------------------
+# The solver for one alpha
+
+cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t* Xi,
+                            const index_t* Xp, Py_ssize_t n_features,
+                            double* w, double* r, double* offset,
+                            double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
+                            Py_ssize_t ws_start, bint screen, bint accelerate, double* r_acc,
+                            double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
+                            signed char* screened, double* stats) noexcept nogil:
+    """Working-set coordinate descent until the full gap ≤ tol_abs.
+
+    Outer loop: full gap (certificate) → Gap Safe screening → working set of
+    growing size. Inner loop: CD epochs on the working set, stopped when the
+    working-set gap falls below a fraction of the full gap.
+    ``stats`` receives [gap, n_outer, n_screened, last ws size, full passes].
+    Returns the number of CD epochs.
+    """
+    cdef Py_ssize_t j, t, n_feats = 0, n_ws, epochs = 0, outer = 0, inner, passes = 0
+    cdef Py_ssize_t nnz, size = 0
+    cdef Gap g, g_ws
+    cdef double inner_tol, change
+    cdef Py_ssize_t slot
+    cdef double* hist = NULL
+    cdef double* w_acc = NULL
+
+    for j in range(n_features):
+        # an all-constant column never leaves zero and has no dual constraint to check
+        screened[j] = pb.sq_norm[j] == 0.0
+        if not screened[j]:
+            feats[n_feats] = j
+            n_feats += 1
+
+    while True:
+        g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], z)
+        passes += 1
+        if g.gap <= tol_abs or epochs >= max_epochs:
+            break
+        outer += 1
+        if screen:
+            n_feats = _gap_safe_screen(pb, Xv, Xi, Xp, &g, z, w, r, offset,
+                                       feats, n_feats, screened)
+        nnz = 0
+        for t in range(n_feats):
+            if w[feats[t]] != 0.0:
+                nnz += 1
+        # grow geometrically, never below twice the support
+        size = 2 * size if size > 0 else ws_start
+        if size < 2 * nnz:
+            size = 2 * nnz
+        if size > n_feats:
+            size = n_feats
+        n_ws = _build_working_set(pb, &g, z, w, feats, n_feats, size, key, ws)
+        inner_tol = 0.3 * g.gap
+        if inner_tol < tol_abs:
+            inner_tol = tol_abs
+        inner = 0
+        if accelerate:
+            free(hist)
+            free(w_acc)
+            hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
+            w_acc = <double*> malloc(n_ws * sizeof(double))
+        while epochs < max_epochs:
+            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
+            epochs += 1
+            inner += 1
+            if change == 0.0:
+                break  # a fixed point of the working-set problem
+            if accelerate:
+                slot = (inner - 1) % (ANDERSON_K + 1)
+                for t in range(n_ws):
+                    hist[slot * n_ws + t] = w[ws[t]]
+                if slot == ANDERSON_K:
+                    _anderson_step(pb, Xv, Xi, Xp, ws, n_ws, hist, w, r, offset,
+                                   r_acc, w_acc)
+            if inner % gap_freq == 0:
+                g_ws = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z)
+                if g_ws.gap <= inner_tol:
+                    break
+    free(hist)
+    free(w_acc)
+    stats[0] = g.gap
+    stats[1] = outer
+    stats[2] = n_features - n_feats
+    stats[3] = size
+    stats[4] = passes
+    return epochs
+
+
+def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
+               const index_t[::1] X_indices, const index_t[::1] X_indptr,
+               bint sparse, const double[::1] sw, const double[::1] y,
+               const double[::1] x_mean, const double[::1] sq_norm,
+               const double[::1] pf, double l1, double l2, bint positive,
+               double[::1] w, double[::1] r, double[::1] offset,
+               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
+               Py_ssize_t ws_start, bint screen, bint accelerate,
+               double[::1] work_r, double[::1] work_z,
+               double[::1] work_key, Py_ssize_t[::1] work_feats,
+               Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats):
+    """Solve one elastic-net problem in place (see the module docstring).
+
+    ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
+    and receive the solution. ``work_*`` are scratch arrays of length
+    n_features. Returns the number of coordinate-descent epochs; ``stats``
+    receives [gap, outer iterations, screened features, working-set size,
+    full gradient passes].
+    """
+    cdef Problem pb
+    cdef Py_ssize_t p = x_mean.shape[0], epochs
+    cdef const floating* Xv
+    cdef const index_t* Xi = NULL
+    cdef const index_t* Xp = NULL
+    pb.n_samples = y.shape[0]
+    pb.sparse = sparse
+    pb.weighted = sw.shape[0] > 0
+    pb.positive = positive
+    pb.sw = &sw[0] if pb.weighted else NULL
+    pb.y = &y[0]
+    pb.mean = &x_mean[0]
+    pb.sq_norm = &sq_norm[0]
+    pb.pf = &pf[0]
+    pb.l1 = l1
+    pb.l2 = l2
+    if sparse:
+        Xv = &X_data[0] if X_data.shape[0] > 0 else NULL
+        Xi = &X_indices[0] if X_indices.shape[0] > 0 else NULL
+        Xp = &X_indptr[0]
+    else:
+        Xv = &X[0, 0]
+    with nogil:
+        epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
+                             max_epochs, gap_freq, ws_start, screen, accelerate,
+                             &work_r[0], &work_z[0],
+                             &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
+                             &stats[0])
+    return epochs
