@@ -7,13 +7,16 @@ All models minimize one objective (see the README):
 
 from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
+from .linear_model import ElasticNet, Lasso
 from .path import alpha_grid, alpha_max, enet_path, lasso_path
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvergenceWarning",
+    "ElasticNet",
     "IllConditionedWarning",
+    "Lasso",
     "NotFittedError",
     "Path",
     "alpha_grid",

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_X, check_y
-from ._warnings import NotFittedError
+from ._warnings import not_fitted_error
 
 __all__ = ["BaseEstimator", "LinearRegressorMixin"]
 
@@ -70,17 +70,18 @@ class BaseEstimator:
 
     def __sklearn_tags__(self):
         # Only scikit-learn calls this, so importing it here adds no runtime dependency.
-        from sklearn.utils import RegressorTags, Tags, TargetTags
+        from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
 
         return Tags(
             estimator_type="regressor",
             target_tags=TargetTags(required=True),
             regressor_tags=RegressorTags(),
+            input_tags=InputTags(sparse=True),
         )
 
     def _check_is_fitted(self):
         if not hasattr(self, "coef_"):
-            raise NotFittedError(
+            raise not_fitted_error(
                 f"This {type(self).__name__} instance is not fitted yet; call fit first."
             )
 

@@ -81,7 +81,8 @@ class Design:
 
         y may be 1-D or 2-D (n_samples, n_targets); the mean is 0 without intercept.
         """
-        if np.ndim(y) == 2 and np.shape(y)[1] != 1:
+        y = check_y(None) if y is None else np.asarray(y)
+        if y.ndim == 2 and y.shape[1] != 1:
             y = np.asarray(y, dtype=np.float64)
             for k in range(y.shape[1]):
                 check_y(y[:, k], self.n_samples)

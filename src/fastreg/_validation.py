@@ -45,7 +45,8 @@ def _float_dtype(dtype, name):
     if dtype.kind in "biuf":
         return np.float64
     if dtype.kind == "c":
-        raise TypeError(f"{name} has complex dtype {dtype}; only real numbers are supported.")
+        raise ValueError(f"Complex data not supported: {name} has dtype {dtype}; "
+                         "only real numbers are supported.")
     raise TypeError(f"{name} has non-numeric dtype {dtype}; expected real numbers.")
 
 
@@ -87,7 +88,8 @@ def check_X(X, *, name="X"):
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D (n_samples, n_features), got an array of shape {arr.shape}. "
-            "Reshape a single feature with X.reshape(-1, 1)."
+            "Reshape your data with X.reshape(-1, 1) for a single feature or "
+            "X.reshape(1, -1) for a single sample."
         )
     _check_nonempty(arr.shape, name)
     finite = np.isfinite(arr)
@@ -101,10 +103,12 @@ def check_X(X, *, name="X"):
 
 
 def _check_nonempty(shape, name):
-    if shape[0] == 0 or shape[1] == 0:
-        raise ValueError(
-            f"{name} is empty: shape {shape}; at least 1 sample and 1 feature are required."
-        )
+    for axis, what in enumerate(("sample", "feature")):
+        if shape[axis] == 0:
+            raise ValueError(
+                f"{name} is empty: found {name} with 0 {what}(s) (shape={shape}) while a "
+                "minimum of 1 is required."
+            )
 
 
 def _check_sparse(X, name):
@@ -149,7 +153,7 @@ def check_y(y, n_samples=None, *, name="y"):
     A column vector of shape (n, 1) is accepted with a DataConversionWarning.
     """
     if y is None:
-        raise ValueError(f"{name} is None; this estimator requires a target {name}.")
+        raise ValueError(f"This estimator requires {name} to be passed, but the target {name} is None.")
     arr = _dense_to_float(y, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
         warnings.warn(

@@ -1,0 +1,325 @@
+"""The command-line main job and its data loaders (svmlight, .npz, tf-idf)."""
+
+import io
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from fastreg._cli import main, r2_scores
+from fastreg._datasets import load_debian_packages, load_file, load_npz
+from fastreg._svmlight import load_svmlight
+from fastreg._text import ENGLISH_STOP_WORDS, TfidfVectorizer, idf_from_counts, tfidf_weight
+
+sklearn_datasets = pytest.importorskip("sklearn.datasets")
+sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+
+
+def run(argv):
+    """Run the CLI in-process; returns (exit status, report, progress output)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main([str(a) for a in argv], stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def held_out_r2(report):
+    return float(re.search(r"held-out R² (-?\d+\.\d+)", report).group(1))
+
+
+def feature_columns(report):
+    """(positive names, negative names) from the report's feature table."""
+    lines = report.split("strongest features at the chosen alpha:\n", 1)[1].splitlines()[1:]
+    positive, negative = [], []
+    for line in lines:
+        if not line.startswith("  "):  # the table ends where the indentation does
+            break
+        cells = line.split()
+        for name, value in zip(cells[0::2], cells[1::2]):
+            (positive if float(value) > 0 else negative).append(name)
+    return positive, negative
+
+
+def sparse_regression(n=300, p=40, seed=0):
+    """Sparse X with three informative columns: 3 and 7 positive, 11 negative."""
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=0.3, format="csr", random_state=rng)
+    X.data = rng.uniform(0.5, 2.0, X.nnz)
+    y = 3.0 * X[:, 3].toarray().ravel() + 2.0 * X[:, 7].toarray().ravel() \
+        - 2.5 * X[:, 11].toarray().ravel() + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def write_svmlight(path, X, y, *, one_based=True, comments=False):
+    X = sp.csr_matrix(X)
+    base = 1 if one_based else 0
+    with open(path, "w") as f:
+        if comments:
+            f.write("# written by the fastreg test suite\n\n")
+        for i in range(X.shape[0]):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            pairs = " ".join(f"{j + base}:{v!r}" for j, v in zip(X.indices[lo:hi], X.data[lo:hi]))
+            tail = f"  # row {i}" if comments else ""
+            qid = f"qid:{i % 3} " if comments else ""
+            f.write(f"{y[i]!r} {qid}{pairs}{tail}\n")
+
+
+# ---------------------------------------------------------------- the CLI ---
+
+def test_cli_svmlight_file(tmp_path):
+    X, y = sparse_regression()
+    path = tmp_path / "train.svm"
+    write_svmlight(path, X, y)
+    status, report, progress = run([path, "--top", "2", "--n-alphas", "30", "--seed", "3"])
+    assert status == 0, progress
+    assert "300 rows x 40 columns (sparse" in report
+    assert "train 240 / test 60 (seed 3)" in report
+    assert "30 alphas" in report
+    assert held_out_r2(report) > 0.95
+    positive, negative = feature_columns(report)
+    assert positive == ["x3", "x7"]
+    assert negative[0] == "x11"
+    # the progress bar is drawn once per alpha and ends on the last one
+    assert progress.count("\rpath [") == 30
+    assert "30/30" in progress
+
+
+def test_cli_npz_dense_with_names_and_plot(tmp_path):
+    X, y = sparse_regression(seed=1)
+    names = np.array([f"f{j:02d}" for j in range(X.shape[1])])
+    path = tmp_path / "data.npz"
+    np.savez(path, X=X.toarray(), y=y, feature_names=names)
+    argv = [path, "--quiet", "--top", "1", "--test-size", "0.3", "--eps", "1e-2"]
+    if _has_matplotlib():
+        argv += ["--plot", tmp_path / "path.png"]
+    status, report, progress = run(argv)
+    assert status == 0, progress
+    assert progress == ""
+    assert "(dense)" in report and "train 210 / test 90" in report
+    assert feature_columns(report) == (["f03"], ["f11"])
+    if _has_matplotlib():
+        assert (tmp_path / "path.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_sparse_npz_with_separate_target(tmp_path):
+    X, y = sparse_regression(seed=2)
+    sp.save_npz(tmp_path / "X.npz", X.tocsc())
+    np.save(tmp_path / "y.npy", y)
+    status, report, _ = run([tmp_path / "X.npz", "--y", tmp_path / "y.npy", "--quiet",
+                             "--l1-ratio", "0.7", "--no-intercept"])
+    assert status == 0
+    assert "ElasticNet (l1_ratio 0.7)" in report
+    assert "intercept 0.0000" in report
+    assert held_out_r2(report) > 0.9
+
+
+def test_cli_reports_bad_input(tmp_path):
+    status, _, err = run([tmp_path / "missing.svm"])
+    assert status == 1 and "no such file" in err
+    X, y = sparse_regression()
+    write_svmlight(tmp_path / "ok.svm", X, y)
+    status, _, err = run([tmp_path / "ok.svm", "--test-size", "1.5"])
+    assert status == 1 and "--test-size" in err
+    np.savez(tmp_path / "bad.npz", A=np.eye(3))
+    status, _, err = run([tmp_path / "bad.npz"])
+    assert status == 1 and "expected arrays 'X' and 'y'" in err
+
+
+def test_help_runs_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "fastreg", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for option in ("--l1-ratio", "--n-alphas", "--eps", "--tol", "--no-intercept",
+                   "--test-size", "--seed", "--top", "--plot"):
+        assert option in done.stdout
+
+
+def test_default_job_on_debian_packages():
+    status, report, progress = run([])
+    assert status == 0, progress
+    assert "Debian package descriptions" in report
+    assert "63540 packages" in report
+    assert "100/100" in progress
+    assert held_out_r2(report) > 0.2
+    positive, negative = feature_columns(report)
+    assert len(positive) == 10 and len(negative) == 10
+    # Every listed word is a real description word, and the classic small
+    # packages (metapackages, transitional/dummy packages) pull the size down.
+    corpus = " ".join(load_debian_packages().description).lower()
+    assert all(re.search(rf"\b{re.escape(w)}\b", corpus) for w in positive + negative)
+    assert {"metapackage", "transitional", "dummy", "multilib"} & set(negative)
+
+
+def _has_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_r2_scores_matches_definition():
+    rng = np.random.default_rng(0)
+    y = rng.standard_normal(50)
+    pred = np.column_stack([y, np.full(50, y.mean()), y + rng.standard_normal(50)])
+    r2 = r2_scores(y, pred)
+    assert r2[0] == pytest.approx(1.0) and r2[1] == pytest.approx(0.0)
+    assert r2[2] == pytest.approx(1 - np.sum((y - pred[:, 2]) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+# ------------------------------------------------------- svmlight parsing ---
+
+@pytest.mark.parametrize("one_based", [True, False])
+@pytest.mark.parametrize("comments", [True, False])
+def test_svmlight_matches_sklearn(tmp_path, one_based, comments):
+    rng = np.random.default_rng(4)
+    X = sp.random(60, 25, density=0.2, format="csr", random_state=rng)
+    X.data = rng.standard_normal(X.nnz) * 10.0 ** rng.integers(-5, 5, X.nnz)
+    X = X.tolil()
+    X[:, 0] = 1.0 if not one_based else 0.0  # a zero-based file uses index 0
+    X = X.tocsr()
+    X.eliminate_zeros()
+    y = rng.integers(-3, 4, 60).astype(float)
+    path = tmp_path / "data.svm"
+    write_svmlight(path, X, y, one_based=one_based, comments=comments)
+    ours, y_ours = load_svmlight(path)
+    theirs, y_theirs = sklearn_datasets.load_svmlight_file(str(path))
+    assert ours.shape == theirs.shape
+    np.testing.assert_array_equal(ours.toarray(), theirs.toarray())
+    np.testing.assert_array_equal(y_ours, y_theirs)
+    assert ours.has_sorted_indices
+
+
+def test_svmlight_options_and_empty_rows(tmp_path):
+    path = tmp_path / "small.svm"
+    path.write_text("1.5 3:2 1:-1e-3\n-2\n0 2:4.5\n")
+    X, y = load_svmlight(path, n_features=6, dtype=np.float32)
+    assert X.dtype == np.float32 and X.shape == (3, 6)
+    np.testing.assert_array_equal(y, [1.5, -2.0, 0.0])
+    expected = np.zeros((3, 6), dtype=np.float32)
+    expected[0, 0], expected[0, 2], expected[2, 1] = -1e-3, 2.0, 4.5
+    np.testing.assert_array_equal(X.toarray(), expected)
+    X0, _ = load_svmlight(path, zero_based=True)
+    assert X0.shape == (3, 4) and X0[0, 3] == 2.0
+    with pytest.raises(ValueError, match="file uses 3 features"):
+        load_svmlight(path, n_features=2)
+
+
+@pytest.mark.parametrize("line, message", [
+    ("1 2:1 2:3", "line 2: feature index 2 repeated"),
+    ("1 a:2", "line 2: expected index:value, got 'a:2'"),
+    ("1 1:x", "line 2: expected index:value"),
+    ("1 1:2:3 4", "line 2: expected index:value, got '1:2:3'"),
+    ("1 1.5:3", "line 2: expected index:value"),
+    ("1 7", "line 2: expected index:value, got '7'"),
+    ("1,2 3:1", "line 2: multi-label"),
+    ("abc 1:1", "line 2: cannot read label 'abc'"),
+    ("1 -4:1", "line 2: negative feature index"),
+])
+def test_svmlight_malformed_lines(tmp_path, line, message):
+    path = tmp_path / "bad.svm"
+    path.write_text(f"1 1:1\n{line}\n")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_svmlight(path)
+
+
+def test_svmlight_compressed(tmp_path):
+    import gzip
+
+    X, y = sparse_regression(n=20, p=12)
+    plain = tmp_path / "d.svm"
+    write_svmlight(plain, X, y)
+    with open(plain, "rb") as src, gzip.open(tmp_path / "d.svm.gz", "wb") as dst:
+        dst.write(src.read())
+    A, a = load_svmlight(plain)
+    B, b = load_svmlight(tmp_path / "d.svm.gz")
+    np.testing.assert_array_equal(A.toarray(), B.toarray())
+    np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------------------ npz loading ---
+
+def test_npz_layouts(tmp_path):
+    X, y = sparse_regression(n=30, p=12)
+    np.savez(tmp_path / "dense.npz", X=X.toarray(), y=y)
+    A, a, names = load_npz(tmp_path / "dense.npz")
+    assert isinstance(A, np.ndarray) and names is None
+    np.testing.assert_array_equal(A, X.toarray())
+    np.testing.assert_array_equal(a, y)
+
+    sp.save_npz(tmp_path / "sparse.npz", X, compressed=False)
+    B, b, _ = load_file(tmp_path / "sparse.npz", y=y[:, None])
+    assert sp.issparse(B) and (B != X).nnz == 0
+    np.testing.assert_array_equal(b, y)
+
+    with pytest.raises(ValueError, match="has no 'y' array"):
+        load_npz(tmp_path / "sparse.npz")
+    with pytest.raises(ValueError, match="X has 30 rows but y has shape"):
+        load_npz(tmp_path / "dense.npz", y=np.zeros(7))
+
+
+# ----------------------------------------------------------------- tf-idf ---
+
+DOCS = [
+    "The quick brown fox jumps over the lazy dog",
+    "Never jump over the lazy dog quickly; the dog sleeps",
+    "Brown dogs and brown foxes: a library for python3 and C++ bindings",
+    "dog dog dog 42 version 2.0",
+    "",
+    "Über café naïve résumé, the fox again",
+]
+
+
+@pytest.mark.parametrize("options", [
+    dict(),
+    dict(sublinear_tf=True, min_df=2),
+    dict(smooth_idf=False, norm="l1", max_df=0.5),
+    dict(norm=None, lowercase=False, min_df=2),
+    dict(stop_words=sorted(ENGLISH_STOP_WORDS), sublinear_tf=True),
+])
+def test_tfidf_matches_sklearn(options):
+    ours = TfidfVectorizer(**options)
+    theirs = sklearn_text.TfidfVectorizer(**options)
+    A = ours.fit_transform(DOCS)
+    B = theirs.fit_transform(DOCS)
+    np.testing.assert_array_equal(ours.feature_names_, theirs.get_feature_names_out())
+    np.testing.assert_allclose(A.toarray(), B.toarray(), rtol=1e-12, atol=1e-15)
+    unseen = ["a lazy fox and an unknown word", "dog"]
+    np.testing.assert_allclose(ours.transform(unseen).toarray(),
+                               theirs.transform(unseen).toarray(), rtol=1e-12, atol=1e-15)
+
+
+def test_tfidf_matches_sklearn_on_debian_descriptions():
+    docs = load_debian_packages().description[:5000]
+    options = dict(min_df=3, sublinear_tf=True)
+    A = TfidfVectorizer(**options).fit_transform(docs)
+    B = sklearn_text.TfidfVectorizer(**options).fit_transform(docs)
+    assert A.shape == B.shape
+    assert abs(A - B).max() < 1e-12
+
+
+def test_tfidf_of_counts_matches_transformer():
+    rng = np.random.default_rng(5)
+    counts = sp.random(40, 30, density=0.2, format="csr", random_state=rng)
+    counts.data = rng.integers(1, 9, counts.nnz).astype(float)
+    for smooth, sublinear in [(True, False), (False, True)]:
+        idf = idf_from_counts(counts, smooth_idf=smooth)
+        ours = tfidf_weight(counts, idf, sublinear_tf=sublinear, dtype=np.float32)
+        theirs = sklearn_text.TfidfTransformer(smooth_idf=smooth, sublinear_tf=sublinear)
+        expected = theirs.fit_transform(counts)
+        assert ours.dtype == np.float32
+        np.testing.assert_allclose(ours.toarray(), expected.toarray(), rtol=1e-6, atol=1e-7)
+    assert counts.data.max() > 1  # the input was not modified in place
+
+
+def test_tfidf_rejects_bad_settings():
+    with pytest.raises(ValueError, match="min_df"):
+        TfidfVectorizer(min_df=1.5).fit_transform(DOCS)
+    with pytest.raises(ValueError, match="no term is left"):
+        TfidfVectorizer(min_df=50).fit_transform(DOCS)
+    with pytest.raises(ValueError, match="not fitted"):
+        TfidfVectorizer().transform(DOCS)
+    with pytest.raises(TypeError, match="documents must be str"):
+        TfidfVectorizer().fit_transform(["ok text", 3])
