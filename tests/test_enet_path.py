@@ -1,0 +1,257 @@
+"""Certified correctness of the Lasso / ElasticNet paths and estimators."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import assert_kkt, null_objective, objective
+
+import fastreg
+
+sklearn_lm = pytest.importorskip("sklearn.linear_model")
+
+
+def _random_problem(n=60, p=40, seed=0, density=None):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    if density is not None:
+        X[rng.random((n, p)) > density] = 0.0
+    beta = np.zeros(p)
+    beta[:5] = rng.standard_normal(5) * 3
+    y = X @ beta + 0.5 * rng.standard_normal(n) + 1.5
+    return X, y
+
+
+def _as_format(X, fmt, dtype):
+    X = np.asarray(X, dtype=dtype)
+    if fmt == "dense":
+        return X
+    return getattr(sp, f"{fmt}_matrix")(X)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+def test_path_certified_and_matches_sklearn(fmt, dtype, fit_intercept, weighted, l1_ratio):
+    X, y = _random_problem(density=0.3 if fmt != "dense" else None)
+    sw = np.random.default_rng(1).uniform(0.2, 2.0, len(y)) if weighted else None
+    Xf = _as_format(X, fmt, dtype)
+    tol = 1e-9
+    path = fastreg.enet_path(Xf, y, l1_ratio=l1_ratio, n_alphas=12, fit_intercept=fit_intercept,
+                             sample_weight=sw, tol=tol)
+    assert path.coefs.dtype == dtype
+    assert np.all(np.diff(path.alphas) < 0)
+    assert np.all(path.dual_gaps <= tol)
+    Xd = np.asarray(X, dtype=dtype).astype(np.float64)  # the values the solver saw
+    p_null = null_objective(y, fit_intercept, sw)
+    for k in range(0, len(path), 3):
+        coef, b0, alpha = path.coef_at(k).astype(np.float64), path.intercepts[k], path.alphas[k]
+        assert_kkt(Xd, y, coef, b0, alpha, l1_ratio, tol, fit_intercept=fit_intercept,
+                   sample_weight=sw)
+        ref = sklearn_lm.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                                    tol=1e-14, max_iter=100_000)
+        ref.fit(Xd, y, sample_weight=sw)
+        ours = objective(Xd, y, coef, b0, alpha, l1_ratio, sw)
+        theirs = objective(Xd, y, ref.coef_, ref.intercept_, alpha, l1_ratio, sw)
+        assert abs(ours - theirs) <= 2 * tol * p_null + 1e-12
+        np.testing.assert_allclose(coef, ref.coef_, atol=1e-4 * (1 + np.abs(ref.coef_).max()))
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_golub_path_matches_sklearn(golub, fit_intercept):
+    X, y = golub
+    alphas = fastreg.alpha_grid(X, y, fit_intercept=fit_intercept, n_alphas=30, eps=1e-2)
+    tol = 1e-7
+    path = fastreg.lasso_path(X, y, alphas=alphas, fit_intercept=fit_intercept, tol=tol)
+    assert np.all(path.dual_gaps <= tol)
+    p_null = null_objective(y, fit_intercept)
+    Xs = X - X.mean(axis=0) if fit_intercept else X
+    ys = y - y.mean() if fit_intercept else y
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, sk_coefs, _ = sklearn_lm.enet_path(Xs, ys, l1_ratio=1.0, alphas=alphas, tol=1e-12,
+                                              max_iter=20_000)
+    for k in range(0, len(alphas), 4):
+        coef = path.coef_at(k)
+        assert_kkt(X, y, coef, path.intercepts[k], alphas[k], 1.0, tol,
+                   fit_intercept=fit_intercept)
+        b_sk = y.mean() - X.mean(axis=0) @ sk_coefs[:, k] if fit_intercept else 0.0
+        ours = objective(X, y, coef, path.intercepts[k], alphas[k], 1.0)
+        theirs = objective(X, y, sk_coefs[:, k], b_sk, alphas[k], 1.0)
+        # the reference is itself only as good as sklearn's tol; ours must not be worse
+        assert ours - theirs <= tol * p_null
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc", "dense"])
+def test_news20_tfidf_path(news20_small, fmt):
+    X, y = news20_small
+    X = X.toarray() if fmt == "dense" else getattr(X, f"to{fmt}")()
+    tol = 1e-7
+    path = fastreg.lasso_path(X, y, n_alphas=15, eps=1e-2, fit_intercept=True, tol=tol)
+    assert np.all(path.dual_gaps <= tol)
+    assert path.n_nonzero[-1] > 50
+    k = len(path) - 1
+    assert_kkt(X, y, path.coef_at(k), path.intercepts[k], path.alphas[k], 1.0, tol)
+    ref = sklearn_lm.Lasso(alpha=path.alphas[k], tol=1e-12, max_iter=50_000).fit(X, y)
+    ours = objective(X, y, path.coef_at(k), path.intercepts[k], path.alphas[k], 1.0)
+    theirs = objective(X, y, ref.coef_, ref.intercept_, path.alphas[k], 1.0)
+    assert abs(ours - theirs) <= tol * null_objective(y, True)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("positive", [False, True])
+def test_alpha_max_is_exact(fit_intercept, positive):
+    X, y = _random_problem(seed=3)
+    pf = np.linspace(0.5, 2.0, X.shape[1])
+    sw = np.random.default_rng(2).uniform(0.5, 1.5, len(y))
+    kw = dict(fit_intercept=fit_intercept, sample_weight=sw, penalty_factor=pf, positive=positive)
+    a_max = fastreg.alpha_max(X, y, **kw)
+    path = fastreg.lasso_path(X, y, alphas=[a_max * 1.0001, a_max * 0.999], tol=1e-10, **kw)
+    assert path.coefs[:, 0].nnz == 0
+    assert path.coefs[:, 1].nnz >= 1
+
+
+def test_user_alphas_any_order_and_default_grid(golub):
+    X, y = golub
+    path = fastreg.lasso_path(X, y, alphas=[0.01, 0.1, 0.05])
+    np.testing.assert_array_equal(path.alphas, [0.1, 0.05, 0.01])
+    grid = fastreg.lasso_path(X, y)
+    assert len(grid) == 100
+    np.testing.assert_allclose(grid.alphas[-1] / grid.alphas[0], 1e-2)  # p > n → eps = 1e-2
+    assert grid.coefs.shape == (X.shape[1], 100)
+    assert sp.isspmatrix_csc(grid.coefs)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+def test_positive_and_penalty_factor(fmt):
+    X, y = _random_problem(seed=5, density=0.5)
+    Xf = _as_format(X, fmt, np.float64)
+    pf = np.ones(X.shape[1])
+    pf[[0, 7]] = 0.0  # unpenalized
+    pf[3] = 3.0
+    tol = 1e-10
+    path = fastreg.enet_path(Xf, y, l1_ratio=0.8, n_alphas=8, positive=True, penalty_factor=pf,
+                             tol=tol)
+    for k in range(len(path)):
+        coef = path.coef_at(k)
+        assert np.all(coef >= 0)
+        assert_kkt(X, y, coef, path.intercepts[k], path.alphas[k], 0.8, 1e-9, positive=True,
+                   penalty_factor=pf)
+
+
+def test_convergence_warning_reports_gap_and_threshold(golub):
+    X, y = golub
+    with pytest.warns(fastreg.ConvergenceWarning, match=r"tol=1e-10.*gap") as record:
+        path = fastreg.lasso_path(X, y, n_alphas=5, tol=1e-10, max_iter=2, fit_intercept=False)
+    assert len(path) == 5
+    assert np.any(path.dual_gaps > 1e-10)
+    assert "max_iter=2" in str(record[0].message)
+
+
+def test_inputs_not_modified_and_read_only_ok(golub):
+    X, y = golub
+    X = np.ascontiguousarray(X[:, :500])
+    Xs = sp.csr_matrix(X)
+    w = np.linspace(0.5, 1.5, len(y))
+    copies = [a.copy() for a in (X, y, w)]
+    sparse_copy = Xs.copy()
+    for arr in (X, y, w, Xs.data, Xs.indices, Xs.indptr):
+        arr.flags.writeable = False
+    fastreg.lasso_path(X, y, sample_weight=w, n_alphas=5)
+    fastreg.lasso_path(Xs, y, sample_weight=w, n_alphas=5)
+    fastreg.Lasso(alpha=0.05).fit(Xs, y, sample_weight=w)
+    for a, c in zip((X, y, w), copies):
+        np.testing.assert_array_equal(a, c)
+    assert (Xs != sparse_copy).nnz == 0
+
+
+def test_fortran_and_csc_input_not_copied(monkeypatch):
+    from fastreg import _design
+
+    X, y = _random_problem()
+    seen = []
+    original = _design.Design.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        seen.append(self.X)
+
+    monkeypatch.setattr(_design.Design, "__init__", spy)
+    Xf = np.asfortranarray(X)
+    fastreg.lasso_path(Xf, y, n_alphas=3)
+    assert np.shares_memory(seen[-1], Xf)
+    Xc = sp.csc_matrix(X)
+    fastreg.lasso_path(Xc, y, n_alphas=3)
+    assert np.shares_memory(seen[-1].data, Xc.data)
+
+
+def test_int64_sparse_indices_and_unsorted_duplicates():
+    X, y = _random_problem(density=0.4)
+    Xc = sp.csc_matrix(X)
+    X64 = sp.csc_matrix((Xc.data, Xc.indices.astype(np.int64), Xc.indptr.astype(np.int64)),
+                        shape=Xc.shape)
+    ref = fastreg.lasso_path(Xc, y, n_alphas=5, tol=1e-10)
+    got = fastreg.lasso_path(X64, y, n_alphas=5, tol=1e-10)
+    np.testing.assert_allclose(got.coefs.toarray(), ref.coefs.toarray(), atol=1e-8)
+    # the same matrix written as COO with each entry split in two halves
+    coo = sp.coo_matrix(X)
+    dup = sp.coo_matrix((np.r_[coo.data / 2, coo.data / 2], (np.r_[coo.row, coo.row],
+                                                             np.r_[coo.col, coo.col])),
+                        shape=X.shape)
+    got = fastreg.lasso_path(dup, y, n_alphas=5, tol=1e-10)
+    np.testing.assert_allclose(got.coefs.toarray(), ref.coefs.toarray(), atol=1e-8)
+
+
+def test_estimators_match_path_and_sklearn(golub):
+    X, y = golub
+    w = np.random.default_rng(0).uniform(0.5, 2, len(y))
+    for est, ref in [(fastreg.Lasso(alpha=0.05, tol=1e-10), sklearn_lm.Lasso(alpha=0.05)),
+                     (fastreg.ElasticNet(alpha=0.05, l1_ratio=0.5, tol=1e-10),
+                      sklearn_lm.ElasticNet(alpha=0.05, l1_ratio=0.5))]:
+        est.fit(X, y, sample_weight=w)
+        ref.set_params(tol=1e-12, max_iter=100_000).fit(X, y, sample_weight=w)
+        rho = getattr(est, "l1_ratio", 1.0)
+        assert est.dual_gap_ <= 1e-10 and est.n_iter_ > 0
+        assert (objective(X, y, est.coef_, est.intercept_, 0.05, rho, w)
+                <= objective(X, y, ref.coef_, ref.intercept_, 0.05, rho, w) + 1e-10)
+        np.testing.assert_allclose(est.predict(X), X @ est.coef_ + est.intercept_)
+        assert est.score(X, y) > 0.5
+        assert est.sparse_coef_.shape == (1, X.shape[1])
+
+
+def test_warm_start_reuses_solution(golub):
+    X, y = golub
+    model = fastreg.Lasso(alpha=0.05, warm_start=True).fit(X, y)
+    first = model.n_iter_
+    model.fit(X, y)
+    assert model.n_iter_ <= max(1, first // 2)
+
+
+def test_early_stop_on_automatic_grid():
+    from conftest import DATA
+
+    d = np.load(DATA / "cpusmall.npz")
+    X, y = d["X"], d["y"]
+    full = fastreg.lasso_path(X, y, fit_intercept=True)
+    short = fastreg.lasso_path(X, y, fit_intercept=True, early_stop=True)
+    assert short.stopped_early and len(short) < len(full)
+    np.testing.assert_allclose(short.alphas, full.alphas[: len(short)])
+
+
+def test_constant_target_gives_zero_coefficients():
+    X, _ = _random_problem()
+    path = fastreg.lasso_path(X, np.full(X.shape[0], 3.0), alphas=[0.1, 0.01])
+    assert path.coefs.nnz == 0
+    np.testing.assert_allclose(path.intercepts, 3.0)
+
+
+def test_screened_features_satisfy_kkt(news20_small):
+    X, y = news20_small
+    tol = 1e-8
+    path = fastreg.lasso_path(X, y, n_alphas=10, eps=0.05, tol=tol, fit_intercept=False)
+    assert path.info["n_screened"].max() > 0
+    for k in (3, 9):
+        assert_kkt(X, y, path.coef_at(k), 0.0, path.alphas[k], 1.0, tol, fit_intercept=False)
