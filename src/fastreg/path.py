@@ -26,6 +26,7 @@ from ._validation import (
     check_penalty_factor,
     check_scalar,
     check_tol,
+    check_y,
 )
 from ._warnings import ConvergenceWarning
 
@@ -70,7 +71,7 @@ def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
-    y_c, _ = design.center_y(y)
+    y_c, _ = design.center_y(check_y(y, design.n_samples))
     pf = check_penalty_factor(penalty_factor, design.n_features)
     return _alpha_max(design, y_c, l1_ratio, pf, positive)
 
@@ -98,7 +99,7 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
-    y_c, _ = design.center_y(y)
+    y_c, _ = design.center_y(check_y(y, design.n_samples))
     pf = check_penalty_factor(penalty_factor, design.n_features)
     a_max = _alpha_max(design, y_c, l1_ratio, pf, positive)
     return _grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
@@ -208,7 +209,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
     design = Design(X, sample_weight, fit_intercept)
-    y_c, y_mean = design.center_y(y)
+    y_c, y_mean = design.center_y(check_y(y, design.n_samples))
     n, p = design.n_samples, design.n_features
     pf = check_penalty_factor(penalty_factor, p)
 

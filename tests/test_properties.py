@@ -1,0 +1,64 @@
+"""Property-based invariants of the Lasso / ElasticNet solvers."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import fastreg  # noqa: E402
+
+problems = st.builds(
+    lambda n, p, seed, density: _problem(n, p, seed, density),
+    st.integers(5, 40), st.integers(1, 30), st.integers(0, 2**31 - 1),
+    st.sampled_from([1.0, 0.3]),
+)
+
+
+def _problem(n, p, seed, density):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.1, 10, p)
+    X[rng.random((n, p)) > density] = 0.0
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    return X, y
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems, st.booleans(), st.sampled_from([1.0, 0.5]), st.booleans())
+def test_zero_at_and_above_alpha_max(problem, fit_intercept, l1_ratio, sparse):
+    X, y = problem
+    Xf = sp.csc_matrix(X) if sparse else X
+    a_max = fastreg.alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+    path = fastreg.enet_path(Xf, y, l1_ratio=l1_ratio, alphas=[2 * a_max, a_max],
+                             fit_intercept=fit_intercept, tol=1e-10)
+    assert path.coefs.nnz == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems, st.integers(0, 2**31 - 1), st.booleans())
+def test_permuting_columns_permutes_coefficients(problem, seed, fit_intercept):
+    X, y = problem
+    perm = np.random.default_rng(seed).permutation(X.shape[1])
+    alphas = fastreg.alpha_grid(X, y, n_alphas=4, fit_intercept=fit_intercept)
+    a = fastreg.lasso_path(X, y, alphas=alphas, fit_intercept=fit_intercept, tol=1e-12)
+    b = fastreg.lasso_path(X[:, perm], y, alphas=alphas, fit_intercept=fit_intercept, tol=1e-12)
+    # predictions are unique even when coefficients are not
+    np.testing.assert_allclose(X @ a.coefs.toarray() + a.intercepts,
+                               X[:, perm] @ b.coefs.toarray() + b.intercepts,
+                               atol=1e-4 * (1 + np.abs(y).max()))
+    if np.linalg.matrix_rank(X) == X.shape[1]:
+        np.testing.assert_allclose(a.coefs.toarray()[perm], b.coefs.toarray(), atol=1e-4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problems, st.floats(0.01, 100))
+def test_weights_equal_to_repetition(problem, scale):
+    X, y = problem
+    w = np.arange(len(y)) % 3  # 0, 1 or 2 copies of each row
+    rep = np.repeat(np.arange(len(y)), w)
+    alpha = 0.1 * fastreg.alpha_max(X[rep], y[rep])
+    weighted = fastreg.Lasso(alpha=alpha, tol=1e-12).fit(X, y, sample_weight=scale * w)
+    repeated = fastreg.Lasso(alpha=alpha, tol=1e-12).fit(X[rep], y[rep])
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-5 * (1 + np.abs(repeated.coef_).max()))
