@@ -64,26 +64,51 @@ cdef inline Py_ssize_t _column(const Problem* pb, const floating* Xv, const inde
 
 cdef inline double _col_dot(const Problem* pb, const floating* Xv, const index_t* Xi,
                             const index_t* Xp, Py_ssize_t j, const double* r) noexcept nogil:
-    """Σ_i s_i x_ij r_i over the stored entries of column j."""
+    """Σ_i s_i x_ij r_i over the stored entries of column j.
+
+    Four partial sums break the floating-point add dependency chain, which
+    otherwise bounds the loop by add latency rather than by memory.
+    """
     cdef const floating* v
     cdef const index_t* rows
     cdef Py_ssize_t k, nnz = _column(pb, Xv, Xi, Xp, j, &v, &rows)
-    cdef double acc = 0.0
+    cdef Py_ssize_t n4 = nnz - nnz % 4
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
     cdef const double* sw = pb.sw
     if rows == NULL:
         if pb.weighted:
-            for k in range(nnz):
-                acc += v[k] * sw[k] * r[k]
+            for k in range(0, n4, 4):
+                a0 += v[k] * sw[k] * r[k]
+                a1 += v[k + 1] * sw[k + 1] * r[k + 1]
+                a2 += v[k + 2] * sw[k + 2] * r[k + 2]
+                a3 += v[k + 3] * sw[k + 3] * r[k + 3]
+            for k in range(n4, nnz):
+                a0 += v[k] * sw[k] * r[k]
         else:
-            for k in range(nnz):
-                acc += v[k] * r[k]
+            for k in range(0, n4, 4):
+                a0 += v[k] * r[k]
+                a1 += v[k + 1] * r[k + 1]
+                a2 += v[k + 2] * r[k + 2]
+                a3 += v[k + 3] * r[k + 3]
+            for k in range(n4, nnz):
+                a0 += v[k] * r[k]
     elif pb.weighted:
-        for k in range(nnz):
-            acc += v[k] * sw[rows[k]] * r[rows[k]]
+        for k in range(0, n4, 4):
+            a0 += v[k] * sw[rows[k]] * r[rows[k]]
+            a1 += v[k + 1] * sw[rows[k + 1]] * r[rows[k + 1]]
+            a2 += v[k + 2] * sw[rows[k + 2]] * r[rows[k + 2]]
+            a3 += v[k + 3] * sw[rows[k + 3]] * r[rows[k + 3]]
+        for k in range(n4, nnz):
+            a0 += v[k] * sw[rows[k]] * r[rows[k]]
     else:
-        for k in range(nnz):
-            acc += v[k] * r[rows[k]]
-    return acc
+        for k in range(0, n4, 4):
+            a0 += v[k] * r[rows[k]]
+            a1 += v[k + 1] * r[rows[k + 1]]
+            a2 += v[k + 2] * r[rows[k + 2]]
+            a3 += v[k + 3] * r[rows[k + 3]]
+        for k in range(n4, nnz):
+            a0 += v[k] * r[rows[k]]
+    return (a0 + a1) + (a2 + a3)
 
 
 cdef inline void _col_axpy(const Problem* pb, const floating* Xv, const index_t* Xi,
@@ -153,10 +178,11 @@ cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
 cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
                       const index_t* Xp, const Py_ssize_t* feats, Py_ssize_t n_feats,
                       const double* w, const double* r, double offset,
-                      double* z) noexcept nogil:
+                      double* z, bint z_known) noexcept nogil:
     """Gap of the problem restricted to ``feats`` (all nonzero w_j must be in it).
 
-    Fills z[j] = x̄_jᵀ S R for j in feats. Two dual points are tried, the
+    Fills z[j] = x̄_jᵀ S R for j in feats, unless ``z_known`` says z already
+    holds these values for the current residual. Two dual points are tried, the
     residual rescaled into the lasso-type dual feasible set (valid for l1 > 0)
     and the residual itself in the Fenchel dual (valid for l2 > 0); the gap
     reported is the smaller one.
@@ -172,7 +198,8 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
         ry += si * Ri * pb.y[i]
     for t in range(n_feats):
         j = feats[t]
-        z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
+        if not z_known:
+            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
         if pb.pf[j] == 0.0:
             # Unpenalized: the dual constraint is x̄_jᵀSθ = 0, which no rescaling
             # of R meets. Add instead the decrease one exact step on j would
@@ -441,6 +468,51 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
     return True
 
 
+cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const index_t* Xi,
+                                   const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                                   double* w, double* r, double* offset, double inner_tol,
+                                   Py_ssize_t max_epochs, Py_ssize_t gap_freq, bint accelerate,
+                                   double* z, Py_ssize_t* act, double* hist, double* w_acc,
+                                   double* r_acc) noexcept nogil:
+    """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
+
+    Each block is one sweep over the whole working set (so features can enter
+    the support) followed by sweeps over the support only, which are cheaper
+    and are Anderson-accelerated; the working-set gap is checked after each block.
+    """
+    cdef Py_ssize_t epochs = 0, n_act, t, k, slot
+    cdef double change
+    cdef Gap g
+    while epochs < max_epochs:
+        change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
+        epochs += 1
+        if change == 0.0:
+            break  # a fixed point of the working-set problem
+        n_act = 0
+        for t in range(n_ws):
+            if w[ws[t]] != 0.0:
+                act[n_act] = ws[t]
+                n_act += 1
+        for k in range(gap_freq - 1):
+            if epochs >= max_epochs:
+                break
+            change = _cd_epoch(pb, Xv, Xi, Xp, act, n_act, w, r, offset)
+            epochs += 1
+            if change == 0.0:
+                break
+            if accelerate:
+                slot = k % (ANDERSON_K + 1)
+                for t in range(n_act):
+                    hist[slot * n_act + t] = w[act[t]]
+                if slot == ANDERSON_K:
+                    _anderson_step(pb, Xv, Xi, Xp, act, n_act, hist, w, r, offset,
+                                   r_acc, w_acc)
+        g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z, False)
+        if g.gap <= inner_tol:
+            break
+    return epochs
+
+
 # ---------------------------------------------------------------------------
 # The solver for one alpha
 
@@ -448,7 +520,8 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
                             const index_t* Xp, Py_ssize_t n_features,
                             double* w, double* r, double* offset,
                             double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
-                            Py_ssize_t ws_start, bint screen, bint accelerate, double* r_acc,
+                            Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
+                            double* r_acc,
                             double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
                             signed char* screened, double* stats) noexcept nogil:
     """Working-set coordinate descent until the full gap ≤ tol_abs.
@@ -461,11 +534,12 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     """
     cdef Py_ssize_t j, t, n_feats = 0, n_ws, epochs = 0, outer = 0, inner, passes = 0
     cdef Py_ssize_t nnz, size = 0
-    cdef Gap g, g_ws
+    cdef Gap g
     cdef double inner_tol, change
     cdef Py_ssize_t slot
     cdef double* hist = NULL
     cdef double* w_acc = NULL
+    cdef Py_ssize_t* act = <Py_ssize_t*> malloc(n_features * sizeof(Py_ssize_t))
 
     for j in range(n_features):
         # an all-constant column never leaves zero and has no dual constraint to check
@@ -475,8 +549,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
             n_feats += 1
 
     while True:
-        g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], z)
-        passes += 1
+        # the previous alpha ends on a full pass with this residual: reuse its z
+        g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], z,
+                         z_fresh and outer == 0)
+        passes += not (z_fresh and outer == 0)
         if g.gap <= tol_abs or epochs >= max_epochs:
             break
         outer += 1
@@ -497,31 +573,17 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         inner_tol = 0.3 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
-        inner = 0
         if accelerate:
             free(hist)
             free(w_acc)
             hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
             w_acc = <double*> malloc(n_ws * sizeof(double))
-        while epochs < max_epochs:
-            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
-            epochs += 1
-            inner += 1
-            if change == 0.0:
-                break  # a fixed point of the working-set problem
-            if accelerate:
-                slot = (inner - 1) % (ANDERSON_K + 1)
-                for t in range(n_ws):
-                    hist[slot * n_ws + t] = w[ws[t]]
-                if slot == ANDERSON_K:
-                    _anderson_step(pb, Xv, Xi, Xp, ws, n_ws, hist, w, r, offset,
-                                   r_acc, w_acc)
-            if inner % gap_freq == 0:
-                g_ws = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z)
-                if g_ws.gap <= inner_tol:
-                    break
+        epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
+                                     max_epochs - epochs, gap_freq, accelerate, z, act,
+                                     hist, w_acc, r_acc)
     free(hist)
     free(w_acc)
+    free(act)
     stats[0] = g.gap
     stats[1] = outer
     stats[2] = n_features - n_feats
@@ -537,14 +599,15 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const double[::1] pf, double l1, double l2, bint positive,
                double[::1] w, double[::1] r, double[::1] offset,
                double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
-               Py_ssize_t ws_start, bint screen, bint accelerate,
+               Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                double[::1] work_r, double[::1] work_z,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
                Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats):
     """Solve one elastic-net problem in place (see the module docstring).
 
     ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
-    and receive the solution. ``work_*`` are scratch arrays of length
+    and receive the solution. ``z_fresh`` says ``work_z`` already holds
+    x̄ᵀ S R for every feature (true after a solve that screened nothing). ``work_*`` are scratch arrays of length
     n_features. Returns the number of coordinate-descent epochs; ``stats``
     receives [gap, outer iterations, screened features, working-set size,
     full gradient passes].
@@ -573,7 +636,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
         Xv = &X[0, 0]
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                             max_epochs, gap_freq, ws_start, screen, accelerate,
+                             max_epochs, gap_freq, ws_start, screen, accelerate, z_fresh,
                              &work_r[0], &work_z[0],
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])

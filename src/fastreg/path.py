@@ -123,6 +123,7 @@ class _PathState:
             self.r -= design.matvec(w0)
             self.offset[0] = design.x_mean @ w0
         self.z = np.empty(p)
+        self.z_fresh = False
         self.r_work = np.empty_like(self.r)
         self.key = np.empty(p)
         self.feats = np.empty(p, dtype=np.intp)
@@ -227,6 +228,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     callback = _progress_printer(len(alphas)) if verbose is True else (verbose or None)
     state = _PathState(design, y_c, coef_init)
     Xd, data, indices, indptr = design.kernel_arrays()
+    n_constant = int(np.count_nonzero(design.col_sq_norms == 0))
     sw = design.weights_or_empty
 
     k_alphas = len(alphas)
@@ -246,9 +248,10 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, 10, 10, screening, True, state.r_work, state.z, state.key,
+                tol * null_obj, max_iter, 10, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
                 state.feats, state.ws, state.screened, state.stats)
             gaps[k] = state.stats[0] / null_obj
+            state.z_fresh = state.stats[2] == n_constant
             for i, name in enumerate(info, start=1):
                 info[name][k] = state.stats[i]
             resid = state.r + state.offset[0]
