@@ -592,6 +592,41 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     return epochs
 
 
+# ---------------------------------------------------------------------------
+# Python entry points
+
+cdef Problem _problem(bint sparse, const double[::1] sw, const double[::1] y,
+                      const double[::1] x_mean, const double[::1] sq_norm,
+                      const double[::1] pf, double l1, double l2, bint positive):
+    cdef Problem pb
+    pb.n_samples = y.shape[0]
+    pb.sparse = sparse
+    pb.weighted = sw.shape[0] > 0
+    pb.positive = positive
+    pb.sw = &sw[0] if pb.weighted else NULL
+    pb.y = &y[0]
+    pb.mean = &x_mean[0]
+    pb.sq_norm = &sq_norm[0]
+    pb.pf = &pf[0]
+    pb.l1 = l1
+    pb.l2 = l2
+    return pb
+
+
+cdef void _x_pointers(const floating[::1, :] X, const floating[::1] X_data,
+                      const index_t[::1] X_indices, const index_t[::1] X_indptr, bint sparse,
+                      const floating** Xv, const index_t** Xi, const index_t** Xp):
+    """Raw pointers to dense X, or to the CSC arrays (unused ones are NULL)."""
+    Xi[0] = NULL
+    Xp[0] = NULL
+    if sparse:
+        Xv[0] = &X_data[0] if X_data.shape[0] > 0 else NULL
+        Xi[0] = &X_indices[0] if X_indices.shape[0] > 0 else NULL
+        Xp[0] = &X_indptr[0]
+    else:
+        Xv[0] = &X[0, 0]
+
+
 def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const index_t[::1] X_indices, const index_t[::1] X_indptr,
                bint sparse, const double[::1] sw, const double[::1] y,
@@ -617,23 +652,8 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     cdef const floating* Xv
     cdef const index_t* Xi = NULL
     cdef const index_t* Xp = NULL
-    pb.n_samples = y.shape[0]
-    pb.sparse = sparse
-    pb.weighted = sw.shape[0] > 0
-    pb.positive = positive
-    pb.sw = &sw[0] if pb.weighted else NULL
-    pb.y = &y[0]
-    pb.mean = &x_mean[0]
-    pb.sq_norm = &sq_norm[0]
-    pb.pf = &pf[0]
-    pb.l1 = l1
-    pb.l2 = l2
-    if sparse:
-        Xv = &X_data[0] if X_data.shape[0] > 0 else NULL
-        Xi = &X_indices[0] if X_indices.shape[0] > 0 else NULL
-        Xp = &X_indptr[0]
-    else:
-        Xv = &X[0, 0]
+    pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive)
+    _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
                              max_epochs, gap_freq, ws_start, screen, accelerate, z_fresh,
@@ -641,3 +661,29 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])
     return epochs
+
+
+def cd_epochs(const floating[::1, :] X, const floating[::1] X_data,
+              const index_t[::1] X_indices, const index_t[::1] X_indptr,
+              bint sparse, const double[::1] sw, const double[::1] y,
+              const double[::1] x_mean, const double[::1] sq_norm,
+              const double[::1] pf, double l1, double l2, bint positive,
+              double[::1] w, double[::1] r, double[::1] offset, Py_ssize_t n_epochs):
+    """Plain cyclic CD sweeps over every feature (no working set, no stopping rule).
+
+    Exposed to measure the cost of one epoch against one ``X.T @ r`` product.
+    Arguments are those of :func:`enet_solve`; returns the last max change.
+    """
+    cdef Problem pb
+    cdef Py_ssize_t p = x_mean.shape[0], k
+    cdef double change = 0.0
+    cdef const floating* Xv
+    cdef const index_t* Xi = NULL
+    cdef const index_t* Xp = NULL
+    cdef Py_ssize_t[::1] all_features = np.arange(p, dtype=np.intp)
+    pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive)
+    _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
+    with nogil:
+        for k in range(n_epochs):
+            change = _cd_epoch(&pb, Xv, Xi, Xp, &all_features[0], p, &w[0], &r[0], &offset[0])
+    return change
