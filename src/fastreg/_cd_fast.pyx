@@ -355,7 +355,7 @@ cdef Py_ssize_t _build_working_set(const Problem* pb, const Gap* g, const double
 # Anderson acceleration of the working-set iterates
 
 cdef enum:
-    ANDERSON_K = 5  # extrapolate from the last ANDERSON_K + 1 epochs
+    ANDERSON_K = 4  # extrapolate from the last ANDERSON_K + 1 epochs
 
 
 cdef double _primal(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t n_ws,

@@ -248,7 +248,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, 10, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
+                tol * null_obj, max_iter, 11, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
                 state.feats, state.ws, state.screened, state.stats)
             gaps[k] = state.stats[0] / null_obj
             state.z_fresh = state.stats[2] == n_constant
