@@ -126,19 +126,22 @@ def test_user_alphas_any_order_and_default_grid(golub):
 
 
 @pytest.mark.parametrize("fmt", ["dense", "csc"])
-def test_positive_and_penalty_factor(fmt):
+@pytest.mark.parametrize("positive", [True, False])
+def test_positive_and_penalty_factor(fmt, positive):
     X, y = _random_problem(seed=5, density=0.5)
     Xf = _as_format(X, fmt, np.float64)
     pf = np.ones(X.shape[1])
     pf[[0, 7]] = 0.0  # unpenalized
     pf[3] = 3.0
     tol = 1e-10
-    path = fastreg.enet_path(Xf, y, l1_ratio=0.8, n_alphas=8, positive=True, penalty_factor=pf,
-                             tol=tol)
+    path = fastreg.enet_path(Xf, y, l1_ratio=0.8, n_alphas=8, positive=positive,
+                             penalty_factor=pf, tol=tol)
+    # the gap is certified: the dual point stays feasible with unpenalized features
+    assert np.all(path.dual_gaps <= tol) and np.all(path.dual_gaps >= -1e-12)
     for k in range(len(path)):
         coef = path.coef_at(k)
-        assert np.all(coef >= 0)
-        assert_kkt(X, y, coef, path.intercepts[k], path.alphas[k], 0.8, 1e-9, positive=True,
+        assert coef[0] != 0 or positive
+        assert_kkt(X, y, coef, path.intercepts[k], path.alphas[k], 0.8, 1e-9, positive=positive,
                    penalty_factor=pf)
 
 

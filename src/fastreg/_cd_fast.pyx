@@ -34,6 +34,10 @@ cdef struct Problem:
     const double* pf        # penalty factors
     double l1
     double l2
+    Py_ssize_t n_unpen      # unpenalized features (penalty factor 0)
+    const Py_ssize_t* unpen
+    const double* cross     # cross[j * n_unpen + a] = x̄_jᵀ S x̄_{unpen[a]}
+    const double* y_unpen   # x̄_{unpen[a]}ᵀ S y_c
 
 
 cdef struct Gap:
@@ -175,37 +179,76 @@ cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
 # ---------------------------------------------------------------------------
 # Duality gap
 
+cdef bint _solve_small(double* A, double* b, Py_ssize_t k) noexcept nogil:
+    """Solve the k×k system A x = b in place (x in b) by Gaussian elimination with pivoting."""
+    cdef Py_ssize_t i, row, col, piv
+    cdef double m, tmp
+    for col in range(k):
+        piv = col
+        for row in range(col + 1, k):
+            if fabs(A[row * k + col]) > fabs(A[piv * k + col]):
+                piv = row
+        if A[piv * k + col] == 0.0:
+            return False
+        if piv != col:
+            for i in range(k):
+                tmp = A[col * k + i]
+                A[col * k + i] = A[piv * k + i]
+                A[piv * k + i] = tmp
+            tmp = b[col]
+            b[col] = b[piv]
+            b[piv] = tmp
+        for row in range(col + 1, k):
+            m = A[row * k + col] / A[col * k + col]
+            for i in range(col, k):
+                A[row * k + i] -= m * A[col * k + i]
+            b[row] -= m * b[col]
+    for col in range(k - 1, -1, -1):
+        for i in range(col + 1, k):
+            b[col] -= A[col * k + i] * b[i]
+        b[col] /= A[col * k + col]
+    return True
+
+
 cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
                       const index_t* Xp, const Py_ssize_t* feats, Py_ssize_t n_feats,
                       const double* w, const double* r, double offset,
                       double* z, bint z_known) noexcept nogil:
     """Gap of the problem restricted to ``feats`` (all nonzero w_j must be in it).
 
-    Fills z[j] = x̄_jᵀ S R for j in feats, unless ``z_known`` says z already
-    holds these values for the current residual. Two dual points are tried, the
-    residual rescaled into the lasso-type dual feasible set (valid for l1 > 0)
-    and the residual itself in the Fenchel dual (valid for l2 > 0); the gap
-    reported is the smaller one.
+    Fills z[j] = x̄_jᵀ S θ for j in feats, where θ is the dual point: the
+    residual R, projected (when some features are unpenalized) so that it is
+    orthogonal to their columns, as dual feasibility requires. Unless
+    ``z_known`` says z already holds x̄ᵀ S R, it is computed here.
+    Two dual objectives are tried, θ rescaled into the lasso-type dual
+    feasible set (valid for l1 > 0) and θ itself in the Fenchel dual (valid
+    for l2 > 0); the gap reported is the smaller one.
     """
     cdef Py_ssize_t i, t, j, n = pb.n_samples
     cdef double Ri, si, rss = 0.0, ry = 0.0, l1_norm = 0.0, l2_norm = 0.0
-    cdef double a, dual_norm = 0.0, excess, fenchel_pen = 0.0, c, d1, d2, unpen = 0.0
+    cdef double rss_dual, ry_dual
+    cdef double a, dual_norm = 0.0, excess, fenchel_pen = 0.0, c, d1, d2
+    cdef bint infeasible = False
     cdef Gap g
     for i in range(n):
         Ri = r[i] + offset
         si = pb.sw[i] if pb.weighted else 1.0
         rss += si * Ri * Ri
         ry += si * Ri * pb.y[i]
+    if not z_known:
+        for t in range(n_feats):
+            j = feats[t]
+            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
+    rss_dual = rss
+    ry_dual = ry
+    if pb.n_unpen > 0:
+        _project_unpenalized(pb, feats, n_feats, w, z, &rss_dual, &ry_dual)
     for t in range(n_feats):
         j = feats[t]
-        if not z_known:
-            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
         if pb.pf[j] == 0.0:
-            # Unpenalized: the dual constraint is x̄_jᵀSθ = 0, which no rescaling
-            # of R meets. Add instead the decrease one exact step on j would
-            # give, so the reported gap only vanishes once j is optimal too.
-            if pb.sq_norm[j] > 0.0 and (not pb.positive or z[j] > 0.0 or w[j] > 0.0):
-                unpen += z[j] * z[j] / (2.0 * pb.sq_norm[j])
+            # projected out, except an inactive nonnegative one: θ must satisfy x̄_jᵀSθ ≤ 0
+            if pb.positive and w[j] == 0.0 and z[j] > 0.0:
+                infeasible = True
             continue
         l1_norm += pb.pf[j] * fabs(w[j])
         l2_norm += pb.pf[j] * w[j] * w[j]
@@ -222,15 +265,64 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
         c = 1.0
     else:
         c = pb.l1 / dual_norm
-    d1 = c * ry - 0.5 * c * c * (rss + pb.l2 * l2_norm)
+    d1 = c * ry_dual - 0.5 * c * c * (rss_dual + pb.l2 * l2_norm)
     g.scale = c
-    g.lasso_gap = g.primal - d1 + unpen
+    g.lasso_gap = g.primal - d1
     g.fenchel_gap = INFINITY
     if pb.l2 > 0.0:
-        d2 = ry - 0.5 * rss - fenchel_pen
-        g.fenchel_gap = g.primal - d2 + unpen
+        d2 = ry_dual - 0.5 * rss_dual - fenchel_pen
+        g.fenchel_gap = g.primal - d2
+    if infeasible:
+        g.lasso_gap = INFINITY
+        g.fenchel_gap = INFINITY
     g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
     return g
+
+
+cdef void _project_unpenalized(const Problem* pb, const Py_ssize_t* feats, Py_ssize_t n_feats,
+                               const double* w, double* z, double* rss,
+                               double* ry) noexcept nogil:
+    """Replace R by θ = R − X̄_A c, c = (X̄_AᵀSX̄_A)⁻¹ X̄_AᵀSR, on the unpenalized set A.
+
+    Works on correlations only: z, ‖θ‖²_S and θᵀS y follow from the
+    precomputed cross products, so θ itself is never formed. With
+    ``positive``, A holds the unpenalized features that are nonzero.
+    """
+    cdef Py_ssize_t k = pb.n_unpen, m = 0, a, b, t, j
+    cdef Py_ssize_t* act = <Py_ssize_t*> malloc(k * sizeof(Py_ssize_t))
+    cdef double* G = <double*> malloc(k * k * sizeof(double))
+    cdef double* coef = <double*> malloc(k * sizeof(double))
+    cdef double zc = 0.0, cgc = 0.0, yc = 0.0, trace = 0.0, acc
+    for a in range(k):
+        if not pb.positive or w[pb.unpen[a]] > 0.0:
+            act[m] = a
+            m += 1
+    for a in range(m):
+        for b in range(m):
+            G[a * m + b] = pb.cross[pb.unpen[act[a]] * k + act[b]]
+        trace += G[a * m + a]
+        coef[a] = z[pb.unpen[act[a]]]
+    for a in range(m):
+        G[a * m + a] += 1e-12 * trace  # duplicate unpenalized columns make G singular
+    if m > 0 and _solve_small(G, coef, m):
+        for a in range(m):
+            zc += coef[a] * z[pb.unpen[act[a]]]
+            yc += coef[a] * pb.y_unpen[act[a]]
+            acc = 0.0
+            for b in range(m):
+                acc += pb.cross[pb.unpen[act[a]] * k + act[b]] * coef[b]
+            cgc += coef[a] * acc
+        rss[0] += cgc - 2.0 * zc
+        ry[0] -= yc
+        for t in range(n_feats):
+            j = feats[t]
+            acc = 0.0
+            for a in range(m):
+                acc += pb.cross[j * k + act[a]] * coef[a]
+            z[j] -= acc
+    free(act)
+    free(G)
+    free(coef)
 
 
 # ---------------------------------------------------------------------------
@@ -372,37 +464,6 @@ cdef double _primal(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t n_ws,
     return 0.5 * rss + pen
 
 
-cdef bint _solve_small(double* A, double* b, Py_ssize_t k) noexcept nogil:
-    """Solve the k×k system A x = b in place (x in b) by Gaussian elimination with pivoting."""
-    cdef Py_ssize_t i, row, col, piv
-    cdef double m, tmp
-    for col in range(k):
-        piv = col
-        for row in range(col + 1, k):
-            if fabs(A[row * k + col]) > fabs(A[piv * k + col]):
-                piv = row
-        if A[piv * k + col] == 0.0:
-            return False
-        if piv != col:
-            for i in range(k):
-                tmp = A[col * k + i]
-                A[col * k + i] = A[piv * k + i]
-                A[piv * k + i] = tmp
-            tmp = b[col]
-            b[col] = b[piv]
-            b[piv] = tmp
-        for row in range(col + 1, k):
-            m = A[row * k + col] / A[col * k + col]
-            for i in range(col, k):
-                A[row * k + i] -= m * A[col * k + i]
-            b[row] -= m * b[col]
-    for col in range(k - 1, -1, -1):
-        for i in range(col + 1, k):
-            b[col] -= A[col * k + i] * b[i]
-        b[col] /= A[col * k + col]
-    return True
-
-
 cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* Xi,
                          const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
                          const double* hist, double* w, double* r, double* offset,
@@ -476,25 +537,23 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
                                    double* r_acc) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
 
-    Each block is one sweep over the whole working set (so features can enter
-    the support) followed by sweeps over the support only, which are cheaper
-    and are Anderson-accelerated; the working-set gap is checked after each block.
+    Each block is a few sweeps over the current support only, which are cheap
+    and Anderson-accelerated, then one sweep over the whole working set, so
+    features can enter the support and every coefficient the gap is computed
+    at comes from a soft-thresholding step (consistent signs); then the
+    working-set gap is checked.
     """
     cdef Py_ssize_t epochs = 0, n_act, t, k, slot
     cdef double change
     cdef Gap g
     while epochs < max_epochs:
-        change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
-        epochs += 1
-        if change == 0.0:
-            break  # a fixed point of the working-set problem
         n_act = 0
         for t in range(n_ws):
             if w[ws[t]] != 0.0:
                 act[n_act] = ws[t]
                 n_act += 1
         for k in range(gap_freq - 1):
-            if epochs >= max_epochs:
+            if epochs >= max_epochs or n_act == 0:
                 break
             change = _cd_epoch(pb, Xv, Xi, Xp, act, n_act, w, r, offset)
             epochs += 1
@@ -507,6 +566,10 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
                 if slot == ANDERSON_K:
                     _anderson_step(pb, Xv, Xi, Xp, act, n_act, hist, w, r, offset,
                                    r_acc, w_acc)
+        change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
+        epochs += 1
+        if change == 0.0:
+            break  # a fixed point of the working-set problem
         g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z, False)
         if g.gap <= inner_tol:
             break
@@ -597,7 +660,9 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
 
 cdef Problem _problem(bint sparse, const double[::1] sw, const double[::1] y,
                       const double[::1] x_mean, const double[::1] sq_norm,
-                      const double[::1] pf, double l1, double l2, bint positive):
+                      const double[::1] pf, double l1, double l2, bint positive,
+                      const Py_ssize_t[::1] unpen=None, const double[:, ::1] cross=None,
+                      const double[::1] y_unpen=None):
     cdef Problem pb
     pb.n_samples = y.shape[0]
     pb.sparse = sparse
@@ -610,6 +675,10 @@ cdef Problem _problem(bint sparse, const double[::1] sw, const double[::1] y,
     pb.pf = &pf[0]
     pb.l1 = l1
     pb.l2 = l2
+    pb.n_unpen = 0 if unpen is None else unpen.shape[0]
+    pb.unpen = &unpen[0] if pb.n_unpen > 0 else NULL
+    pb.cross = &cross[0, 0] if pb.n_unpen > 0 else NULL
+    pb.y_unpen = &y_unpen[0] if pb.n_unpen > 0 else NULL
     return pb
 
 
@@ -637,7 +706,9 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                double[::1] work_r, double[::1] work_z,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
-               Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats):
+               Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats,
+               const Py_ssize_t[::1] unpen, const double[:, ::1] cross,
+               const double[::1] y_unpen):
     """Solve one elastic-net problem in place (see the module docstring).
 
     ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
@@ -645,14 +716,16 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     x̄ᵀ S R for every feature (true after a solve that screened nothing). ``work_*`` are scratch arrays of length
     n_features. Returns the number of coordinate-descent epochs; ``stats``
     receives [gap, outer iterations, screened features, working-set size,
-    full gradient passes].
+    full gradient passes]. ``unpen`` lists the unpenalized features, ``cross``
+    (n_features × len(unpen)) and ``y_unpen`` their centered weighted cross
+    products with every column and with y (see ``_project_unpenalized``).
     """
     cdef Problem pb
     cdef Py_ssize_t p = x_mean.shape[0], epochs
     cdef const floating* Xv
     cdef const index_t* Xi = NULL
     cdef const index_t* Xp = NULL
-    pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive)
+    pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive, unpen, cross, y_unpen)
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,

@@ -132,6 +132,23 @@ class _PathState:
         self.stats = np.zeros(5)
 
 
+def _unpenalized_products(design, y_c, penalty_factor):
+    """Cross products the solver needs to keep its dual point feasible.
+
+    Unpenalized features (penalty factor 0, nonconstant) constrain the dual
+    point to be S-orthogonal to their centered columns; the kernel projects
+    onto that subspace using x̄_jᵀ S x̄_u for every j and x̄_uᵀ S y_c.
+    """
+    unpen = np.flatnonzero((penalty_factor == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+    cross = np.zeros((design.n_features, unpen.size))
+    for a, u in enumerate(unpen):
+        col = design.X[:, [u]]
+        col = np.asarray(col.toarray() if sp.issparse(col) else col, dtype=np.float64).ravel()
+        cross[:, a] = design.gradient(col - design.x_mean[u])
+    y_unpen = design.gradient(y_c)[unpen] if unpen.size else np.zeros(0)
+    return unpen, cross, y_unpen
+
+
 def _progress_printer(n_alphas):
     def show(i, alpha, gap, n_nonzero):
         sys.stderr.write(f"\r  alpha {i + 1:>4d}/{n_alphas}  {alpha:.3e}  "
@@ -229,6 +246,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     state = _PathState(design, y_c, coef_init)
     Xd, data, indices, indptr = design.kernel_arrays()
     n_constant = int(np.count_nonzero(design.col_sq_norms == 0))
+    unpen, cross, y_unpen = _unpenalized_products(design, y_c, pf)
     sw = design.weights_or_empty
 
     k_alphas = len(alphas)
@@ -249,9 +267,10 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
                 tol * null_obj, max_iter, 11, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
-                state.feats, state.ws, state.screened, state.stats)
+                state.feats, state.ws, state.screened, state.stats, unpen, cross, y_unpen)
             gaps[k] = state.stats[0] / null_obj
-            state.z_fresh = state.stats[2] == n_constant
+            # z holds projected correlations when some features are unpenalized
+            state.z_fresh = state.stats[2] == n_constant and unpen.size == 0
             for i, name in enumerate(info, start=1):
                 info[name][k] = state.stats[i]
             resid = state.r + state.offset[0]
