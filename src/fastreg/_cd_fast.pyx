@@ -261,9 +261,11 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
             if excess > 0.0:
                 fenchel_pen += excess * excess / (2.0 * pb.l2 * pb.pf[j])
     g.primal = 0.5 * rss + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_norm
-    if dual_norm <= pb.l1:
-        c = 1.0
-    else:
+    # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
+    c = ry_dual / (rss_dual + pb.l2 * l2_norm) if rss_dual + pb.l2 * l2_norm > 0.0 else 1.0
+    if c < 0.0:
+        c = 0.0
+    if dual_norm * c > pb.l1:
         c = pb.l1 / dual_norm
     d1 = c * ry_dual - 0.5 * c * c * (rss_dual + pb.l2 * l2_norm)
     g.scale = c
@@ -605,6 +607,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     cdef Py_ssize_t* act = <Py_ssize_t*> malloc(n_features * sizeof(Py_ssize_t))
 
     for j in range(n_features):
+        # The previous alpha ended on a full pass with this residual, so z is
+        # exact except for the features it had screened: refresh only those.
+        if z_fresh and screened[j] and pb.sq_norm[j] > 0.0:
+            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset[0])
         # an all-constant column never leaves zero and has no dual constraint to check
         screened[j] = pb.sq_norm[j] == 0.0
         if not screened[j]:
@@ -713,7 +719,8 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
 
     ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
     and receive the solution. ``z_fresh`` says ``work_z`` already holds
-    x̄ᵀ S R for every feature (true after a solve that screened nothing). ``work_*`` are scratch arrays of length
+    x̄ᵀ S R for every feature not flagged in ``screened`` (true right after
+    a solve, when the residual has not changed since). ``work_*`` are scratch arrays of length
     n_features. Returns the number of coordinate-descent epochs; ``stats``
     receives [gap, outer iterations, screened features, working-set size,
     full gradient passes]. ``unpen`` lists the unpenalized features, ``cross``
@@ -760,3 +767,61 @@ def cd_epochs(const floating[::1, :] X, const floating[::1] X_data,
         for k in range(n_epochs):
             change = _cd_epoch(&pb, Xv, Xi, Xp, &all_features[0], p, &w[0], &r[0], &offset[0])
     return change
+
+
+def try_warm_start(const floating[::1, :] X, const floating[::1] X_data,
+                   const index_t[::1] X_indices, const index_t[::1] X_indptr,
+                   bint sparse, const double[::1] sw, const double[::1] y,
+                   const double[::1] x_mean, const double[::1] sq_norm,
+                   const double[::1] pf, double l1, double l2, bint positive,
+                   double[::1] w, double[::1] r, double[::1] offset,
+                   const double[::1] w_before, double step, double[::1] w_work,
+                   double[::1] r_work):
+    """Move (w, r, offset) to w + step·(w − w_before) if that lowers the objective.
+
+    Continues the last segment of the path (exact for the Lasso while the
+    support and signs do not change); coefficients that would change sign
+    are set to zero. Returns whether the move was made.
+    """
+    cdef Problem pb
+    cdef const floating* Xv
+    cdef const index_t* Xi
+    cdef const index_t* Xp
+    cdef Py_ssize_t n = y.shape[0], p = w.shape[0], j, i
+    cdef double wj, delta, off_new, pen_old = 0.0, pen_new = 0.0, rss_old = 0.0, rss_new = 0.0
+    cdef double si, Ri
+    cdef bint accept
+    pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive)
+    _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
+    with nogil:
+        for i in range(n):
+            r_work[i] = r[i]
+        off_new = offset[0]
+        for j in range(p):
+            w_work[j] = w[j]
+            if w[j] == 0.0 and w_before[j] == 0.0:
+                continue
+            wj = w[j] + step * (w[j] - w_before[j])
+            if wj * w[j] <= 0.0:
+                wj = 0.0
+            w_work[j] = wj
+            delta = wj - w[j]
+            if delta != 0.0:
+                _col_axpy(&pb, Xv, Xi, Xp, j, delta, &r_work[0])
+                off_new += delta * pb.mean[j]
+            pen_old += pf[j] * (l1 * fabs(w[j]) + 0.5 * l2 * w[j] * w[j])
+            pen_new += pf[j] * (l1 * fabs(wj) + 0.5 * l2 * wj * wj)
+        for i in range(n):
+            si = pb.sw[i] if pb.weighted else 1.0
+            Ri = r[i] + offset[0]
+            rss_old += si * Ri * Ri
+            Ri = r_work[i] + off_new
+            rss_new += si * Ri * Ri
+        accept = 0.5 * rss_new + pen_new < 0.5 * rss_old + pen_old
+        if accept:
+            for i in range(n):
+                r[i] = r_work[i]
+            offset[0] = off_new
+            for j in range(p):
+                w[j] = w_work[j]
+    return accept
