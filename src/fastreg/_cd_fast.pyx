@@ -15,7 +15,7 @@ certificate drives the working-set priorities and the Gap Safe screening.
 """
 
 from libc.stdlib cimport malloc, free
-from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
+from libc.math cimport fabs, sqrt, log, INFINITY, fmin as min, fmax as max
 
 import numpy as np
 
@@ -46,6 +46,7 @@ cdef struct Gap:
     double lasso_gap        # gap of the rescaled (lasso-type) dual point
     double fenchel_gap      # gap of the unscaled dual point (needs l2 > 0)
     double scale            # scaling of the lasso-type dual point
+    double kkt              # max relative KKT violation of a zero coefficient
 
 
 # ---------------------------------------------------------------------------
@@ -229,6 +230,7 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
     cdef double rss_dual, ry_dual
     cdef double a, dual_norm = 0.0, excess, fenchel_pen = 0.0, c, d1, d2
     cdef bint infeasible = False
+    cdef double kkt_max = 0.0
     cdef Gap g
     for i in range(n):
         Ri = r[i] + offset
@@ -256,11 +258,14 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
         a = a if pb.positive else fabs(a)
         if a / pb.pf[j] > dual_norm:
             dual_norm = a / pb.pf[j]
+        if w[j] == 0.0 and a > kkt_max * pb.pf[j]:
+            kkt_max = a / pb.pf[j]
         if pb.l2 > 0.0:
             excess = (z[j] if pb.positive else fabs(z[j])) - pb.l1 * pb.pf[j]
             if excess > 0.0:
                 fenchel_pen += excess * excess / (2.0 * pb.l2 * pb.pf[j])
     g.primal = 0.5 * rss + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_norm
+    g.kkt = kkt_max / pb.l1 - 1.0 if pb.l1 > 0.0 else 0.0
     # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
     c = ry_dual / (rss_dual + pb.l2 * l2_norm) if rss_dual + pb.l2 * l2_norm > 0.0 else 1.0
     if c < 0.0:
@@ -448,6 +453,8 @@ cdef Py_ssize_t _build_working_set(const Problem* pb, const Gap* g, const double
 # ---------------------------------------------------------------------------
 # Anderson acceleration of the working-set iterates
 
+cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero coefficient
+
 cdef enum:
     ANDERSON_K = 4  # extrapolate from the last ANDERSON_K + 1 epochs
 
@@ -534,27 +541,29 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
 cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
                                    double* w, double* r, double* offset, double inner_tol,
-                                   Py_ssize_t max_epochs, Py_ssize_t gap_freq, bint accelerate,
+                                   Py_ssize_t max_epochs, Py_ssize_t max_sweeps, bint accelerate,
                                    double* z, Py_ssize_t* act, double* hist, double* w_acc,
                                    double* r_acc) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
 
-    Each block is a few sweeps over the current support only, which are cheap
-    and Anderson-accelerated, then one sweep over the whole working set, so
+    Each block is a few sweeps over the current support only (ANDERSON_K + 1,
+    doubling up to ``max_sweeps`` while the gap stays above inner_tol), which
+    are cheap and Anderson-accelerated, then one sweep over the whole working set, so
     features can enter the support and every coefficient the gap is computed
     at comes from a soft-thresholding step (consistent signs); then the
     working-set gap is checked.
     """
-    cdef Py_ssize_t epochs = 0, n_act, t, k, slot
-    cdef double change
+    cdef Py_ssize_t epochs = 0, n_act, t, k, slot, sweeps = ANDERSON_K + 1, done
+    cdef double change, need, gap_prev = INFINITY
     cdef Gap g
     while epochs < max_epochs:
+        done = epochs
         n_act = 0
         for t in range(n_ws):
             if w[ws[t]] != 0.0:
                 act[n_act] = ws[t]
                 n_act += 1
-        for k in range(gap_freq - 1):
+        for k in range(sweeps):
             if epochs >= max_epochs or n_act == 0:
                 break
             change = _cd_epoch(pb, Xv, Xi, Xp, act, n_act, w, r, offset)
@@ -575,6 +584,17 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
         g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z, False)
         if g.gap <= inner_tol:
             break
+        done = epochs - done
+        # Not there yet: predict the sweeps still needed from the linear rate
+        # seen since the last check, so slow problems spend little on checks.
+        if gap_prev > g.gap > 0.0:
+            need = 0.5 * log(inner_tol / g.gap) / (log(g.gap / gap_prev) / done)
+            sweeps = <Py_ssize_t> need + 1 if need < max_sweeps else max_sweeps
+            if sweeps < ANDERSON_K + 1:
+                sweeps = ANDERSON_K + 1
+        elif 2 * sweeps <= max_sweeps:
+            sweeps *= 2
+        gap_prev = g.gap
     return epochs
 
 
@@ -584,7 +604,7 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t* Xi,
                             const index_t* Xp, Py_ssize_t n_features,
                             double* w, double* r, double* offset,
-                            double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
+                            double tol_abs, Py_ssize_t max_epochs, Py_ssize_t max_sweeps,
                             Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                             double* r_acc,
                             double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
@@ -622,7 +642,13 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], z,
                          z_fresh and outer == 0)
         passes += not (z_fresh and outer == 0)
-        if g.gap <= tol_abs or epochs >= max_epochs:
+        # Stop on the certificate, but only after at least one solve at this
+        # alpha (unless the warm start is already far inside tol) and with no
+        # zero coefficient clearly violating its KKT condition: both cost
+        # little and make the primal much more accurate than the gap alone
+        # guarantees.
+        if ((g.gap <= tol_abs and (outer > 0 or g.gap <= 1e-3 * tol_abs)
+                and g.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
         outer += 1
         if screen:
@@ -632,10 +658,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         for t in range(n_feats):
             if w[feats[t]] != 0.0:
                 nnz += 1
-        # grow geometrically, never below twice the support
+        # grow geometrically, never below the support plus a margin (measured best)
         size = 2 * size if size > 0 else ws_start
-        if size < 2 * nnz:
-            size = 2 * nnz
+        if size < nnz + nnz // 4 + 10:
+            size = nnz + nnz // 4 + 10
         if size > n_feats:
             size = n_feats
         n_ws = _build_working_set(pb, &g, z, w, feats, n_feats, size, key, ws)
@@ -648,7 +674,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
             hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
             w_acc = <double*> malloc(n_ws * sizeof(double))
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
-                                     max_epochs - epochs, gap_freq, accelerate, z, act,
+                                     max_epochs - epochs, max_sweeps, accelerate, z, act,
                                      hist, w_acc, r_acc)
     free(hist)
     free(w_acc)
@@ -708,7 +734,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const double[::1] x_mean, const double[::1] sq_norm,
                const double[::1] pf, double l1, double l2, bint positive,
                double[::1] w, double[::1] r, double[::1] offset,
-               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t gap_freq,
+               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t max_sweeps,
                Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                double[::1] work_r, double[::1] work_z,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
@@ -736,7 +762,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                             max_epochs, gap_freq, ws_start, screen, accelerate, z_fresh,
+                             max_epochs, max_sweeps, ws_start, screen, accelerate, z_fresh,
                              &work_r[0], &work_z[0],
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])

@@ -282,7 +282,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, 11, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
+                tol * null_obj, max_iter, 6, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
                 state.feats, state.ws, state.screened, state.stats, unpen, cross, y_unpen)
             gaps[k] = state.stats[0] / null_obj
             # z holds projected correlations when some features are unpenalized
