@@ -127,6 +127,14 @@ def test_cli_reports_bad_input(tmp_path):
     assert status == 1 and "expected arrays 'X' and 'y'" in err
 
 
+@pytest.mark.parametrize("option", ["--top", "--n-alphas", "--min-df"])
+def test_cli_rejects_nonpositive_counts(option, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, "0"])
+    assert exit_info.value.code == 2
+    assert "must be a positive integer" in capsys.readouterr().err
+
+
 def test_help_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "fastreg", "--help"],
                           capture_output=True, text=True, timeout=60)

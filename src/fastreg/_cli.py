@@ -39,6 +39,13 @@ Columns of files without feature names are shown as x0, x1, ... (0-based).
 """
 
 
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def build_parser():
     """The argument parser of ``python -m fastreg``."""
     parser = argparse.ArgumentParser(
@@ -53,7 +60,7 @@ def build_parser():
                              "that holds only X")
     parser.add_argument("--l1-ratio", type=float, default=1.0, metavar="R",
                         help="ElasticNet mixing in [0, 1]; 1 is the Lasso (default: 1)")
-    parser.add_argument("--n-alphas", type=int, default=100, metavar="K",
+    parser.add_argument("--n-alphas", type=_positive_int, default=100, metavar="K",
                         help="number of alphas on the automatic grid (default: 100)")
     parser.add_argument("--eps", type=float, default=None, metavar="E",
                         help="smallest alpha as a fraction of alpha_max (default: 1e-3 "
@@ -67,10 +74,10 @@ def build_parser():
                         help="fraction of rows held out for choosing alpha (default: 0.2)")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
                         help="seed of the train/test split (default: 0)")
-    parser.add_argument("--top", type=int, default=10, metavar="K",
+    parser.add_argument("--top", type=_positive_int, default=10, metavar="K",
                         help="number of strongest positive and negative features to "
                              "list (default: 10)")
-    parser.add_argument("--min-df", type=int, default=5, metavar="N",
+    parser.add_argument("--min-df", type=_positive_int, default=5, metavar="N",
                         help="Debian dataset only: keep words found in at least N train "
                              "descriptions (default: 5)")
     parser.add_argument("--plot", metavar="PNG",
