@@ -69,7 +69,7 @@ class Path:
         ----------
         ax : matplotlib Axes, optional
         feature_names : sequence of str, optional
-            Used to label the ``n_labels`` features with the largest final |coef|.
+            Used to label the ``n_labels`` features with the largest final ``abs(coef)``.
         n_labels : int
 
         Returns
