@@ -60,10 +60,10 @@ def write_svmlight(path, X, y, *, one_based=True, comments=False):
             f.write("# written by the fastreg test suite\n\n")
         for i in range(X.shape[0]):
             lo, hi = X.indptr[i], X.indptr[i + 1]
-            pairs = " ".join(f"{j + base}:{v!r}" for j, v in zip(X.indices[lo:hi], X.data[lo:hi]))
+            pairs = " ".join(f"{j + base}:{float(v)!r}" for j, v in zip(X.indices[lo:hi], X.data[lo:hi]))
             tail = f"  # row {i}" if comments else ""
             qid = f"qid:{i % 3} " if comments else ""
-            f.write(f"{y[i]!r} {qid}{pairs}{tail}\n")
+            f.write(f"{float(y[i])!r} {qid}{pairs}{tail}\n")
 
 
 # ---------------------------------------------------------------- the CLI ---

@@ -93,9 +93,13 @@ def _parse_pairs(features, line_numbers):
     numbers = np.zeros(0)
     if lengths.sum():
         with warnings.catch_warnings():
-            # A malformed token stops the reader early; the size check catches it.
+            # A malformed token stops the reader early (NumPy < 2 warns and
+            # returns what it read, NumPy 2 raises); the size check catches it.
             warnings.simplefilter("ignore", DeprecationWarning)
-            numbers = np.fromstring(" ".join(features).replace(":", " "), sep=" ")
+            try:
+                numbers = np.fromstring(" ".join(features).replace(":", " "), sep=" ")
+            except ValueError:
+                well_formed = False
     index, value = numbers[0::2], numbers[1::2]
     if not well_formed or numbers.size != 2 * lengths.sum() or np.any(index != np.floor(index)):
         _check_pairs(features, line_numbers)
