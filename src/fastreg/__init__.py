@@ -9,6 +9,7 @@ from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
 from .linear_model import ElasticNet, Lasso
 from .path import alpha_grid, alpha_max, enet_path, lasso_path
+from .ridge import Ridge, RidgeCV, ridge_path
 
 __version__ = "0.1.0"
 
@@ -19,8 +20,11 @@ __all__ = [
     "Lasso",
     "NotFittedError",
     "Path",
+    "Ridge",
+    "RidgeCV",
     "alpha_grid",
     "alpha_max",
     "enet_path",
     "lasso_path",
+    "ridge_path",
 ]

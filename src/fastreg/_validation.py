@@ -17,6 +17,7 @@ from ._warnings import DataConversionWarning
 __all__ = [
     "check_X",
     "check_y",
+    "check_targets",
     "check_X_y",
     "check_sample_weight",
     "check_penalty_factor",
@@ -174,6 +175,44 @@ def check_y(y, n_samples=None, *, name="y"):
         raise ValueError(
             f"X and {name} have inconsistent numbers of samples: X has {n_samples} rows, "
             f"{name} has shape {arr.shape}."
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def check_targets(y, n_samples, *, name="y"):
+    """Validate a target that may have several columns.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    n_samples : int
+        Number of rows of X.
+
+    Returns
+    -------
+    y : ndarray of float64 with the same shape (a view when no conversion is needed)
+    """
+    if y is None:
+        return check_y(y, n_samples, name=name)
+    arr = _dense_to_float(y, name)
+    if arr.ndim == 1:
+        return check_y(arr, n_samples, name=name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D (n_samples,) or 2-D (n_samples, n_targets), got shape {arr.shape}."
+        )
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"X and {name} have inconsistent numbers of samples: X has {n_samples} rows, "
+            f"{name} has shape {arr.shape}."
+        )
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has no targets: shape {arr.shape}.")
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row, col = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"{name} contains {_describe(arr[row, col])} at position ({row}, {col})."
         )
     return arr.astype(np.float64, copy=False)
 
