@@ -15,7 +15,7 @@ certificate drives the working-set priorities and the Gap Safe screening.
 """
 
 from libc.stdlib cimport malloc, free
-from libc.math cimport fabs, sqrt, log, INFINITY, fmin as min, fmax as max
+from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
 
 import numpy as np
 
@@ -541,29 +541,28 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
 cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
                                    double* w, double* r, double* offset, double inner_tol,
-                                   Py_ssize_t max_epochs, Py_ssize_t max_sweeps, bint accelerate,
+                                   Py_ssize_t max_epochs, bint accelerate,
                                    double* z, Py_ssize_t* act, double* hist, double* w_acc,
                                    double* r_acc) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
 
-    Each block is a few sweeps over the current support only (ANDERSON_K + 1,
-    doubling up to ``max_sweeps`` while the gap stays above inner_tol), which
-    are cheap and Anderson-accelerated, then one sweep over the whole working set, so
+    Each block is ANDERSON_K + 1 sweeps over the current support only, which
+    are cheap and end with an Anderson extrapolation (short blocks measured
+    best), then one sweep over the whole working set, so
     features can enter the support and every coefficient the gap is computed
     at comes from a soft-thresholding step (consistent signs); then the
     working-set gap is checked.
     """
-    cdef Py_ssize_t epochs = 0, n_act, t, k, slot, sweeps = ANDERSON_K + 1, done
-    cdef double change, need, gap_prev = INFINITY
+    cdef Py_ssize_t epochs = 0, n_act, t, k, slot
+    cdef double change
     cdef Gap g
     while epochs < max_epochs:
-        done = epochs
         n_act = 0
         for t in range(n_ws):
             if w[ws[t]] != 0.0:
                 act[n_act] = ws[t]
                 n_act += 1
-        for k in range(sweeps):
+        for k in range(ANDERSON_K + 1):
             if epochs >= max_epochs or n_act == 0:
                 break
             change = _cd_epoch(pb, Xv, Xi, Xp, act, n_act, w, r, offset)
@@ -584,17 +583,6 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
         g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z, False)
         if g.gap <= inner_tol:
             break
-        done = epochs - done
-        # Not there yet: predict the sweeps still needed from the linear rate
-        # seen since the last check, so slow problems spend little on checks.
-        if gap_prev > g.gap > 0.0:
-            need = 0.5 * log(inner_tol / g.gap) / (log(g.gap / gap_prev) / done)
-            sweeps = <Py_ssize_t> need + 1 if need < max_sweeps else max_sweeps
-            if sweeps < ANDERSON_K + 1:
-                sweeps = ANDERSON_K + 1
-        elif 2 * sweeps <= max_sweeps:
-            sweeps *= 2
-        gap_prev = g.gap
     return epochs
 
 
@@ -604,7 +592,7 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t* Xi,
                             const index_t* Xp, Py_ssize_t n_features,
                             double* w, double* r, double* offset,
-                            double tol_abs, Py_ssize_t max_epochs, Py_ssize_t max_sweeps,
+                            double tol_abs, Py_ssize_t max_epochs,
                             Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                             double* r_acc,
                             double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
@@ -674,7 +662,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
             hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
             w_acc = <double*> malloc(n_ws * sizeof(double))
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
-                                     max_epochs - epochs, max_sweeps, accelerate, z, act,
+                                     max_epochs - epochs, accelerate, z, act,
                                      hist, w_acc, r_acc)
     free(hist)
     free(w_acc)
@@ -734,7 +722,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const double[::1] x_mean, const double[::1] sq_norm,
                const double[::1] pf, double l1, double l2, bint positive,
                double[::1] w, double[::1] r, double[::1] offset,
-               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t max_sweeps,
+               double tol_abs, Py_ssize_t max_epochs,
                Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
                double[::1] work_r, double[::1] work_z,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
@@ -762,7 +750,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                             max_epochs, max_sweeps, ws_start, screen, accelerate, z_fresh,
+                             max_epochs, ws_start, screen, accelerate, z_fresh,
                              &work_r[0], &work_z[0],
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])

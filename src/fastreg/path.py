@@ -33,6 +33,9 @@ from ._warnings import ConvergenceWarning
 __all__ = ["alpha_max", "alpha_grid", "enet_path", "lasso_path"]
 
 
+# Smallest working set of the first outer iteration at an alpha.
+_WS_START = 10
+
 # l1_ratio used for the automatic grid when ρ = 0 (pure ridge has no alpha_max).
 _MIN_GRID_L1_RATIO = 1e-3
 
@@ -282,8 +285,9 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, 6, 10, screening, True, state.z_fresh, state.r_work, state.z, state.key,
-                state.feats, state.ws, state.screened, state.stats, unpen, cross, y_unpen)
+                tol * null_obj, max_iter, _WS_START, screening, True, state.z_fresh,
+                state.r_work, state.z, state.key, state.feats, state.ws, state.screened,
+                state.stats, unpen, cross, y_unpen)
             gaps[k] = state.stats[0] / null_obj
             # z holds projected correlations when some features are unpenalized
             state.z_fresh = unpen.size == 0
