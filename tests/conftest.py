@@ -9,10 +9,17 @@ import scipy.sparse as sp
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+def _unit_weights(sample_weight, n):
+    """Weights rescaled to sum to n (ones when None)."""
+    if sample_weight is None:
+        return np.ones(n)
+    return np.asarray(sample_weight) * n / np.sum(sample_weight)
+
+
 def objective(X, y, coef, intercept, alpha, l1_ratio, sample_weight=None, penalty_factor=None):
     """P(β, β0) of the README, computed directly from the definition."""
     n = X.shape[0]
-    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    s = _unit_weights(sample_weight, n)
     v = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor)
     resid = y - intercept - np.asarray(X @ coef).ravel()
     pen = np.sum(v * (l1_ratio * np.abs(coef) + 0.5 * (1 - l1_ratio) * coef**2))
@@ -20,7 +27,7 @@ def objective(X, y, coef, intercept, alpha, l1_ratio, sample_weight=None, penalt
 
 
 def null_objective(y, fit_intercept, sample_weight=None):
-    s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight) * len(y) / np.sum(sample_weight)
+    s = _unit_weights(sample_weight, len(y))
     center = np.average(y, weights=s) if fit_intercept else 0.0
     return 0.5 / len(y) * np.sum(s * (y - center) ** 2)
 
@@ -36,7 +43,7 @@ def assert_kkt(X, y, coef, intercept, alpha, l1_ratio, tol, *, fit_intercept=Tru
     X = X.astype(np.float64)
     coef = np.asarray(coef, dtype=np.float64)
     n, p = X.shape
-    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    s = _unit_weights(sample_weight, n)
     v = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=float)
     eps = tol * null_objective(y, fit_intercept, sample_weight)
     resid = y - intercept - X @ coef

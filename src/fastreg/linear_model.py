@@ -1,6 +1,5 @@
 """Lasso and ElasticNet estimators: thin wrappers over :func:`fastreg.enet_path`."""
 
-import numpy as np
 import scipy.sparse as sp
 
 from ._base import BaseEstimator, LinearRegressorMixin
