@@ -16,12 +16,13 @@ directory named by the ``FASTREG_DATA`` environment variable.
 
 import functools
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["DATASETS", "data_dir", "load", "news20_tfidf", "golub", "synthetic_text"]
+__all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "golub", "synthetic_text"]
 
 
 def data_dir():
@@ -97,3 +98,13 @@ DATASETS = {"news20": news20_tfidf, "golub": golub, "synthetic": synthetic_text}
 def load(name):
     """(X, y) of a named benchmark problem."""
     return DATASETS[name]()
+
+
+def best_time(func, repeat):
+    """Shortest wall time of ``repeat`` calls of ``func`` (machines are noisy)."""
+    best = np.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best

@@ -15,7 +15,6 @@ intercept unless stated, stopped at a certified relative duality gap of
 * ``SyntheticTextPath``: text-like sparse data at growing size.
 """
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -23,7 +22,7 @@ import scipy.sparse as sp
 
 import fastreg
 
-from ._data import load, synthetic_text
+from ._data import best_time, load, synthetic_text
 
 TOL = 1e-6
 EPS = 1e-2
@@ -36,16 +35,6 @@ def grid(X, y, fit_intercept=False):
 
 def fit_path(X, y, alphas, fit_intercept=False):
     return fastreg.lasso_path(X, y, alphas=alphas, fit_intercept=fit_intercept, tol=TOL)
-
-
-def best_time(func, repeat):
-    """Shortest wall time of ``repeat`` calls of ``func``."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 class LassoPath:

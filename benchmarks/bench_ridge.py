@@ -20,7 +20,6 @@ Alphas are on this library's scale (scikit-learn's alpha is n times larger).
 * ``GolubCV``: the p ≫ n dual path and leave-one-out on golub.
 """
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -28,22 +27,12 @@ from scipy.linalg import blas, lapack
 
 import fastreg
 
-from ._data import load
+from ._data import best_time, load
 
 N_DENSE, P_DENSE = 200_000, 500
 DENSE_ALPHA = 1e-3
 SPARSE_ALPHAS = np.geomspace(1e-1, 1e-5, 20)
 SPARSE_TOL = 1e-6
-
-
-def best_time(func, repeat):
-    """Shortest wall time of ``repeat`` calls of ``func``."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def dense_problem(n=N_DENSE, p=P_DENSE, seed=0):

@@ -13,9 +13,22 @@ import scipy.sparse as sp
 from . import _design_stats
 from ._validation import check_sample_weight, check_X, check_y
 
-__all__ = ["Design"]
+__all__ = ["Design", "kernel_arrays"]
 
 _EMPTY = np.empty(0, dtype=np.float64)
+
+
+def kernel_arrays(X):
+    """(dense X, data, indices, indptr) of a validated X; the unused slots are empty.
+
+    The kernels take both storages in one signature, so the one not in use
+    is passed as empty arrays of the right types.
+    """
+    if sp.issparse(X):
+        dummy = np.empty((0, 0), dtype=X.dtype, order="F")
+        return dummy, X.data, X.indices, X.indptr
+    empty_idx = np.empty(0, dtype=np.int32)
+    return X, np.empty(0, dtype=X.dtype), empty_idx, empty_idx
 
 
 class Design:
@@ -70,11 +83,7 @@ class Design:
 
     def kernel_arrays(self):
         """(dense X, data, indices, indptr) for the kernels; unused slots are empty."""
-        if self.sparse:
-            dummy = np.empty((0, 0), dtype=self.dtype, order="F")
-            return dummy, self.X.data, self.X.indices, self.X.indptr
-        empty_idx = np.empty(0, dtype=np.int32)
-        return self.X, np.empty(0, dtype=self.dtype), empty_idx, empty_idx
+        return kernel_arrays(self.X)
 
     def center_y(self, y):
         """Validate y against X; return (float64 centered copy, weighted mean).

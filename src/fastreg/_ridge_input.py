@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _dense_products, _design_stats
+from ._design import kernel_arrays
 from ._validation import check_penalty_factor, check_sample_weight, check_targets, check_X
 
 __all__ = ["RidgeData"]
@@ -113,11 +114,7 @@ class RidgeData:
 
     def kernel_arrays(self):
         """(dense X, data, indices, indptr) for the kernels; unused slots are empty."""
-        if self.sparse:
-            dummy = np.empty((0, 0), dtype=self.dtype, order="F")
-            return dummy, self.X.data, self.X.indices, self.X.indptr
-        empty_idx = np.empty(0, dtype=np.int32)
-        return self.X, np.empty(0, dtype=self.dtype), empty_idx, empty_idx
+        return kernel_arrays(self.X)
 
     def col_sq_norms(self):
         """Weighted squared norms of the centered columns (computed once, on demand)."""
