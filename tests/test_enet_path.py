@@ -258,3 +258,24 @@ def test_screened_features_satisfy_kkt(news20_small):
     assert path.info["n_screened"].max() > 0
     for k in (3, 9):
         assert_kkt(X, y, path.coef_at(k), 0.0, path.alphas[k], 1.0, tol, fit_intercept=False)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_l1_ratio_zero_is_ridge(fmt):
+    X, y = _random_problem(seed=7, density=0.4)
+    Xf = _as_format(X, fmt, np.float64)
+    alphas = [1.0, 0.1, 0.01]
+    path = fastreg.enet_path(Xf, y, l1_ratio=0.0, alphas=alphas, tol=1e-12)
+    for k, alpha in enumerate(path.alphas):
+        ridge = fastreg.Ridge(alpha=alpha).fit(X, y)
+        np.testing.assert_allclose(path.coef_at(k), ridge.coef_, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(path.intercepts[k], ridge.intercept_, rtol=1e-6, atol=1e-8)
+
+
+def test_screening_and_working_sets_do_not_change_the_solution(news20_small):
+    X, y = news20_small
+    kw = dict(n_alphas=8, eps=0.05, tol=1e-10, fit_intercept=True)
+    screened = fastreg.lasso_path(X, y, screening=True, **kw)
+    plain = fastreg.lasso_path(X, y, screening=False, **kw)
+    assert screened.info["n_screened"].sum() > 0 and plain.info["n_screened"].max() == 0
+    np.testing.assert_allclose(screened.coefs.toarray(), plain.coefs.toarray(), atol=1e-6)
