@@ -9,7 +9,6 @@ parameters via ``get_params``/``set_params`` (so ``clone``, ``Pipeline`` and
 import inspect
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._validation import check_X, check_y
 from ._warnings import not_fitted_error
@@ -123,9 +122,7 @@ class LinearRegressorMixin:
         y_pred : ndarray of shape (n_samples,) (or (n_samples, n_targets))
         """
         X = self._validate_predict_X(X)
-        coef = np.asarray(self.coef_)
-        pred = X @ coef.T if not sp.issparse(X) else X @ coef.T
-        return np.asarray(pred) + self.intercept_
+        return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R² of the prediction (weighted if given)."""

@@ -42,6 +42,7 @@ cdef struct Problem:
 
 cdef struct Gap:
     double primal
+    double rss              # Σ s_i R_i²
     double gap              # best gap over the two dual points
     double lasso_gap        # gap of the rescaled (lasso-type) dual point
     double fenchel_gap      # gap of the unscaled dual point (needs l2 > 0)
@@ -264,6 +265,7 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
             excess = (z[j] if pb.positive else fabs(z[j])) - pb.l1 * pb.pf[j]
             if excess > 0.0:
                 fenchel_pen += excess * excess / (2.0 * pb.l2 * pb.pf[j])
+    g.rss = rss
     g.primal = 0.5 * rss + pb.l1 * l1_norm + 0.5 * pb.l2 * l2_norm
     g.kkt = kkt_max / pb.l1 - 1.0 if pb.l1 > 0.0 else 0.0
     # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
@@ -541,7 +543,7 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
 cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
                                    double* w, double* r, double* offset, double inner_tol,
-                                   Py_ssize_t max_epochs, bint accelerate,
+                                   Py_ssize_t max_epochs,
                                    double* z, Py_ssize_t* act, double* hist, double* w_acc,
                                    double* r_acc) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
@@ -569,13 +571,11 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
             epochs += 1
             if change == 0.0:
                 break
-            if accelerate:
-                slot = k % (ANDERSON_K + 1)
-                for t in range(n_act):
-                    hist[slot * n_act + t] = w[act[t]]
-                if slot == ANDERSON_K:
-                    _anderson_step(pb, Xv, Xi, Xp, act, n_act, hist, w, r, offset,
-                                   r_acc, w_acc)
+            slot = k % (ANDERSON_K + 1)
+            for t in range(n_act):
+                hist[slot * n_act + t] = w[act[t]]
+            if slot == ANDERSON_K:
+                _anderson_step(pb, Xv, Xi, Xp, act, n_act, hist, w, r, offset, r_acc, w_acc)
         change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
         epochs += 1
         if change == 0.0:
@@ -593,7 +593,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
                             const index_t* Xp, Py_ssize_t n_features,
                             double* w, double* r, double* offset,
                             double tol_abs, Py_ssize_t max_epochs,
-                            Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
+                            Py_ssize_t ws_start, bint screen, bint z_fresh,
                             double* r_acc,
                             double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
                             signed char* screened, double* stats) noexcept nogil:
@@ -602,7 +602,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     Outer loop: full gap (certificate) → Gap Safe screening → working set of
     growing size. Inner loop: CD epochs on the working set, stopped when the
     working-set gap falls below a fraction of the full gap.
-    ``stats`` receives [gap, n_outer, n_screened, last ws size, full passes].
+    ``stats`` receives [gap, n_outer, n_screened, last ws size, full passes, Σ s R²].
     Returns the number of CD epochs.
     """
     cdef Py_ssize_t j, t, n_feats = 0, n_ws, epochs = 0, outer = 0, inner, passes = 0
@@ -656,13 +656,12 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         inner_tol = 0.3 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
-        if accelerate:
-            free(hist)
-            free(w_acc)
-            hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
-            w_acc = <double*> malloc(n_ws * sizeof(double))
+        free(hist)
+        free(w_acc)
+        hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
+        w_acc = <double*> malloc(n_ws * sizeof(double))
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
-                                     max_epochs - epochs, accelerate, z, act,
+                                     max_epochs - epochs, z, act,
                                      hist, w_acc, r_acc)
     free(hist)
     free(w_acc)
@@ -672,6 +671,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     stats[2] = n_features - n_feats
     stats[3] = size
     stats[4] = passes
+    stats[5] = g.rss
     return epochs
 
 
@@ -723,7 +723,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const double[::1] pf, double l1, double l2, bint positive,
                double[::1] w, double[::1] r, double[::1] offset,
                double tol_abs, Py_ssize_t max_epochs,
-               Py_ssize_t ws_start, bint screen, bint accelerate, bint z_fresh,
+               Py_ssize_t ws_start, bint screen, bint z_fresh,
                double[::1] work_r, double[::1] work_z,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
                Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats,
@@ -737,7 +737,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     a solve, when the residual has not changed since). ``work_*`` are scratch arrays of length
     n_features. Returns the number of coordinate-descent epochs; ``stats``
     receives [gap, outer iterations, screened features, working-set size,
-    full gradient passes]. ``unpen`` lists the unpenalized features, ``cross``
+    full gradient passes, Σ s_i R_i²]. ``unpen`` lists the unpenalized features, ``cross``
     (n_features × len(unpen)) and ``y_unpen`` their centered weighted cross
     products with every column and with y (see ``_project_unpenalized``).
     """
@@ -750,7 +750,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                             max_epochs, ws_start, screen, accelerate, z_fresh,
+                             max_epochs, ws_start, screen, z_fresh,
                              &work_r[0], &work_z[0],
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _design_stats
-from ._validation import check_sample_weight, check_X, check_y
+from ._validation import check_sample_weight, check_targets, check_X
 
 __all__ = ["Design", "kernel_arrays"]
 
@@ -90,15 +90,9 @@ class Design:
 
         y may be 1-D or 2-D (n_samples, n_targets); the mean is 0 without intercept.
         """
-        y = check_y(None) if y is None else np.asarray(y)
-        if y.ndim == 2 and y.shape[1] != 1:
-            y = np.asarray(y, dtype=np.float64)
-            for k in range(y.shape[1]):
-                check_y(y[:, k], self.n_samples)
-        else:
-            y = check_y(y, self.n_samples)
+        y = check_targets(y, self.n_samples)
         if not self.fit_intercept:
-            return np.array(y, dtype=np.float64), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
+            return y.copy(), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         y_mean = np.average(y, axis=0, weights=self.sample_weight)
         return y - y_mean, y_mean
 

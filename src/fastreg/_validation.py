@@ -22,6 +22,7 @@ __all__ = [
     "check_sample_weight",
     "check_penalty_factor",
     "check_alphas",
+    "check_coef_init",
     "check_scalar",
     "check_l1_ratio",
     "check_tol",
@@ -295,6 +296,17 @@ def check_tol(tol):
 
 def check_max_iter(max_iter):
     return check_scalar(max_iter, "max_iter", low=1, kind=numbers.Integral)
+
+
+def check_coef_init(coef_init, n_features):
+    """Validate a warm-start coefficient vector; returns a float64 copy."""
+    w0 = np.array(coef_init, dtype=np.float64)
+    if w0.shape != (n_features,):
+        raise ValueError(f"coef_init must have shape ({n_features},), got {w0.shape}.")
+    bad = _first_nonfinite(w0)
+    if bad is not None:
+        raise ValueError(f"coef_init contains {_describe(w0[bad])} at index {bad}.")
+    return w0
 
 
 def check_alphas(alphas):

@@ -21,6 +21,7 @@ from ._design import Design
 from ._result import Path
 from ._validation import (
     check_alphas,
+    check_coef_init,
     check_l1_ratio,
     check_max_iter,
     check_penalty_factor,
@@ -38,6 +39,15 @@ _WS_START = 10
 
 # l1_ratio used for the automatic grid when ρ = 0 (pure ridge has no alpha_max).
 _MIN_GRID_L1_RATIO = 1e-3
+
+
+def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
+    """Validated (l1_ratio, Design, centered y, y mean, penalty factors) of one call."""
+    l1_ratio = check_l1_ratio(l1_ratio)
+    design = Design(X, sample_weight, fit_intercept)
+    y_c, y_mean = design.center_y(check_y(y, design.n_samples))
+    pf = check_penalty_factor(penalty_factor, design.n_features)
+    return l1_ratio, design, y_c, y_mean, pf
 
 
 def _alpha_max(design, y_c, l1_ratio, penalty_factor, positive):
@@ -73,10 +83,8 @@ def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
     -------
     alpha_max : float
     """
-    l1_ratio = check_l1_ratio(l1_ratio)
-    design = Design(X, sample_weight, fit_intercept)
-    y_c, _ = design.center_y(check_y(y, design.n_samples))
-    pf = check_penalty_factor(penalty_factor, design.n_features)
+    l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                            penalty_factor)
     return _alpha_max(design, y_c, l1_ratio, pf, positive)
 
 
@@ -101,10 +109,8 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     -------
     alphas : ndarray of shape (n_alphas,), decreasing
     """
-    l1_ratio = check_l1_ratio(l1_ratio)
-    design = Design(X, sample_weight, fit_intercept)
-    y_c, _ = design.center_y(check_y(y, design.n_samples))
-    pf = check_penalty_factor(penalty_factor, design.n_features)
+    l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                            penalty_factor)
     a_max = _alpha_max(design, y_c, l1_ratio, pf, positive)
     return _grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
 
@@ -118,25 +124,18 @@ class _PathState:
         self.r = y_c.copy()
         self.offset = np.zeros(1)
         if coef_init is not None:
-            w0 = np.asarray(coef_init, dtype=np.float64)
-            if w0.shape != (p,):
-                raise ValueError(f"coef_init must have shape ({p},), got {w0.shape}.")
-            if not np.all(np.isfinite(w0)):
-                raise ValueError("coef_init contains NaN or infinity.")
-            self.w[:] = w0
-            self.r -= design.matvec(w0)
-            self.offset[0] = design.x_mean @ w0
+            self.w[:] = check_coef_init(coef_init, p)
+            self.r -= design.matvec(self.w)
+            self.offset[0] = design.x_mean @ self.w
         self.z = np.empty(p)
-        self.w_before = np.zeros(p)  # solution two alphas back
-        self.w_last = np.zeros(p)  # the previous alpha's solution
+        self.w_before = np.zeros(p)  # solution two alphas back (extrapolated warm starts)
         self.w_work = np.empty(p)
-        self.z_fresh = False
         self.r_work = np.empty_like(self.r)
         self.key = np.empty(p)
         self.feats = np.empty(p, dtype=np.intp)
         self.ws = np.empty(p, dtype=np.intp)
         self.screened = np.zeros(p, dtype=np.int8)
-        self.stats = np.zeros(5)
+        self.stats = np.zeros(6)
 
 
 def _unpenalized_products(design, y_c, penalty_factor):
@@ -230,13 +229,11 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     ConvergenceWarning
         When an alpha stops at max_iter with a gap above tol; the path still returns.
     """
-    l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
-    design = Design(X, sample_weight, fit_intercept)
-    y_c, y_mean = design.center_y(check_y(y, design.n_samples))
+    l1_ratio, design, y_c, y_mean, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                                 penalty_factor)
     n, p = design.n_samples, design.n_features
-    pf = check_penalty_factor(penalty_factor, p)
 
     automatic = alphas is None
     if automatic:
@@ -269,32 +266,33 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         if null_obj > 0:
             l1 = n * alpha * l1_ratio
             l2 = n * alpha * (1.0 - l1_ratio)
-            np.copyto(state.w_last, state.w)
+            # A solve ends on a full pass at its final residual, so the next one
+            # can reuse those correlations, unless they were projected (some
+            # features unpenalized) or the warm start below moves the residual.
+            z_fresh = k > 0 and unpen.size == 0
             if k >= 2 and not design.sparse:
                 # The Lasso path is piecewise linear in alpha: continue the last
                 # segment, which is exact while the support and signs stay put.
                 # It saves epochs but costs the reuse of z (one full pass):
                 # measured worth it on dense p >> n data, not on sparse text.
+                state.w_before.fill(0.0)
+                state.w_before[col_rows[k - 2]] = col_vals[k - 2]
                 step = (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2])
                 if _cd_fast.try_warm_start(
                         Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                         design.col_sq_norms, pf, l1, l2, positive, state.w, state.r,
                         state.offset, state.w_before, step, state.w_work, state.r_work):
-                    state.z_fresh = False
-            state.w_before, state.w_last = state.w_last, state.w_before
+                    z_fresh = False
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, _WS_START, screening, True, state.z_fresh,
+                tol * null_obj, max_iter, _WS_START, screening, z_fresh,
                 state.r_work, state.z, state.key, state.feats, state.ws, state.screened,
                 state.stats, unpen, cross, y_unpen)
             gaps[k] = state.stats[0] / null_obj
-            # z holds projected correlations when some features are unpenalized
-            state.z_fresh = unpen.size == 0
             for i, name in enumerate(info, start=1):
                 info[name][k] = state.stats[i]
-            resid = state.r + state.offset[0]
-            dev_ratios[k] = 1.0 - 0.5 * float(design.weighted_sq_norm(resid)) / null_obj
+            dev_ratios[k] = 1.0 - 0.5 * state.stats[5] / null_obj
         support = np.flatnonzero(state.w)
         col_rows.append(support)
         col_vals.append(state.w[support])
