@@ -1,9 +1,10 @@
 """Lasso and ElasticNet estimators: thin wrappers over :func:`fastreg.enet_path`."""
 
+import numpy as np
 import scipy.sparse as sp
 
 from ._base import BaseEstimator, LinearRegressorMixin
-from ._validation import check_scalar, check_X
+from ._validation import check_scalar
 from .path import enet_path
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -30,10 +31,10 @@ class _ElasticNetBase(LinearRegressorMixin, BaseEstimator):
         self
         """
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
-        X = check_X(X)
+        # X is validated (and converted, once) by enet_path; only its width is needed here
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (X.shape[1],):
+            if np.shape(self.coef_) == np.shape(X)[1:2]:
                 coef_init = self.coef_
         path = enet_path(
             X, y, l1_ratio=self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
