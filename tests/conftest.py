@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from fastreg._text import idf_from_counts, tfidf_weight
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -82,11 +84,7 @@ def news20_small():
     X = counts[rows]
     df = np.asarray((X > 0).sum(axis=0)).ravel()
     keep = np.argsort(-df)[:5000]
-    X = X[:, np.sort(keep)].astype(np.float64)
-    X.data = 1.0 + np.log(X.data)
-    idf = 1.0 + np.log((1 + X.shape[0]) / (1 + np.asarray((X > 0).sum(axis=0)).ravel()))
-    X = X @ sp.diags(idf)
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ X
+    X = X[:, np.sort(keep)]
+    X = tfidf_weight(X, idf_from_counts(X), sublinear_tf=True)
     y = np.where(labels[rows] < 10, 1.0, -1.0)
     return sp.csr_matrix(X), y
