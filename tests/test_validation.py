@@ -140,3 +140,10 @@ def test_predict_checks():
     model.fit(X, y)
     with pytest.raises(ValueError, match="X has 4 features, but Lasso is expecting 5"):
         model.predict(X[:, :4])
+
+
+def test_huge_finite_values_are_not_mistaken_for_inf():
+    Xh = np.arange(1, 5)[:, None] / 4 * np.full((4, 2), 1e308)  # finite; their sum overflows
+    assert np.all(np.isfinite(Xh)) and not np.isfinite(Xh.sum())
+    path = fastreg.lasso_path(Xh, np.arange(4.0), n_alphas=2)
+    assert len(path) == 2

@@ -30,8 +30,15 @@ __all__ = [
 ]
 
 
+def _all_finite(values):
+    """Cheap test first: a sum is finite unless some value is NaN/inf (or it overflows)."""
+    return bool(np.isfinite(np.sum(values, dtype=np.float64))) or bool(np.isfinite(values).all())
+
+
 def _first_nonfinite(values):
     """Flat index of the first NaN or inf in ``values``, or None."""
+    if _all_finite(values):
+        return None
     bad = np.flatnonzero(~np.isfinite(values))
     return int(bad[0]) if bad.size else None
 
@@ -94,9 +101,8 @@ def check_X(X, *, name="X"):
             "X.reshape(1, -1) for a single sample."
         )
     _check_nonempty(arr.shape, name)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        row, col = np.argwhere(~finite)[0]
+    if not _all_finite(arr):
+        row, col = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} contains {_describe(arr[row, col])} at position ({row}, {col}); "
             "remove or impute non-finite values."
@@ -209,9 +215,8 @@ def check_targets(y, n_samples, *, name="y"):
         )
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has no targets: shape {arr.shape}.")
-    finite = np.isfinite(arr)
-    if not finite.all():
-        row, col = np.argwhere(~finite)[0]
+    if not _all_finite(arr):
+        row, col = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} contains {_describe(arr[row, col])} at position ({row}, {col})."
         )
