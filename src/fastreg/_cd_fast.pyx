@@ -215,21 +215,25 @@ cdef bint _solve_small(double* A, double* b, Py_ssize_t k) noexcept nogil:
 cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
                       const index_t* Xp, const Py_ssize_t* feats, Py_ssize_t n_feats,
                       const double* w, const double* r, double offset,
-                      double* z, bint z_known) noexcept nogil:
-    """Gap of the problem restricted to ``feats`` (all nonzero w_j must be in it).
+                      const double* theta, double* z, bint z_known,
+                      double norm_floor=0.0) noexcept nogil:
+    """Gap between the primal at (w, R = r + offset) and a dual point built from θ.
 
-    Fills z[j] = x̄_jᵀ S θ for j in feats, where θ is the dual point: the
-    residual R, projected (when some features are unpenalized) so that it is
-    orthogonal to their columns, as dual feasibility requires. Unless
-    ``z_known`` says z already holds x̄ᵀ S R, it is computed here.
-    Two dual objectives are tried, θ rescaled into the lasso-type dual
-    feasible set (valid for l1 > 0) and θ itself in the Fenchel dual (valid
-    for l2 > 0); the gap reported is the smaller one.
+    Only the features in ``feats`` are checked (all nonzero w_j must be in
+    it). θ is any S-centered n-vector: the residual itself, or an
+    extrapolation of past residuals. Fills z[j] = x̄_jᵀ S θ for j in feats
+    unless ``z_known`` says z already holds it. With unpenalized features θ
+    is first projected S-orthogonally to their columns, as dual feasibility
+    requires. Two dual objectives are tried, θ rescaled into the lasso-type
+    dual feasible set (valid for l1 > 0) and θ itself in the Fenchel dual
+    (valid for l2 > 0); the gap reported is the smaller one. ``norm_floor``
+    bounds |x̄_jᵀSθ| / v_j for the features left out of ``feats`` that the
+    dual point must still satisfy (see ``_classify_features``).
     """
     cdef Py_ssize_t i, t, j, n = pb.n_samples
-    cdef double Ri, si, rss = 0.0, ry = 0.0, l1_norm = 0.0, l2_norm = 0.0
-    cdef double rss_dual, ry_dual
-    cdef double a, dual_norm = 0.0, excess, fenchel_pen = 0.0, c, d1, d2
+    cdef double Ri, si, rss = 0.0, l1_norm = 0.0, l2_norm = 0.0
+    cdef double rss_dual = 0.0, ry_dual = 0.0
+    cdef double a, dual_norm = norm_floor, excess, fenchel_pen = 0.0, c, d1, d2
     cdef bint infeasible = False
     cdef double kkt_max = 0.0
     cdef Gap g
@@ -237,13 +241,12 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
         Ri = r[i] + offset
         si = pb.sw[i] if pb.weighted else 1.0
         rss += si * Ri * Ri
-        ry += si * Ri * pb.y[i]
+        rss_dual += si * theta[i] * theta[i]
+        ry_dual += si * theta[i] * pb.y[i]
     if not z_known:
         for t in range(n_feats):
             j = feats[t]
-            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset)
-    rss_dual = rss
-    ry_dual = ry
+            z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)  # = x̄_jᵀSθ since θ is centered
     if pb.n_unpen > 0:
         _project_unpenalized(pb, feats, n_feats, w, z, &rss_dual, &ry_dual)
     for t in range(n_feats):
@@ -453,137 +456,319 @@ cdef Py_ssize_t _build_working_set(const Problem* pb, const Gap* g, const double
 
 
 # ---------------------------------------------------------------------------
-# Anderson acceleration of the working-set iterates
+# Extrapolation of the support sweeps: dual points and primal iterates
 
 cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero coefficient
 
 cdef enum:
-    ANDERSON_K = 4  # extrapolate from the last ANDERSON_K + 1 epochs
+    SWEEPS = 5  # most support sweeps per block (the block's residuals are extrapolated)
 
 
-cdef double _primal(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                    const double* w_ws, const double* r, double offset) noexcept nogil:
-    """F(w) for w supported on ws, given compactly: w_ws[t] is the value of feature ws[t]."""
+cdef struct History:  # the iterates of one block of support sweeps (row 0: block start)
+    double* r                   # (SWEEPS + 1) × n residuals r, without the offset
+    double offset[SWEEPS + 1]
+    double* w                   # (SWEEPS + 1) × n_act support coefficients
+
+
+cdef void _record(const Problem* pb, History* h, Py_ssize_t k, const double* r, double offset,
+                  const double* w, const Py_ssize_t* act, Py_ssize_t n_act) noexcept nogil:
+    cdef Py_ssize_t i, t
+    cdef double* row = h.r + k * pb.n_samples
+    for i in range(pb.n_samples):
+        row[i] = r[i]
+    h.offset[k] = offset
+    for t in range(n_act):
+        h.w[k * n_act + t] = w[act[t]]
+
+
+cdef bint _affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_t m,
+                          const double* shift, double* c) noexcept nogil:
+    """c (Σ c = 1) minimizing ‖Σ_k c_k (u_{k+1} − u_k)‖ over m differences of m + 1 rows.
+
+    Row k is rows[k·stride : (k+1)·stride] + shift[k] (shift may be NULL).
+    c ∝ (UᵀU)⁻¹ 1 with a small Tikhonov term, as the differences become
+    nearly collinear near convergence. Returns False when they vanish.
+    """
+    cdef double G[SWEEPS * SWEEPS]
+    cdef Py_ssize_t a, b, i
+    cdef double acc, da, db, total = 0.0, trace = 0.0
+    for a in range(m):
+        for b in range(a, m):
+            acc = 0.0
+            for i in range(stride):
+                da = rows[(a + 1) * stride + i] - rows[a * stride + i]
+                db = rows[(b + 1) * stride + i] - rows[b * stride + i]
+                if shift != NULL:
+                    da += shift[a + 1] - shift[a]
+                    db += shift[b + 1] - shift[b]
+                acc += da * db
+            G[a * m + b] = acc
+            G[b * m + a] = acc
+        trace += G[a * m + a]
+        c[a] = 1.0
+    if trace == 0.0:
+        return False
+    for a in range(m):
+        G[a * m + a] += 1e-12 * trace
+    if not _solve_small(G, c, m):
+        return False
+    for a in range(m):
+        total += c[a]
+    if total == 0.0:
+        return False
+    for a in range(m):
+        c[a] /= total
+    return True
+
+
+cdef bint _dual_extrapolation(const Problem* pb, const History* h, Py_ssize_t m,
+                              double* theta) noexcept nogil:
+    """θ = Σ_k c_k R_k over the block's residuals R_k = r_k + offset_k.
+
+    Once the support is fixed CD is a linear iteration on the residual whose
+    error is dominated by a few slow modes; the affine combination that best
+    cancels the successive differences removes them, giving a dual point
+    much closer to the optimum than the last residual (celer's dual
+    extrapolation). θ is S-centered like every R_k.
+    """
+    cdef double c[SWEEPS]
+    cdef Py_ssize_t a, i, n = pb.n_samples
+    cdef double acc
+    if not _affine_weights(h.r, n, m, h.offset, c):
+        return False
+    for i in range(n):
+        acc = 0.0
+        for a in range(m):
+            acc += c[a] * (h.r[(a + 1) * n + i] + h.offset[a + 1])
+        theta[i] = acc
+    return True
+
+
+cdef double _primal(const Problem* pb, const Py_ssize_t* act, Py_ssize_t n_act,
+                    const double* w_act, const double* r, double offset) noexcept nogil:
+    """F(w) for w supported on act, given compactly: w_act[t] is the value of feature act[t]."""
     cdef Py_ssize_t i, t, j
     cdef double Ri, rss = 0.0, pen = 0.0
     for i in range(pb.n_samples):
         Ri = r[i] + offset
         rss += (pb.sw[i] * Ri * Ri) if pb.weighted else Ri * Ri
-    for t in range(n_ws):
-        j = ws[t]
-        pen += pb.pf[j] * (pb.l1 * fabs(w_ws[t]) + 0.5 * pb.l2 * w_ws[t] * w_ws[t])
+    for t in range(n_act):
+        j = act[t]
+        pen += pb.pf[j] * (pb.l1 * fabs(w_act[t]) + 0.5 * pb.l2 * w_act[t] * w_act[t])
     return 0.5 * rss + pen
 
 
 cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* Xi,
-                         const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                         const double* hist, double* w, double* r, double* offset,
-                         double* r_acc, double* w_acc) noexcept nogil:
-    """Extrapolate w from the ANDERSON_K + 1 iterates in ``hist``; keep it if F decreases.
+                         const index_t* Xp, const Py_ssize_t* act, Py_ssize_t n_act,
+                         const History* h, Py_ssize_t n_sweeps, double* w, double* r,
+                         double* offset, double* r_acc, double* w_acc) noexcept nogil:
+    """Anderson-extrapolate w from the block's iterates 1..n_sweeps; keep it if F decreases.
 
-    ``hist`` holds iterates row by row (restricted to ws). The weights c
-    minimize ‖Σ c_k U_k‖ subject to Σ c_k = 1, where U_k are successive
-    differences, i.e. c ∝ (UᵀU)⁻¹ 1.
+    The weights come from the coefficient differences. The residual is
+    affine in w, so the extrapolated one is the same combination of the
+    stored residuals: no pass over the columns (except to undo the
+    clipping of negative coefficients under ``positive``).
     """
-    cdef double G[ANDERSON_K * ANDERSON_K]
-    cdef double c[ANDERSON_K]
-    cdef Py_ssize_t a, b, t, i, j, K = ANDERSON_K
-    cdef double acc, total, delta, offset_acc, trace = 0.0
-    for a in range(K):
-        for b in range(a, K):
-            acc = 0.0
-            for t in range(n_ws):
-                acc += ((hist[(a + 1) * n_ws + t] - hist[a * n_ws + t])
-                        * (hist[(b + 1) * n_ws + t] - hist[b * n_ws + t]))
-            G[a * K + b] = acc
-            G[b * K + a] = acc
-        trace += G[a * K + a]
-        c[a] = 1.0
-    if trace == 0.0:
+    cdef double c[SWEEPS - 1]
+    cdef Py_ssize_t a, t, i, m = n_sweeps - 1, n = pb.n_samples
+    cdef double acc, offset_acc = 0.0, unclipped
+    if not _affine_weights(h.w + n_act, n_act, m, NULL, c):
         return False
-    for a in range(K):
-        G[a * K + a] += 1e-12 * trace  # Tikhonov: the differences are nearly collinear
-    if not _solve_small(G, c, K):
-        return False
-    total = 0.0
-    for a in range(K):
-        total += c[a]
-    if total == 0.0:
-        return False
-    for t in range(n_ws):
+    for i in range(n):
         acc = 0.0
-        for a in range(K):
-            acc += c[a] * hist[(a + 1) * n_ws + t]
-        w_acc[t] = acc / total
-        if pb.positive and w_acc[t] < 0.0:
+        for a in range(m):
+            acc += c[a] * h.r[(a + 2) * n + i]
+        r_acc[i] = acc
+    for a in range(m):
+        offset_acc += c[a] * h.offset[a + 2]
+    for t in range(n_act):
+        acc = 0.0
+        for a in range(m):
+            acc += c[a] * h.w[(a + 2) * n_act + t]
+        w_acc[t] = acc
+        if pb.positive and acc < 0.0:
             w_acc[t] = 0.0
-    for i in range(pb.n_samples):
-        r_acc[i] = r[i]
-    offset_acc = offset[0]
-    for t in range(n_ws):
-        j = ws[t]
-        if pb.sq_norm[j] == 0.0:
-            w_acc[t] = w[j]
-        delta = w_acc[t] - w[j]
-        if delta != 0.0:
-            _col_axpy(pb, Xv, Xi, Xp, j, delta, r_acc)
-            offset_acc += delta * pb.mean[j]
-    # the last row of hist is the current iterate
-    if (_primal(pb, ws, n_ws, w_acc, r_acc, offset_acc)
-            >= _primal(pb, ws, n_ws, hist + K * n_ws, r, offset[0])):
+            _col_axpy(pb, Xv, Xi, Xp, act[t], -acc, r_acc)
+            offset_acc -= acc * pb.mean[act[t]]
+    # the last row of the history is the current iterate
+    if (_primal(pb, act, n_act, w_acc, r_acc, offset_acc)
+            >= _primal(pb, act, n_act, h.w + n_sweeps * n_act, r, offset[0])):
         return False
-    for t in range(n_ws):
-        w[ws[t]] = w_acc[t]
-    for i in range(pb.n_samples):
+    for t in range(n_act):
+        w[act[t]] = w_acc[t]
+    for i in range(n):
         r[i] = r_acc[i]
     offset[0] = offset_acc
     return True
 
 
+cdef void _residual_into(const Problem* pb, const double* r, double offset,
+                         double* theta) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(pb.n_samples):
+        theta[i] = r[i] + offset
+
+
 cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
                                    double* w, double* r, double* offset, double inner_tol,
-                                   Py_ssize_t max_epochs,
-                                   double* z, Py_ssize_t* act, double* hist, double* w_acc,
-                                   double* r_acc) noexcept nogil:
+                                   Py_ssize_t max_epochs, double* z, Py_ssize_t* act,
+                                   History* h, double* w_acc, double* r_acc,
+                                   double* theta) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
 
-    Each block is ANDERSON_K + 1 sweeps over the current support only, which
-    are cheap and end with an Anderson extrapolation (short blocks measured
-    best), then one sweep over the whole working set, so
-    features can enter the support and every coefficient the gap is computed
-    at comes from a soft-thresholding step (consistent signs); then the
-    working-set gap is checked.
+    Each block is a few sweeps over the current support only, which are
+    cheap: 2, then 3, then SWEEPS (short first blocks measured best, as most
+    warm-started solves need few sweeps). Their residuals are extrapolated
+    into a dual point and their iterates into a primal point (kept if it
+    lowers F). One sweep over the
+    whole working set follows, so features can enter the support, then the
+    working-set gap at the extrapolated dual point (and at the residual
+    itself when extrapolation does not help).
+    On return θ holds the better of the two dual points last checked.
     """
-    cdef Py_ssize_t epochs = 0, n_act, t, k, slot
-    cdef double change
-    cdef Gap g
+    cdef Py_ssize_t epochs = 0, n_act, t, k, length = 2
+    cdef double change, best = INFINITY
+    cdef bint extrapolated
+    cdef Gap g, g_res
+    _residual_into(pb, r, offset[0], theta)
     while epochs < max_epochs:
         n_act = 0
         for t in range(n_ws):
             if w[ws[t]] != 0.0:
                 act[n_act] = ws[t]
                 n_act += 1
-        for k in range(ANDERSON_K + 1):
+        _record(pb, h, 0, r, offset[0], w, act, n_act)
+        extrapolated = False
+        for k in range(1, length + 1):
             if epochs >= max_epochs or n_act == 0:
                 break
             change = _cd_epoch(pb, Xv, Xi, Xp, act, n_act, w, r, offset)
             epochs += 1
             if change == 0.0:
                 break
-            slot = k % (ANDERSON_K + 1)
-            for t in range(n_act):
-                hist[slot * n_act + t] = w[act[t]]
-            if slot == ANDERSON_K:
-                _anderson_step(pb, Xv, Xi, Xp, act, n_act, hist, w, r, offset, r_acc, w_acc)
+            _record(pb, h, k, r, offset[0], w, act, n_act)
+            if k == length:
+                # dual first: the primal step below breaks the residual sequence
+                extrapolated = _dual_extrapolation(pb, h, k, theta)
+                if k >= 3:
+                    _anderson_step(pb, Xv, Xi, Xp, act, n_act, h, k, w, r, offset, r_acc, w_acc)
         change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
         epochs += 1
         if change == 0.0:
+            _residual_into(pb, r, offset[0], theta)
             break  # a fixed point of the working-set problem
-        g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], z, False)
+        g.gap = INFINITY
+        if extrapolated:
+            g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, False)
+        if not g.gap < best:
+            # extrapolation unavailable or not improving: try the residual itself
+            _residual_into(pb, r, offset[0], r_acc)
+            g_res = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], r_acc, z, False)
+            if g_res.gap < g.gap:
+                g = g_res
+                _residual_into(pb, r, offset[0], theta)
+        if g.gap < best:
+            best = g.gap
         if g.gap <= inner_tol:
             break
+        length = 3 if length == 2 else SWEEPS
     return epochs
+
+
+# ---------------------------------------------------------------------------
+# Screened features across alphas
+#
+# A feature screened at one alpha must be checked again at the next. Its
+# correlation was computed exactly at some earlier dual point; every full gap
+# since then moved θ by a known S-distance, and the running sum of those
+# moves ("drift") bounds |x̄_jᵀSθ| by |z_j| + ‖x̄_j‖ (drift − stamp_j), where
+# stamp_j is the drift when z_j was computed. Features whose bound keeps them
+# screened need no pass over their column.
+
+cdef inline double _corr_bound(const Problem* pb, const double* z, const double* stamp,
+                               double drift, Py_ssize_t j) noexcept nogil:
+    cdef double corr = z[j] if pb.positive else fabs(z[j])
+    return corr + sqrt(pb.sq_norm[j]) * (drift - stamp[j])
+
+
+cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const index_t* Xi,
+                                   const index_t* Xp, Py_ssize_t n_features, bint dual_known,
+                                   const double* theta, double* z, double* stamp,
+                                   double drift, signed char* screened, Py_ssize_t* feats,
+                                   double* norm_floor) noexcept nogil:
+    """Start of a solve: the features to check (``feats``) and those kept out on a bound.
+
+    With a known dual point, a feature screened before stays out (flag 2)
+    while its bound is below its penalty level; ``norm_floor`` receives the
+    largest such bound over v_j, for the dual norm. Other previously
+    screened features get their exact correlation. Returns len(feats).
+    """
+    cdef Py_ssize_t j, n_feats = 0
+    cdef double u
+    norm_floor[0] = 0.0
+    for j in range(n_features):
+        if pb.sq_norm[j] == 0.0:
+            screened[j] = 1  # constant column: never leaves zero, no dual constraint
+            continue
+        if dual_known and screened[j]:
+            u = _corr_bound(pb, z, stamp, drift, j)
+            if pb.pf[j] > 0.0 and u < pb.l1 * pb.pf[j]:
+                screened[j] = 2
+                if u / pb.pf[j] > norm_floor[0]:
+                    norm_floor[0] = u / pb.pf[j]
+                continue
+            z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
+            stamp[j] = drift
+        screened[j] = 0
+        feats[n_feats] = j
+        n_feats += 1
+    return n_feats
+
+
+cdef Py_ssize_t _screen_bounded(const Problem* pb, const floating* Xv, const index_t* Xi,
+                                const index_t* Xp, Py_ssize_t n_features, const Gap* g,
+                                const double* theta, double* z, double* stamp, double drift,
+                                signed char* screened, Py_ssize_t* feats,
+                                Py_ssize_t n_feats) noexcept nogil:
+    """Gap Safe test on the bounds of the features kept out (flag 2).
+
+    Those that pass are screened at this alpha (flag 1); the others get
+    their exact correlation and join ``feats``. Returns the new len(feats).
+    """
+    cdef Py_ssize_t j
+    cdef bint fenchel = g.fenchel_gap < g.lasso_gap
+    cdef double radius = g.fenchel_gap if fenchel else g.lasso_gap
+    cdef double corr, col_norm
+    radius = sqrt(2.0 * radius) if radius > 0.0 else 0.0
+    for j in range(n_features):
+        if screened[j] != 2:
+            continue
+        corr = _corr_bound(pb, z, stamp, drift, j)
+        if fenchel:
+            col_norm = sqrt(pb.sq_norm[j])
+        else:
+            corr *= g.scale
+            col_norm = sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
+        if corr + radius * col_norm < pb.l1 * pb.pf[j] * (1.0 - 1e-10):
+            screened[j] = 1
+            continue
+        z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
+        stamp[j] = drift
+        screened[j] = 0
+        feats[n_feats] = j
+        n_feats += 1
+    return n_feats
+
+
+cdef double _s_distance(const Problem* pb, const double* u, const double* v) noexcept nogil:
+    """‖u − v‖_S."""
+    cdef Py_ssize_t i
+    cdef double d, acc = 0.0
+    for i in range(pb.n_samples):
+        d = u[i] - v[i]
+        acc += (pb.sw[i] * d * d) if pb.weighted else d * d
+    return sqrt(acc)
 
 
 # ---------------------------------------------------------------------------
@@ -593,43 +778,52 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
                             const index_t* Xp, Py_ssize_t n_features,
                             double* w, double* r, double* offset,
                             double tol_abs, Py_ssize_t max_epochs,
-                            Py_ssize_t ws_start, bint screen, bint z_fresh,
-                            double* r_acc,
-                            double* z, double* key, Py_ssize_t* feats, Py_ssize_t* ws,
-                            signed char* screened, double* stats) noexcept nogil:
+                            Py_ssize_t ws_start, bint screen, bint dual_known,
+                            double* theta, double* theta_ref, double* drift,
+                            double* z, double* stamp, double* key, Py_ssize_t* feats,
+                            Py_ssize_t* ws, signed char* screened,
+                            double* stats) noexcept nogil:
     """Working-set coordinate descent until the full gap ≤ tol_abs.
 
     Outer loop: full gap (certificate) → Gap Safe screening → working set of
     growing size. Inner loop: CD epochs on the working set, stopped when the
-    working-set gap falls below a fraction of the full gap.
+    working-set gap falls below a fraction of the full gap. The dual point θ
+    is kept apart from the primal residual: any centered vector certifies,
+    so the best one found (often an extrapolation) is used, and the previous
+    alpha's θ certifies the warm start of the next one without a full pass.
+    ``dual_known`` says θ, z and the screening state come from the previous
+    alpha; ``theta_ref`` is the θ of the last full gap and ``drift`` the
+    running sum of θ's moves between full gaps (see ``_classify_features``).
     ``stats`` receives [gap, n_outer, n_screened, last ws size, full passes, Σ s R²].
     Returns the number of CD epochs.
     """
-    cdef Py_ssize_t j, t, n_feats = 0, n_ws, epochs = 0, outer = 0, inner, passes = 0
+    cdef Py_ssize_t j, t, n_feats, n_ws, epochs = 0, outer = 0, passes = 0
     cdef Py_ssize_t nnz, size = 0
     cdef Gap g
-    cdef double inner_tol, change
-    cdef Py_ssize_t slot
-    cdef double* hist = NULL
-    cdef double* w_acc = NULL
+    cdef double inner_tol, norm_floor
     cdef Py_ssize_t* act = <Py_ssize_t*> malloc(n_features * sizeof(Py_ssize_t))
+    cdef double* r_acc = <double*> malloc(pb.n_samples * sizeof(double))
+    cdef double* w_acc = NULL
+    cdef History h
+    h.r = <double*> malloc((SWEEPS + 1) * pb.n_samples * sizeof(double))
+    h.w = NULL
 
-    for j in range(n_features):
-        # The previous alpha ended on a full pass with this residual, so z is
-        # exact except for the features it had screened: refresh only those.
-        if z_fresh and screened[j] and pb.sq_norm[j] > 0.0:
-            z[j] = _grad(pb, Xv, Xi, Xp, j, r, offset[0])
-        # an all-constant column never leaves zero and has no dual constraint to check
-        screened[j] = pb.sq_norm[j] == 0.0
-        if not screened[j]:
-            feats[n_feats] = j
-            n_feats += 1
-
+    if not dual_known:
+        _residual_into(pb, r, offset[0], theta)
+    n_feats = _classify_features(pb, Xv, Xi, Xp, n_features, dual_known, theta, z, stamp,
+                                 drift[0], screened, feats, &norm_floor)
     while True:
-        # the previous alpha ends on a full pass with this residual: reuse its z
-        g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], z,
-                         z_fresh and outer == 0)
-        passes += not (z_fresh and outer == 0)
+        if dual_known and outer == 0:
+            g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
+                             True, norm_floor)
+        else:
+            if dual_known or outer > 0:
+                drift[0] += _s_distance(pb, theta, theta_ref)
+            _residual_into(pb, theta, 0.0, theta_ref)
+            g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, False)
+            for t in range(n_feats):
+                stamp[feats[t]] = drift[0]
+            passes += 1
         # Stop on the certificate, but only after at least one solve at this
         # alpha (unless the warm start is already far inside tol) and with no
         # zero coefficient clearly violating its KKT condition: both cost
@@ -638,6 +832,9 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         if ((g.gap <= tol_abs and (outer > 0 or g.gap <= 1e-3 * tol_abs)
                 and g.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
+        if outer == 0 and dual_known:
+            n_feats = _screen_bounded(pb, Xv, Xi, Xp, n_features, &g, theta, z, stamp,
+                                      drift[0], screened, feats, n_feats)
         outer += 1
         if screen:
             n_feats = _gap_safe_screen(pb, Xv, Xi, Xp, &g, z, w, r, offset,
@@ -656,15 +853,16 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         inner_tol = 0.3 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
-        free(hist)
+        free(h.w)
         free(w_acc)
-        hist = <double*> malloc((ANDERSON_K + 1) * n_ws * sizeof(double))
+        h.w = <double*> malloc((SWEEPS + 1) * n_ws * sizeof(double))
         w_acc = <double*> malloc(n_ws * sizeof(double))
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
-                                     max_epochs - epochs, z, act,
-                                     hist, w_acc, r_acc)
-    free(hist)
+                                     max_epochs - epochs, z, act, &h, w_acc, r_acc, theta)
+    free(h.w)
+    free(h.r)
     free(w_acc)
+    free(r_acc)
     free(act)
     stats[0] = g.gap
     stats[1] = outer
@@ -723,8 +921,9 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
                const double[::1] pf, double l1, double l2, bint positive,
                double[::1] w, double[::1] r, double[::1] offset,
                double tol_abs, Py_ssize_t max_epochs,
-               Py_ssize_t ws_start, bint screen, bint z_fresh,
-               double[::1] work_r, double[::1] work_z,
+               Py_ssize_t ws_start, bint screen, bint dual_known,
+               double[::1] theta, double[::1] theta_ref, double[::1] drift,
+               double[::1] work_z, double[::1] stamp,
                double[::1] work_key, Py_ssize_t[::1] work_feats,
                Py_ssize_t[::1] work_ws, signed char[::1] screened, double[::1] stats,
                const Py_ssize_t[::1] unpen, const double[:, ::1] cross,
@@ -732,9 +931,11 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     """Solve one elastic-net problem in place (see the module docstring).
 
     ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
-    and receive the solution. ``z_fresh`` says ``work_z`` already holds
-    x̄ᵀ S R for every feature not flagged in ``screened`` (true right after
-    a solve, when the residual has not changed since). ``work_*`` are scratch arrays of length
+    and receive the solution. ``theta`` (length n_samples) receives the dual
+    point that certifies it; ``dual_known`` says ``theta`` already holds a
+    centered dual candidate (the previous alpha's) and ``work_z`` its
+    correlations x̄ᵀ S θ for every feature not flagged in ``screened``.
+    ``work_*`` are scratch arrays of length
     n_features. Returns the number of coordinate-descent epochs; ``stats``
     receives [gap, outer iterations, screened features, working-set size,
     full gradient passes, Σ s_i R_i²]. ``unpen`` lists the unpenalized features, ``cross``
@@ -750,8 +951,8 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                             max_epochs, ws_start, screen, z_fresh,
-                             &work_r[0], &work_z[0],
+                             max_epochs, ws_start, screen, dual_known,
+                             &theta[0], &theta_ref[0], &drift[0], &work_z[0], &stamp[0],
                              &work_key[0], &work_feats[0], &work_ws[0], &screened[0],
                              &stats[0])
     return epochs

@@ -131,6 +131,11 @@ class _PathState:
         self.w_before = np.zeros(p)  # solution two alphas back (extrapolated warm starts)
         self.w_work = np.empty(p)
         self.r_work = np.empty_like(self.r)
+        # dual point and screening state, carried to the next alpha
+        self.theta = np.empty_like(self.r)
+        self.theta_ref = np.empty_like(self.r)
+        self.drift = np.zeros(1)
+        self.stamp = np.zeros(p)
         self.key = np.empty(p)
         self.feats = np.empty(p, dtype=np.intp)
         self.ws = np.empty(p, dtype=np.intp)
@@ -266,28 +271,27 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         if null_obj > 0:
             l1 = n * alpha * l1_ratio
             l2 = n * alpha * (1.0 - l1_ratio)
-            # A solve ends on a full pass at its final residual, so the next one
-            # can reuse those correlations, unless they were projected (some
-            # features unpenalized) or the warm start below moves the residual.
-            z_fresh = k > 0 and unpen.size == 0
+            # The previous solve's dual point and its correlations certify the
+            # warm start without a full pass, unless they were projected
+            # (some features unpenalized).
+            dual_known = k > 0 and unpen.size == 0
             if k >= 2 and not design.sparse:
                 # The Lasso path is piecewise linear in alpha: continue the last
                 # segment, which is exact while the support and signs stay put.
-                # It saves epochs but costs the reuse of z (one full pass):
-                # measured worth it on dense p >> n data, not on sparse text.
+                # Measured worth it on dense p >> n data; on sparse text the
+                # support changes at every alpha and it does not pay.
                 state.w_before.fill(0.0)
                 state.w_before[col_rows[k - 2]] = col_vals[k - 2]
                 step = (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2])
-                if _cd_fast.try_warm_start(
-                        Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
-                        design.col_sq_norms, pf, l1, l2, positive, state.w, state.r,
-                        state.offset, state.w_before, step, state.w_work, state.r_work):
-                    z_fresh = False
+                _cd_fast.try_warm_start(
+                    Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
+                    design.col_sq_norms, pf, l1, l2, positive, state.w, state.r,
+                    state.offset, state.w_before, step, state.w_work, state.r_work)
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, _WS_START, screening, z_fresh,
-                state.r_work, state.z, state.key, state.feats, state.ws, state.screened,
+                tol * null_obj, max_iter, _WS_START, screening, dual_known,
+                state.theta, state.theta_ref, state.drift, state.z, state.stamp, state.key, state.feats, state.ws, state.screened,
                 state.stats, unpen, cross, y_unpen)
             gaps[k] = state.stats[0] / null_obj
             for i, name in enumerate(info, start=1):
