@@ -4,6 +4,10 @@
   nonzeros) weighted by smoothed idf, raw term frequency and l2-normalized
   rows (the default tf-idf weighting of common text toolkits), stored CSC.
   Target: +1 for the first ten newsgroups (class code < 10), −1 otherwise.
+* **debian tf-idf**: the Debian package descriptions embedded in fastreg
+  (63540 packages), words of at least two letters without English stop
+  words, kept when in at least 2 descriptions; sublinear tf, smoothed idf,
+  l2-normalized rows. Target: log of the installed size in KiB.
 * **golub**: leukemia gene expression (38 × 7129, dense, Fortran order);
   target ±1 (ALL / AML).
 * **synthetic text**: documents drawn from a Zipf-distributed vocabulary,
@@ -22,7 +26,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "golub", "synthetic_text"]
+__all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "debian_tfidf", "golub",
+           "synthetic_text"]
 
 
 def data_dir():
@@ -48,6 +53,20 @@ def news20_tfidf():
     codes = np.load(data_dir() / "news20_y.npy")
     y = np.where(codes < 10, 1.0, -1.0)
     return _tfidf(counts), y
+
+
+@functools.lru_cache(maxsize=None)
+def debian_tfidf():
+    """Debian description tf-idf (CSC float64) and log(installed size)."""
+    from fastreg._datasets import load_debian_packages
+    from fastreg._text import ENGLISH_STOP_WORDS, WORD_PATTERN, TfidfVectorizer
+
+    data = load_debian_packages()
+    vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, stop_words=ENGLISH_STOP_WORDS,
+                                 min_df=2, sublinear_tf=True, norm="l2")
+    X = vectorizer.fit_transform(np.array(data.description, dtype=object))
+    y = np.log(data.installed_size_kib.astype(np.float64))
+    return sp.csc_matrix(X), y
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,7 +111,8 @@ def synthetic_text(n_samples=20_000, n_features=50_000, words_per_doc=60, n_info
     return X, y
 
 
-DATASETS = {"news20": news20_tfidf, "golub": golub, "synthetic": synthetic_text}
+DATASETS = {"news20": news20_tfidf, "debian": debian_tfidf, "golub": golub,
+            "synthetic": synthetic_text}
 
 
 def load(name):
