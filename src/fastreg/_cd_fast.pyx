@@ -713,8 +713,7 @@ cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const 
     screened features get their exact correlation. Returns len(feats).
     """
     cdef Py_ssize_t j, n_feats = 0
-    cdef double u
-    norm_floor[0] = 0.0
+    cdef double u, floor = 0.0
     for j in range(n_features):
         if pb.sq_norm[j] == 0.0:
             screened[j] = 1  # constant column: never leaves zero, no dual constraint
@@ -723,14 +722,14 @@ cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const 
             u = _corr_bound(pb, z, stamp, drift, j)
             if pb.pf[j] > 0.0 and u < pb.l1 * pb.pf[j]:
                 screened[j] = 2
-                if u / pb.pf[j] > norm_floor[0]:
-                    norm_floor[0] = u / pb.pf[j]
+                floor = max(floor, u / pb.pf[j])
                 continue
             z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
             stamp[j] = drift
         screened[j] = 0
         feats[n_feats] = j
         n_feats += 1
+    norm_floor[0] = floor
     return n_feats
 
 
