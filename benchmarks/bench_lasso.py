@@ -152,7 +152,7 @@ class PathMemory:
         """(X + peak memory allocated by the path) / (X + the returned path).
 
         Allocations are traced by tracemalloc, which sees every NumPy buffer
-        (the kernels work in NumPy arrays handed to them).
+        and the solver's workspace (allocated with Python's raw allocator).
         """
         tracemalloc.start()
         try:

@@ -41,7 +41,7 @@ from benchmarks._data import debian_tfidf, golub, news20_tfidf  # noqa: E402
 TARGET = 1e-6                                   # max relative suboptimality
 # Each solver's own tolerance, loose to tight, two steps per decade (1e-2, 3e-3, 1e-3, ...).
 LADDER = [m * 10.0 ** -k for k in range(2, 15) for m in (3.0, 1.0)][1:]
-REFERENCE_TOL = 1e-14                           # fastreg's relative gap for the reference
+REFERENCE_TOL = 1e-12                           # fastreg's relative gap for the reference
 N_ALPHAS, EPS = 100, 1e-2
 
 def _debian_centered():
@@ -306,7 +306,9 @@ def main(argv=None):
         reference = Reference(X, y, alphas, ref_solver)
         log(f"{label}: reference by {ref_solver} in {reference.seconds:.2f} s, "
             f"certified relative gap {reference.certified_gap:.1e}")
-        if reference.certified_gap > TARGET / 100:
+        # the subopt of every run is measured against P_ref, so P_ref must
+        # be within a small fraction of the target of the true optimum
+        if reference.certified_gap > TARGET / 10:
             log("  warning: the reference is not certified well below the target accuracy")
         results = {}
         for solver in solvers:

@@ -14,7 +14,8 @@ Dual points are built from the residual and certify the duality gap; the same
 certificate drives the working-set priorities and the Gap Safe screening.
 """
 
-from libc.stdlib cimport malloc, calloc, free
+from cpython.mem cimport PyMem_RawCalloc, PyMem_RawFree, PyMem_RawMalloc, PyMem_RawRealloc
+from libc.stdlib cimport malloc, free
 from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
 
 import numpy as np
@@ -31,7 +32,6 @@ cdef struct Problem:
     const double* y         # centered target
     const double* mean      # column means, zeros without intercept
     const double* sq_norm   # weighted squared norms of the centered columns
-    const double* norm      # their square roots
     const double* pf        # penalty factors
     double l1
     double l2
@@ -343,8 +343,6 @@ cdef void _project_unpenalized(const Problem* pb, const Py_ssize_t* feats, Py_ss
 
 cdef inline double _augmented_norm(const Problem* pb, Py_ssize_t j) noexcept nogil:
     """Norm of column j of the lasso-type augmented design [X̄; √(l2 v_j) e_j]."""
-    if pb.l2 == 0.0:
-        return pb.norm[j]
     return sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
 
 
@@ -372,7 +370,7 @@ cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const in
         if pb.pf[j] > 0.0:
             if fenchel:
                 corr = z[j] if pb.positive else fabs(z[j])
-                col_norm = pb.norm[j]
+                col_norm = sqrt(pb.sq_norm[j])
             else:
                 corr = z[j] - pb.l2 * pb.pf[j] * w[j]
                 corr = g.scale * (corr if pb.positive else fabs(corr))
@@ -697,7 +695,7 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 cdef inline double _corr_bound(const Problem* pb, const double* z, const double* stamp,
                                double drift, Py_ssize_t j) noexcept nogil:
     cdef double corr = z[j] if pb.positive else fabs(z[j])
-    return corr + pb.norm[j] * (drift - stamp[j])
+    return corr + sqrt(pb.sq_norm[j]) * (drift - stamp[j])
 
 
 cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const index_t* Xi,
@@ -753,7 +751,7 @@ cdef Py_ssize_t _screen_bounded(const Problem* pb, const floating* Xv, const ind
             continue
         corr = _corr_bound(pb, z, stamp, drift, j)
         if fenchel:
-            col_norm = pb.norm[j]
+            col_norm = sqrt(pb.sq_norm[j])
         else:
             corr *= g.scale
             col_norm = _augmented_norm(pb, j)
@@ -788,14 +786,14 @@ cdef class Workspace:
     not screened, θ at the last full gap (``theta_ref``), the drift of θ and
     each feature's stamp (see ``_classify_features``), the screening flags.
     The rest is scratch. Allocating it once keeps the per-alpha cost free of
-    page faults on fresh memory.
+    page faults on fresh memory. Python's raw allocator is used so that
+    memory tracing (tracemalloc) accounts for it.
     """
     cdef double* theta
     cdef double* theta_ref
     cdef double* z
     cdef double* stamp
     cdef double* key
-    cdef double* norm
     cdef double* r_acc
     cdef double* w_acc
     cdef double* hist_r
@@ -805,49 +803,72 @@ cdef class Workspace:
     cdef Py_ssize_t* act
     cdef signed char* screened
     cdef double drift
+    cdef Py_ssize_t capacity  # rows of hist_w, w_acc and act: the largest working set so far
 
-    def __cinit__(self, Py_ssize_t n_samples, const double[::1] sq_norm):
-        cdef Py_ssize_t j, p = sq_norm.shape[0]
-        cdef size_t n = n_samples if n_samples > 0 else 1, m = p if p > 0 else 1
-        self.theta = <double*> malloc(n * sizeof(double))
-        self.theta_ref = <double*> malloc(n * sizeof(double))
-        self.r_acc = <double*> malloc(n * sizeof(double))
-        self.hist_r = <double*> malloc((SWEEPS + 1) * n * sizeof(double))
-        self.z = <double*> malloc(m * sizeof(double))
-        self.stamp = <double*> malloc(m * sizeof(double))
-        self.key = <double*> malloc(m * sizeof(double))
-        self.norm = <double*> malloc(m * sizeof(double))
-        self.w_acc = <double*> malloc(m * sizeof(double))
-        self.hist_w = <double*> malloc((SWEEPS + 1) * m * sizeof(double))
-        self.feats = <Py_ssize_t*> malloc(m * sizeof(Py_ssize_t))
-        self.ws = <Py_ssize_t*> malloc(m * sizeof(Py_ssize_t))
-        self.act = <Py_ssize_t*> malloc(m * sizeof(Py_ssize_t))
-        self.screened = <signed char*> calloc(m, sizeof(signed char))
+    def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t n_features):
+        cdef size_t n = n_samples if n_samples > 0 else 1
+        cdef size_t m = n_features if n_features > 0 else 1
+        self.theta = <double*> PyMem_RawMalloc(n * sizeof(double))
+        self.theta_ref = <double*> PyMem_RawMalloc(n * sizeof(double))
+        self.r_acc = <double*> PyMem_RawMalloc(n * sizeof(double))
+        self.hist_r = <double*> PyMem_RawMalloc((SWEEPS + 1) * n * sizeof(double))
+        self.z = <double*> PyMem_RawMalloc(m * sizeof(double))
+        self.stamp = <double*> PyMem_RawMalloc(m * sizeof(double))
+        self.key = <double*> PyMem_RawMalloc(m * sizeof(double))
+        self.capacity = 0
+        self.w_acc = NULL
+        self.hist_w = NULL
+        self.feats = <Py_ssize_t*> PyMem_RawMalloc(m * sizeof(Py_ssize_t))
+        self.ws = <Py_ssize_t*> PyMem_RawMalloc(m * sizeof(Py_ssize_t))
+        self.act = NULL
+        self.screened = <signed char*> PyMem_RawCalloc(m, sizeof(signed char))
         if (self.theta == NULL or self.theta_ref == NULL or self.r_acc == NULL
                 or self.hist_r == NULL or self.z == NULL or self.stamp == NULL
-                or self.key == NULL or self.norm == NULL or self.w_acc == NULL
-                or self.hist_w == NULL or self.feats == NULL or self.ws == NULL
-                or self.act == NULL or self.screened == NULL):
+                or self.key == NULL
+                or self.feats == NULL or self.ws == NULL
+                or self.screened == NULL):
             raise MemoryError("cannot allocate the coordinate-descent workspace")
-        for j in range(p):
-            self.norm[j] = sqrt(sq_norm[j])
         self.drift = 0.0
 
     def __dealloc__(self):
-        free(self.theta)
-        free(self.theta_ref)
-        free(self.r_acc)
-        free(self.hist_r)
-        free(self.z)
-        free(self.stamp)
-        free(self.key)
-        free(self.norm)
-        free(self.w_acc)
-        free(self.hist_w)
-        free(self.feats)
-        free(self.ws)
-        free(self.act)
-        free(self.screened)
+        PyMem_RawFree(self.theta)
+        PyMem_RawFree(self.theta_ref)
+        PyMem_RawFree(self.r_acc)
+        PyMem_RawFree(self.hist_r)
+        PyMem_RawFree(self.z)
+        PyMem_RawFree(self.stamp)
+        PyMem_RawFree(self.key)
+        PyMem_RawFree(self.w_acc)
+        PyMem_RawFree(self.hist_w)
+        PyMem_RawFree(self.feats)
+        PyMem_RawFree(self.ws)
+        PyMem_RawFree(self.act)
+        PyMem_RawFree(self.screened)
+
+
+cdef bint _reserve(Workspace work, Py_ssize_t n_ws) noexcept nogil:
+    """Grow the per-working-set buffers to n_ws rows (working sets are mostly small)."""
+    cdef double* hist_w
+    cdef double* w_acc
+    cdef Py_ssize_t* act
+    if n_ws <= work.capacity:
+        return True
+    if n_ws < 2 * work.capacity:
+        n_ws = 2 * work.capacity
+    hist_w = <double*> PyMem_RawRealloc(work.hist_w, (SWEEPS + 1) * n_ws * sizeof(double))
+    if hist_w == NULL:
+        return False
+    work.hist_w = hist_w
+    w_acc = <double*> PyMem_RawRealloc(work.w_acc, n_ws * sizeof(double))
+    if w_acc == NULL:
+        return False
+    work.w_acc = w_acc
+    act = <Py_ssize_t*> PyMem_RawRealloc(work.act, n_ws * sizeof(Py_ssize_t))
+    if act == NULL:
+        return False
+    work.act = act
+    work.capacity = n_ws
+    return True
 
 
 # ---------------------------------------------------------------------------
@@ -932,6 +953,9 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         inner_tol = 0.3 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
+        if not _reserve(work, n_ws):
+            break  # out of memory: return the current iterate, its gap above tol warns
+        h.w = work.hist_w
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
                                      max_epochs - epochs, z, work.act, &h, work.w_acc,
                                      work.r_acc, theta)
@@ -1000,7 +1024,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
 
     ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w) are the warm start
     and receive the solution. ``work`` is a :class:`Workspace` made for this
-    X (its column norms must match ``sq_norm``); ``dual_known`` says it holds
+    X; ``dual_known`` says it holds
     the dual point and screening state of a previous solve on the same data,
     still valid for this one (the residual may have changed, not the design).
     Returns the number of coordinate-descent epochs; ``stats`` receives
@@ -1016,7 +1040,6 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     cdef const index_t* Xi = NULL
     cdef const index_t* Xp = NULL
     pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive, unpen, cross, y_unpen)
-    pb.norm = work.norm
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,

@@ -127,10 +127,11 @@ class _PathState:
             self.w[:] = check_coef_init(coef_init, p)
             self.r -= design.matvec(self.w)
             self.offset[0] = design.x_mean @ self.w
-        self.w_before = np.zeros(p)  # solution two alphas back (extrapolated warm starts)
-        self.w_work = np.empty(p)
-        self.r_work = np.empty_like(self.r)
-        self.work = _cd_fast.Workspace(design.n_samples, design.col_sq_norms)
+        if not design.sparse:  # extrapolated warm starts (dense data only)
+            self.w_before = np.zeros(p)  # solution two alphas back
+            self.w_work = np.empty(p)
+            self.r_work = np.empty_like(self.r)
+        self.work = _cd_fast.Workspace(design.n_samples, p)
         self.stats = np.zeros(6)
 
 
