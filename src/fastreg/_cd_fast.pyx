@@ -346,6 +346,34 @@ cdef inline double _augmented_norm(const Problem* pb, Py_ssize_t j) noexcept nog
     return sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
 
 
+cdef inline double _safe_radius(const Gap* g) noexcept nogil:
+    """Radius √(2·gap) of the Gap Safe sphere around the better of the two dual points."""
+    cdef double gap = g.fenchel_gap if g.fenchel_gap < g.lasso_gap else g.lasso_gap
+    return sqrt(2.0 * gap) if gap > 0.0 else 0.0
+
+
+cdef inline bint _provably_zero(const Problem* pb, const Gap* g, double radius, Py_ssize_t j,
+                                double zj, double wj) noexcept nogil:
+    """Gap Safe test: feature j is zero at every optimum.
+
+    ``zj`` is x̄_jᵀSθ, or an upper bound on it (on its absolute value unless
+    ``positive``); ``wj`` the current coefficient. The sphere is centered on
+    whichever dual point gives the smaller gap (see ``_duality_gap``).
+    """
+    cdef double corr, col_norm
+    if pb.pf[j] <= 0.0 or pb.l1 <= 0.0:
+        return False
+    if g.fenchel_gap < g.lasso_gap:
+        corr = zj if pb.positive else fabs(zj)
+        col_norm = sqrt(pb.sq_norm[j])
+    else:
+        corr = zj - pb.l2 * pb.pf[j] * wj
+        corr = g.scale * (corr if pb.positive else fabs(corr))
+        col_norm = _augmented_norm(pb, j)
+    # small relative margin: the test must stay safe under rounding
+    return corr + radius * col_norm < pb.l1 * pb.pf[j] * (1.0 - 1e-10)
+
+
 cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const index_t* Xi,
                                  const index_t* Xp, const Gap* g, const double* z,
                                  double* w, double* r, double* offset,
@@ -353,36 +381,21 @@ cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const in
                                  signed char* screened) noexcept nogil:
     """Drop from ``feats`` every feature the Gap Safe sphere proves zero at the optimum.
 
-    Uses whichever dual point gives the smaller gap. A screened feature with a
-    nonzero coefficient (possible after a warm start) is set to zero.
-    Returns the new number of features; ``feats`` is compacted in place.
+    A screened feature with a nonzero coefficient (possible after a warm
+    start) is set to zero. Returns the new number of features; ``feats`` is
+    compacted in place.
     """
     cdef Py_ssize_t t, j, kept = 0
-    cdef bint fenchel = g.fenchel_gap < g.lasso_gap
-    cdef double radius, corr, col_norm, bound
-    if pb.l1 <= 0.0:
-        return n_feats
-    radius = g.fenchel_gap if fenchel else g.lasso_gap
-    radius = sqrt(2.0 * radius) if radius > 0.0 else 0.0
+    cdef double radius = _safe_radius(g)
     for t in range(n_feats):
         j = feats[t]
-        bound = pb.l1 * pb.pf[j]
-        if pb.pf[j] > 0.0:
-            if fenchel:
-                corr = z[j] if pb.positive else fabs(z[j])
-                col_norm = sqrt(pb.sq_norm[j])
-            else:
-                corr = z[j] - pb.l2 * pb.pf[j] * w[j]
-                corr = g.scale * (corr if pb.positive else fabs(corr))
-                col_norm = _augmented_norm(pb, j)
-            # small relative margin: the test must stay safe under rounding
-            if corr + radius * col_norm < bound * (1.0 - 1e-10):
-                screened[j] = 1
-                if w[j] != 0.0:
-                    _col_axpy(pb, Xv, Xi, Xp, j, -w[j], r)
-                    offset[0] -= w[j] * pb.mean[j]
-                    w[j] = 0.0
-                continue
+        if _provably_zero(pb, g, radius, j, z[j], w[j]):
+            screened[j] = 1
+            if w[j] != 0.0:
+                _col_axpy(pb, Xv, Xi, Xp, j, -w[j], r)
+                offset[0] -= w[j] * pb.mean[j]
+                w[j] = 0.0
+            continue
         feats[kept] = j
         kept += 1
     return kept
@@ -742,20 +755,12 @@ cdef Py_ssize_t _screen_bounded(const Problem* pb, const floating* Xv, const ind
     their exact correlation and join ``feats``. Returns the new len(feats).
     """
     cdef Py_ssize_t j
-    cdef bint fenchel = g.fenchel_gap < g.lasso_gap
-    cdef double radius = g.fenchel_gap if fenchel else g.lasso_gap
-    cdef double corr, col_norm
-    radius = sqrt(2.0 * radius) if radius > 0.0 else 0.0
+    cdef double radius = _safe_radius(g)
     for j in range(n_features):
         if screened[j] != 2:
             continue
-        corr = _corr_bound(pb, z, stamp, drift, j)
-        if fenchel:
-            col_norm = sqrt(pb.sq_norm[j])
-        else:
-            corr *= g.scale
-            col_norm = _augmented_norm(pb, j)
-        if corr + radius * col_norm < pb.l1 * pb.pf[j] * (1.0 - 1e-10):
+        # kept-out features are zero, and their bound stands in for |z_j|
+        if _provably_zero(pb, g, radius, j, _corr_bound(pb, z, stamp, drift, j), 0.0):
             screened[j] = 1
             continue
         z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
