@@ -16,6 +16,7 @@ certificate drives the working-set priorities and the Gap Safe screening.
 
 from cpython.mem cimport PyMem_RawCalloc, PyMem_RawFree, PyMem_RawMalloc, PyMem_RawRealloc
 from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
 from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
 
 import numpy as np
@@ -686,7 +687,7 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
             g_res = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], r_acc, z, False)
             if g_res.gap < g.gap:
                 g = g_res
-                _residual_into(pb, r, offset[0], theta)
+                memcpy(theta, r_acc, pb.n_samples * sizeof(double))
         if g.gap < best:
             best = g.gap
         if g.gap <= inner_tol:
@@ -924,7 +925,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         else:
             if dual_known or outer > 0:
                 work.drift += _s_distance(pb, theta, theta_ref)
-            _residual_into(pb, theta, 0.0, theta_ref)
+            memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
             g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, False)
             for t in range(n_feats):
                 stamp[feats[t]] = work.drift
