@@ -31,6 +31,23 @@ def kernel_arrays(X):
     return X, np.empty(0, dtype=X.dtype), empty_idx, empty_idx
 
 
+def column_stats(X, sample_weight, fit_intercept):
+    """Weighted column means (zeros without intercept) and centered squared norms.
+
+    X is a validated Fortran array or CSC matrix; ``sample_weight`` is None
+    for unit weights. Read in place, without copying X.
+    """
+    n, p = X.shape
+    mean, sq_norms = np.zeros(p), np.zeros(p)
+    sw = _EMPTY if sample_weight is None else sample_weight
+    if sp.issparse(X):
+        _design_stats.sparse_column_stats(X.data, X.indices, X.indptr, n, sw,
+                                          fit_intercept, mean, sq_norms)
+    else:
+        _design_stats.dense_column_stats(X, sw, fit_intercept, mean, sq_norms)
+    return mean, sq_norms
+
+
 class Design:
     """Validated design matrix with weights and column statistics.
 
@@ -63,18 +80,8 @@ class Design:
         self.dtype = self.X.dtype
         self.fit_intercept = bool(fit_intercept)
         self.sample_weight = check_sample_weight(sample_weight, self.n_samples)
-        self.x_mean = np.zeros(self.n_features)
-        self.col_sq_norms = np.zeros(self.n_features)
-        sw = self.weights_or_empty
-        if self.sparse:
-            _design_stats.sparse_column_stats(
-                self.X.data, self.X.indices, self.X.indptr, self.n_samples, sw,
-                self.fit_intercept, self.x_mean, self.col_sq_norms,
-            )
-        else:
-            _design_stats.dense_column_stats(
-                self.X, sw, self.fit_intercept, self.x_mean, self.col_sq_norms
-            )
+        self.x_mean, self.col_sq_norms = column_stats(self.X, self.sample_weight,
+                                                      self.fit_intercept)
 
     @property
     def weights_or_empty(self):

@@ -14,8 +14,8 @@ iterative solver asks for them. It also holds the centered targets.
 import numpy as np
 import scipy.sparse as sp
 
-from . import _dense_products, _design_stats
-from ._design import kernel_arrays
+from . import _dense_products
+from ._design import column_stats, kernel_arrays
 from ._validation import check_penalty_factor, check_sample_weight, check_targets, check_X
 
 __all__ = ["RidgeData"]
@@ -119,16 +119,7 @@ class RidgeData:
     def col_sq_norms(self):
         """Weighted squared norms of the centered columns (computed once, on demand)."""
         if self._col_sq_norms is None:
-            mean = np.zeros(self.n_features)
-            norms = np.zeros(self.n_features)
-            sw = self.weights_or_empty
-            if self.sparse:
-                _design_stats.sparse_column_stats(
-                    self.X.data, self.X.indices, self.X.indptr, self.n_samples, sw,
-                    self.fit_intercept, mean, norms)
-            else:
-                _design_stats.dense_column_stats(self.X, sw, self.fit_intercept, mean, norms)
-            self._col_sq_norms = norms
+            _, self._col_sq_norms = column_stats(self.X, self.sample_weight, self.fit_intercept)
         return self._col_sq_norms
 
     # -- products with X and the implicitly centered Xc = X − 1 x_meanᵀ --------
