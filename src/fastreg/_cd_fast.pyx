@@ -1085,53 +1085,45 @@ def try_warm_start(const floating[::1, :] X, const floating[::1] X_data,
                    const double[::1] x_mean, const double[::1] sq_norm,
                    const double[::1] pf, double l1, double l2, bint positive,
                    double[::1] w, double[::1] r, double[::1] offset,
-                   const double[::1] w_before, double step, double[::1] w_work,
+                   const Py_ssize_t[::1] moved, const double[::1] w_before, double step,
                    double[::1] r_work):
     """Move (w, r, offset) to w + step·(w − w_before) if that lowers the objective.
 
     Continues the last segment of the path (exact for the Lasso while the
     support and signs do not change); coefficients that would change sign
-    are set to zero. Returns whether the move was made.
+    are set to zero. ``moved`` lists the features nonzero in w or in the
+    solution before it, ``w_before`` their values there. Returns whether the
+    move was made.
     """
     cdef Problem pb
     cdef const floating* Xv
     cdef const index_t* Xi
     cdef const index_t* Xp
-    cdef Py_ssize_t n = y.shape[0], p = w.shape[0], j, i
-    cdef double wj, delta, off_new, pen_old = 0.0, pen_new = 0.0, rss_old = 0.0, rss_new = 0.0
-    cdef double si, Ri
-    cdef bint accept
+    cdef Py_ssize_t n = y.shape[0], m = moved.shape[0], t, j
+    cdef double[::1] w_old = np.empty(m)
+    cdef double[::1] w_new = np.empty(m)
+    cdef double wj, off_new
+    cdef bint accept = False
+    if m == 0:
+        return False
     pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive)
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
-        for i in range(n):
-            r_work[i] = r[i]
+        memcpy(&r_work[0], &r[0], n * sizeof(double))
         off_new = offset[0]
-        for j in range(p):
-            w_work[j] = w[j]
-            if w[j] == 0.0 and w_before[j] == 0.0:
-                continue
-            wj = w[j] + step * (w[j] - w_before[j])
-            if wj * w[j] <= 0.0:
-                wj = 0.0
-            w_work[j] = wj
-            delta = wj - w[j]
-            if delta != 0.0:
-                _col_axpy(&pb, Xv, Xi, Xp, j, delta, &r_work[0])
-                off_new += delta * pb.mean[j]
-            pen_old += pf[j] * (l1 * fabs(w[j]) + 0.5 * l2 * w[j] * w[j])
-            pen_new += pf[j] * (l1 * fabs(wj) + 0.5 * l2 * wj * wj)
-        for i in range(n):
-            si = pb.sw[i] if pb.weighted else 1.0
-            Ri = r[i] + offset[0]
-            rss_old += si * Ri * Ri
-            Ri = r_work[i] + off_new
-            rss_new += si * Ri * Ri
-        accept = 0.5 * rss_new + pen_new < 0.5 * rss_old + pen_old
+        for t in range(m):
+            j = moved[t]
+            w_old[t] = w[j]
+            wj = w[j] + step * (w[j] - w_before[t])
+            w_new[t] = wj if wj * w[j] > 0.0 else 0.0
+            if w_new[t] != w[j]:
+                _col_axpy(&pb, Xv, Xi, Xp, j, w_new[t] - w[j], &r_work[0])
+                off_new += (w_new[t] - w[j]) * pb.mean[j]
+        accept = (_primal(&pb, &moved[0], m, &w_new[0], &r_work[0], off_new)
+                  < _primal(&pb, &moved[0], m, &w_old[0], &r[0], offset[0]))
         if accept:
-            for i in range(n):
-                r[i] = r_work[i]
+            memcpy(&r[0], &r_work[0], n * sizeof(double))
             offset[0] = off_new
-            for j in range(p):
-                w[j] = w_work[j]
+            for t in range(m):
+                w[moved[t]] = w_new[t]
     return accept

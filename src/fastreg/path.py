@@ -128,8 +128,6 @@ class _PathState:
             self.r -= design.matvec(self.w)
             self.offset[0] = design.x_mean @ self.w
         if not design.sparse:  # extrapolated warm starts (dense data only)
-            self.w_before = np.zeros(p)  # solution two alphas back
-            self.w_work = np.empty(p)
             self.r_work = np.empty_like(self.r)
         self.work = _cd_fast.Workspace(design.n_samples, p)
         self.stats = np.zeros(6)
@@ -272,13 +270,14 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
                 # segment, which is exact while the support and signs stay put.
                 # Measured worth it on dense p >> n data; on sparse text the
                 # support changes at every alpha and it does not pay.
-                state.w_before.fill(0.0)
-                state.w_before[col_rows[k - 2]] = col_vals[k - 2]
+                moved = np.union1d(col_rows[k - 1], col_rows[k - 2])
+                before = np.zeros(moved.size)
+                before[np.searchsorted(moved, col_rows[k - 2])] = col_vals[k - 2]
                 step = (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2])
                 _cd_fast.try_warm_start(
                     Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                     design.col_sq_norms, pf, l1, l2, positive, state.w, state.r,
-                    state.offset, state.w_before, step, state.w_work, state.r_work)
+                    state.offset, moved.astype(np.intp), before, step, state.r_work)
             n_iters[k] = _cd_fast.enet_solve(
                 Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
                 design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
