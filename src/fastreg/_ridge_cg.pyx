@@ -154,6 +154,41 @@ cdef void _dual_apply(const floating[::1, :] X, const floating[::1] data,
         q[i] += nalpha * c[i]
 
 
+# Steps of Jacobi-preconditioned CG shared by the primal and dual solvers
+# (which differ in their operator and in what they check for convergence).
+
+cdef inline double _cg_restart(const double* inv_diag, const double* resid, double* z,
+                               double* d, Py_ssize_t m) noexcept nogil:
+    """z = d = M⁻¹ resid; returns residᵀz."""
+    cdef Py_ssize_t i
+    for i in range(m):
+        z[i] = inv_diag[i] * resid[i]
+        d[i] = z[i]
+    return _dot(resid, z, m)
+
+
+cdef inline void _cg_move(double* x, double* resid, const double* d, const double* q,
+                          double step, Py_ssize_t m) noexcept nogil:
+    """x += step d, resid −= step q (q = A d)."""
+    cdef Py_ssize_t i
+    for i in range(m):
+        x[i] += step * d[i]
+        resid[i] -= step * q[i]
+
+
+cdef inline double _cg_direction(const double* inv_diag, const double* resid, double* z,
+                                 double* d, double rz, Py_ssize_t m) noexcept nogil:
+    """z = M⁻¹ resid, d = z + (residᵀz / rz) d; returns the new residᵀz."""
+    cdef Py_ssize_t i
+    cdef double rz_new
+    for i in range(m):
+        z[i] = inv_diag[i] * resid[i]
+    rz_new = _dot(resid, z, m)
+    for i in range(m):
+        d[i] = z[i] + (rz_new / rz) * d[i]
+    return rz_new
+
+
 cdef inline const double* _ptr_or_null(const double[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
@@ -190,7 +225,7 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
     cdef double[::1] u = np.empty(n), scratch = np.empty(n)
     cdef const double* xm = _ptr_or_null(x_mean)
     cdef const double* wp = _ptr_or_null(w)
-    cdef double bnorm, thr, rnorm, rz = 0.0, rz_new, dq, step
+    cdef double bnorm, thr, rnorm, rz = 0.0, dq
     cdef int n_iter = 0
     cdef bint fresh = True, restart = True
     with nogil:
@@ -212,10 +247,7 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
             rnorm = sqrt(_dot(&resid[0], &resid[0], p))
             while rnorm > thr and n_iter < max_iter:
                 if restart:
-                    for j in range(p):
-                        z[j] = inv_diag[j] * resid[j]
-                        d[j] = z[j]
-                    rz = _dot(&resid[0], &z[0], p)
+                    rz = _cg_restart(&inv_diag[0], &resid[0], &z[0], &d[0], p)
                     restart = False
                 _normal_apply(X, data, indices, indptr, n, p, xm, wp, &pen[0], &d[0], &q[0],
                               &u[0], &scratch[0])
@@ -223,10 +255,7 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
                 dq = _dot(&d[0], &q[0], p)
                 if not dq > 0.0:
                     break  # d is in the null space of a singular system: no progress possible
-                step = rz / dq
-                for j in range(p):
-                    coef[j] += step * d[j]
-                    resid[j] -= step * q[j]
+                _cg_move(&coef[0], &resid[0], &d[0], &q[0], rz / dq, p)
                 fresh = False
                 rnorm = sqrt(_dot(&resid[0], &resid[0], p))
                 if rnorm <= thr or n_iter >= max_iter:
@@ -239,12 +268,7 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
                     fresh = True
                     restart = True
                     continue
-                for j in range(p):
-                    z[j] = inv_diag[j] * resid[j]
-                rz_new = _dot(&resid[0], &z[0], p)
-                for j in range(p):
-                    d[j] = z[j] + (rz_new / rz) * d[j]
-                rz = rz_new
+                rz = _cg_direction(&inv_diag[0], &resid[0], &z[0], &d[0], rz, p)
             if not fresh:
                 _normal_apply(X, data, indices, indptr, n, p, xm, wp, &pen[0], &coef[0], &q[0],
                               &u[0], &scratch[0])
@@ -288,7 +312,7 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
     cdef double[::1] g = np.empty(p), scratch = np.empty(n)
     cdef const double* xm = _ptr_or_null(x_mean)
     cdef const double* wp = _ptr_or_null(w)
-    cdef double thr, rnorm, gnorm, ratio, rz = 0.0, rz_new, dq, step
+    cdef double thr, rnorm, gnorm, ratio, rz = 0.0, dq
     cdef int n_iter = 0, last_check = 0
     cdef bint fresh = True, restart = True, check
     with nogil:
@@ -311,10 +335,7 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
             ratio = gnorm / rnorm if rnorm > 0.0 else 0.0
             while gnorm > thr and n_iter < max_iter:
                 if restart:
-                    for i in range(n):
-                        z[i] = inv_diag[i] * resid[i]
-                        d[i] = z[i]
-                    rz = _dot(&resid[0], &z[0], n)
+                    rz = _cg_restart(&inv_diag[0], &resid[0], &z[0], &d[0], n)
                     restart = False
                 _dual_apply(X, data, indices, indptr, n, p, xm, wp, &colscale[0], nalpha,
                             &d[0], &q[0], &g[0], &scratch[0])
@@ -322,10 +343,7 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
                 dq = _dot(&d[0], &q[0], n)
                 if not dq > 0.0:
                     break
-                step = rz / dq
-                for i in range(n):
-                    c[i] += step * d[i]
-                    resid[i] -= step * q[i]
+                _cg_move(&c[0], &resid[0], &d[0], &q[0], rz / dq, n)
                 fresh = False
                 rnorm = sqrt(_dot(&resid[0], &resid[0], n))
                 check = (ratio * rnorm <= thr or n_iter - last_check >= check_every
@@ -349,12 +367,7 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
                         fresh = True
                         restart = True
                         continue
-                for i in range(n):
-                    z[i] = inv_diag[i] * resid[i]
-                rz_new = _dot(&resid[0], &z[0], n)
-                for i in range(n):
-                    d[i] = z[i] + (rz_new / rz) * d[i]
-                rz = rz_new
+                rz = _cg_direction(&inv_diag[0], &resid[0], &z[0], &d[0], rz, n)
             if not fresh:
                 _dual_apply(X, data, indices, indptr, n, p, xm, wp, &colscale[0], nalpha,
                             &c[0], &q[0], &g[0], &scratch[0])
