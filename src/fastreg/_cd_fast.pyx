@@ -33,6 +33,7 @@ cdef struct Problem:
     const double* y         # centered target
     const double* mean      # column means, zeros without intercept
     const double* sq_norm   # weighted squared norms of the centered columns
+    const double* col_norm  # their square roots (solver only: see Workspace)
     const double* pf        # penalty factors
     double l1
     double l2
@@ -344,6 +345,8 @@ cdef void _project_unpenalized(const Problem* pb, const Py_ssize_t* feats, Py_ss
 
 cdef inline double _augmented_norm(const Problem* pb, Py_ssize_t j) noexcept nogil:
     """Norm of column j of the lasso-type augmented design [X̄; √(l2 v_j) e_j]."""
+    if pb.l2 == 0.0:
+        return pb.col_norm[j]
     return sqrt(pb.sq_norm[j] + pb.l2 * pb.pf[j])
 
 
@@ -366,7 +369,7 @@ cdef inline bint _provably_zero(const Problem* pb, const Gap* g, double radius, 
         return False
     if g.fenchel_gap < g.lasso_gap:
         corr = zj if pb.positive else fabs(zj)
-        col_norm = sqrt(pb.sq_norm[j])
+        col_norm = pb.col_norm[j]
     else:
         corr = zj - pb.l2 * pb.pf[j] * wj
         corr = g.scale * (corr if pb.positive else fabs(corr))
@@ -709,22 +712,24 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 cdef inline double _corr_bound(const Problem* pb, const double* z, const double* stamp,
                                double drift, Py_ssize_t j) noexcept nogil:
     cdef double corr = z[j] if pb.positive else fabs(z[j])
-    return corr + sqrt(pb.sq_norm[j]) * (drift - stamp[j])
+    return corr + pb.col_norm[j] * (drift - stamp[j])
 
 
 cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, Py_ssize_t n_features, bint dual_known,
                                    const double* theta, double* z, double* stamp,
                                    double drift, signed char* screened, Py_ssize_t* feats,
+                                   Py_ssize_t* kept, double* bound, Py_ssize_t* n_kept,
                                    double* norm_floor) noexcept nogil:
     """Start of a solve: the features to check (``feats``) and those kept out on a bound.
 
-    With a known dual point, a feature screened before stays out (flag 2)
-    while its bound is below its penalty level; ``norm_floor`` receives the
-    largest such bound over v_j, for the dual norm. Other previously
-    screened features get their exact correlation. Returns len(feats).
+    With a known dual point, a feature screened before stays out (listed in
+    ``kept`` with its bound in ``bound``) while that bound is below its
+    penalty level; ``norm_floor`` receives the largest such bound over v_j,
+    for the dual norm. Other previously screened features get their exact
+    correlation. Returns len(feats).
     """
-    cdef Py_ssize_t j, n_feats = 0
+    cdef Py_ssize_t j, n_feats = 0, m = 0
     cdef double u, floor = 0.0
     for j in range(n_features):
         if pb.sq_norm[j] == 0.0:
@@ -733,36 +738,38 @@ cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const 
         if dual_known and screened[j]:
             u = _corr_bound(pb, z, stamp, drift, j)
             if pb.pf[j] > 0.0 and u < pb.l1 * pb.pf[j]:
-                screened[j] = 2
-                floor = max(floor, u / pb.pf[j])
+                kept[m] = j
+                bound[m] = u
+                m += 1
+                if u > floor * pb.pf[j]:
+                    floor = u / pb.pf[j]
                 continue
             z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
             stamp[j] = drift
         screened[j] = 0
         feats[n_feats] = j
         n_feats += 1
+    n_kept[0] = m
     norm_floor[0] = floor
     return n_feats
 
 
 cdef Py_ssize_t _screen_bounded(const Problem* pb, const floating* Xv, const index_t* Xi,
-                                const index_t* Xp, Py_ssize_t n_features, const Gap* g,
-                                const double* theta, double* z, double* stamp, double drift,
-                                signed char* screened, Py_ssize_t* feats,
-                                Py_ssize_t n_feats) noexcept nogil:
-    """Gap Safe test on the bounds of the features kept out (flag 2).
+                                const index_t* Xp, const Gap* g, const double* theta,
+                                double* z, double* stamp, double drift, signed char* screened,
+                                const Py_ssize_t* kept, const double* bound, Py_ssize_t n_kept,
+                                Py_ssize_t* feats, Py_ssize_t n_feats) noexcept nogil:
+    """Gap Safe test on the bounds of the features kept out.
 
-    Those that pass are screened at this alpha (flag 1); the others get
-    their exact correlation and join ``feats``. Returns the new len(feats).
+    Those that pass stay screened at this alpha; the others get their exact
+    correlation and join ``feats``. Returns the new len(feats).
     """
-    cdef Py_ssize_t j
+    cdef Py_ssize_t t, j
     cdef double radius = _safe_radius(g)
-    for j in range(n_features):
-        if screened[j] != 2:
-            continue
+    for t in range(n_kept):
+        j = kept[t]
         # kept-out features are zero, and their bound stands in for |z_j|
-        if _provably_zero(pb, g, radius, j, _corr_bound(pb, z, stamp, drift, j), 0.0):
-            screened[j] = 1
+        if _provably_zero(pb, g, radius, j, bound[t], 0.0):
             continue
         z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
         stamp[j] = drift
@@ -788,10 +795,11 @@ cdef double _s_distance(const Problem* pb, const double* u, const double* v) noe
 cdef class Workspace:
     """Buffers of the solver, and the state it carries from one alpha to the next.
 
-    Carried: the dual point θ and the correlations z = X̄ᵀSθ of the features
-    not screened, θ at the last full gap (``theta_ref``), the drift of θ and
-    each feature's stamp (see ``_classify_features``), the screening flags.
-    The rest is scratch. Allocating it once keeps the per-alpha cost free of
+    Made for one design from its squared column norms (kept as norms, for
+    the screening tests). Carried: the dual point θ and the correlations
+    z = X̄ᵀSθ of the features not screened, θ at the last full gap
+    (``theta_ref``), the drift of θ and each feature's stamp (see
+    ``_corr_bound``), the screening flags. The rest is scratch. Allocating it once keeps the per-alpha cost free of
     page faults on fresh memory. Python's raw allocator is used so that
     memory tracing (tracemalloc) accounts for it.
     """
@@ -808,12 +816,15 @@ cdef class Workspace:
     cdef Py_ssize_t* ws
     cdef Py_ssize_t* act
     cdef signed char* screened
+    cdef double* col_norm
     cdef double drift
     cdef Py_ssize_t capacity  # rows of hist_w, w_acc and act: the largest working set so far
 
-    def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t n_features):
+    def __cinit__(self, Py_ssize_t n_samples, const double[::1] sq_norm):
+        cdef Py_ssize_t j, p = sq_norm.shape[0]
         cdef size_t n = n_samples if n_samples > 0 else 1
-        cdef size_t m = n_features if n_features > 0 else 1
+        cdef size_t m = p if p > 0 else 1
+        self.col_norm = <double*> PyMem_RawMalloc(m * sizeof(double))
         self.theta = <double*> PyMem_RawMalloc(n * sizeof(double))
         self.theta_ref = <double*> PyMem_RawMalloc(n * sizeof(double))
         self.r_acc = <double*> PyMem_RawMalloc(n * sizeof(double))
@@ -832,9 +843,11 @@ cdef class Workspace:
                 or self.hist_r == NULL or self.z == NULL or self.stamp == NULL
                 or self.key == NULL
                 or self.feats == NULL or self.ws == NULL
-                or self.screened == NULL):
+                or self.screened == NULL or self.col_norm == NULL):
             raise MemoryError("cannot allocate the coordinate-descent workspace")
         self.drift = 0.0
+        for j in range(p):
+            self.col_norm[j] = sqrt(sq_norm[j])
 
     def __dealloc__(self):
         PyMem_RawFree(self.theta)
@@ -850,6 +863,7 @@ cdef class Workspace:
         PyMem_RawFree(self.ws)
         PyMem_RawFree(self.act)
         PyMem_RawFree(self.screened)
+        PyMem_RawFree(self.col_norm)
 
 
 cdef bint _reserve(Workspace work, Py_ssize_t n_ws) noexcept nogil:
@@ -900,7 +914,7 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     Returns the number of CD epochs.
     """
     cdef Py_ssize_t j, t, n_feats, n_ws, epochs = 0, outer = 0, passes = 0
-    cdef Py_ssize_t nnz, size = 0
+    cdef Py_ssize_t nnz, size = 0, n_kept
     cdef Gap g
     cdef double inner_tol, norm_floor
     cdef double* theta = work.theta
@@ -916,8 +930,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
 
     if not dual_known:
         _residual_into(pb, r, offset[0], theta)
+    # until the working set is built, ws lists the kept-out features and key their bounds
     n_feats = _classify_features(pb, Xv, Xi, Xp, n_features, dual_known, theta, z, stamp,
-                                 work.drift, screened, feats, &norm_floor)
+                                 work.drift, screened, feats, ws, work.key, &n_kept,
+                                 &norm_floor)
     while True:
         if dual_known and outer == 0:
             g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
@@ -939,8 +955,8 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
                 and g.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
         if outer == 0 and dual_known:
-            n_feats = _screen_bounded(pb, Xv, Xi, Xp, n_features, &g, theta, z, stamp,
-                                      work.drift, screened, feats, n_feats)
+            n_feats = _screen_bounded(pb, Xv, Xi, Xp, &g, theta, z, stamp, work.drift,
+                                      screened, ws, work.key, n_kept, feats, n_feats)
         outer += 1
         if screen:
             n_feats = _gap_safe_screen(pb, Xv, Xi, Xp, &g, z, w, r, offset,
@@ -991,6 +1007,7 @@ cdef Problem _problem(bint sparse, const double[::1] sw, const double[::1] y,
     pb.y = &y[0]
     pb.mean = &x_mean[0]
     pb.sq_norm = &sq_norm[0]
+    pb.col_norm = NULL
     pb.pf = &pf[0]
     pb.l1 = l1
     pb.l2 = l2
@@ -1046,6 +1063,7 @@ def enet_solve(const floating[::1, :] X, const floating[::1] X_data,
     cdef const index_t* Xi = NULL
     cdef const index_t* Xp = NULL
     pb = _problem(sparse, sw, y, x_mean, sq_norm, pf, l1, l2, positive, unpen, cross, y_unpen)
+    pb.col_norm = work.col_norm
     _x_pointers(X, X_data, X_indices, X_indptr, sparse, &Xv, &Xi, &Xp)
     with nogil:
         epochs = _enet_solve(&pb, Xv, Xi, Xp, p, &w[0], &r[0], &offset[0], tol_abs,

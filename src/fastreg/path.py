@@ -129,7 +129,7 @@ class _PathState:
             self.offset[0] = design.x_mean @ self.w
         if not design.sparse:  # extrapolated warm starts (dense data only)
             self.r_work = np.empty_like(self.r)
-        self.work = _cd_fast.Workspace(design.n_samples, p)
+        self.work = _cd_fast.Workspace(design.n_samples, design.col_sq_norms)
         self.stats = np.zeros(6)
 
 
@@ -300,6 +300,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             stopped_early = k + 1 < k_alphas
             break
 
+    del state  # the solver's workspace, before the path is assembled (peak memory)
     alphas = alphas[:solved]
     not_converged = np.flatnonzero(gaps[:solved] > tol)
     if not_converged.size:
@@ -316,8 +317,8 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     indptr_out = np.zeros(solved + 1, dtype=np.int64)
     indptr_out[1:] = np.cumsum([rows.size for rows in col_rows])
     coefs = sp.csc_matrix(
-        (np.concatenate(col_vals).astype(design.dtype),
-         np.concatenate(col_rows).astype(np.int64), indptr_out),
+        (np.concatenate(col_vals).astype(design.dtype, copy=False),
+         np.concatenate(col_rows).astype(np.int64, copy=False), indptr_out),
         shape=(p, solved))
     return Path(alphas, coefs, intercepts[:solved], gaps[:solved], n_iters[:solved],
                 dev_ratios[:solved], l1_ratio, stopped_early,
