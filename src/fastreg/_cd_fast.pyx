@@ -487,46 +487,78 @@ cdef enum:
     SWEEPS = 5  # most support sweeps per block (the block's residuals are extrapolated)
 
 
-cdef struct History:  # the iterates of one block of support sweeps (row 0: block start)
-    double* r                   # (SWEEPS + 1) × n residuals r, without the offset
-    double offset[SWEEPS + 1]
-    double* w                   # (SWEEPS + 1) × n_act support coefficients
+cdef struct History:
+    # One block of support sweeps. Row 0 holds the last recorded iterate, row
+    # k ≥ 1 the difference between iterates k and k − 1: extrapolation needs
+    # only differences, and storing them saves forming each one again per
+    # product of the Gram matrix.
+    double* r                   # (SWEEPS + 1) × n: residuals R = r + offset
+    double offset[SWEEPS + 1]   # the offset of each iterate
+    double* w                   # (SWEEPS + 1) × n_act: support coefficients
 
 
 cdef void _record(const Problem* pb, History* h, Py_ssize_t k, const double* r, double offset,
                   const double* w, const Py_ssize_t* act, Py_ssize_t n_act) noexcept nogil:
+    """Store iterate k of the block (k = 0: its start)."""
     cdef Py_ssize_t i, t
-    cdef double* row = h.r + k * pb.n_samples
-    for i in range(pb.n_samples):
-        row[i] = r[i]
+    cdef double* last = h.r
+    cdef double* diff = h.r + k * pb.n_samples
+    cdef double v
     h.offset[k] = offset
+    if k == 0:
+        for i in range(pb.n_samples):
+            last[i] = r[i] + offset
+        for t in range(n_act):
+            h.w[t] = w[act[t]]
+        return
+    for i in range(pb.n_samples):
+        v = r[i] + offset
+        diff[i] = v - last[i]
+        last[i] = v
     for t in range(n_act):
-        h.w[k * n_act + t] = w[act[t]]
+        h.w[k * n_act + t] = w[act[t]] - h.w[t]
+        h.w[t] = w[act[t]]
 
 
-cdef bint _affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_t m,
-                          const double* shift, double* c) noexcept nogil:
-    """c (Σ c = 1) minimizing ‖Σ_k c_k (u_{k+1} − u_k)‖ over m differences of m + 1 rows.
+cdef enum:
+    CHUNK = 512  # rows per block of the Gram products (all m rows' blocks stay in L1)
 
-    Row k is rows[k·stride : (k+1)·stride] + shift[k] (shift may be NULL).
-    c ∝ (UᵀU)⁻¹ 1 with a small Tikhonov term, as the differences become
+
+cdef bint _affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_t first,
+                          Py_ssize_t m, double* c) noexcept nogil:
+    """c (Σ c = 1) minimizing ‖Σ_a c_a d_{first+a}‖ over m stored differences (see History).
+
+    c ∝ (DᵀD)⁻¹ 1 with a small Tikhonov term, as the differences become
     nearly collinear near convergence. Returns False when they vanish.
     """
     cdef double G[SWEEPS * SWEEPS]
-    cdef Py_ssize_t a, b, i
-    cdef double acc, da, db, total = 0.0, trace = 0.0
+    cdef Py_ssize_t a, b, i, lo, hi, end
+    cdef const double* da
+    cdef const double* db
+    cdef double a0, a1, a2, a3, total = 0.0, trace = 0.0
+    for a in range(m * m):
+        G[a] = 0.0
+    lo = 0
+    while lo < stride:
+        hi = lo + CHUNK if lo + CHUNK < stride else stride
+        end = hi - (hi - lo) % 4
+        for a in range(m):
+            da = rows + (first + a) * stride
+            for b in range(a, m):
+                db = rows + (first + b) * stride
+                a0 = a1 = a2 = a3 = 0.0  # four partial sums, as in _col_dot
+                for i in range(lo, end, 4):
+                    a0 += da[i] * db[i]
+                    a1 += da[i + 1] * db[i + 1]
+                    a2 += da[i + 2] * db[i + 2]
+                    a3 += da[i + 3] * db[i + 3]
+                for i in range(end, hi):
+                    a0 += da[i] * db[i]
+                G[a * m + b] += (a0 + a1) + (a2 + a3)
+        lo = hi
     for a in range(m):
-        for b in range(a, m):
-            acc = 0.0
-            for i in range(stride):
-                da = rows[(a + 1) * stride + i] - rows[a * stride + i]
-                db = rows[(b + 1) * stride + i] - rows[b * stride + i]
-                if shift != NULL:
-                    da += shift[a + 1] - shift[a]
-                    db += shift[b + 1] - shift[b]
-                acc += da * db
-            G[a * m + b] = acc
-            G[b * m + a] = acc
+        for b in range(a):
+            G[a * m + b] = G[b * m + a]
         trace += G[a * m + a]
         c[a] = 1.0
     if trace == 0.0:
@@ -544,9 +576,28 @@ cdef bint _affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_t m,
     return True
 
 
+cdef void _combine(const double* rows, Py_ssize_t stride, Py_ssize_t first, Py_ssize_t m,
+                   const double* c, double shift, double* out) noexcept nogil:
+    """out = Σ_a c_a x_{first+a} − shift for the iterates x_first … x_{first+m−1} = row 0.
+
+    With Σ c = 1, x_{first+a} = x_last − Σ_{k > first+a} d_k gives
+    out = x_last − Σ_k (Σ_{a < k−first} c_a) d_k − shift.
+    """
+    cdef Py_ssize_t i, b
+    cdef double weight = 0.0
+    cdef const double* d
+    for i in range(stride):
+        out[i] = rows[i] - shift
+    for b in range(1, m):
+        weight += c[b - 1]
+        d = rows + (first + b) * stride
+        for i in range(stride):
+            out[i] -= weight * d[i]
+
+
 cdef bint _dual_extrapolation(const Problem* pb, const History* h, Py_ssize_t m,
                               double* theta) noexcept nogil:
-    """θ = Σ_k c_k R_k over the block's residuals R_k = r_k + offset_k.
+    """θ = Σ_k c_k R_k over the residuals R_1 … R_m of the block's sweeps.
 
     Once the support is fixed CD is a linear iteration on the residual whose
     error is dominated by a few slow modes; the affine combination that best
@@ -555,15 +606,9 @@ cdef bint _dual_extrapolation(const Problem* pb, const History* h, Py_ssize_t m,
     extrapolation). θ is S-centered like every R_k.
     """
     cdef double c[SWEEPS]
-    cdef Py_ssize_t a, i, n = pb.n_samples
-    cdef double acc
-    if not _affine_weights(h.r, n, m, h.offset, c):
+    if not _affine_weights(h.r, pb.n_samples, 1, m, c):
         return False
-    for i in range(n):
-        acc = 0.0
-        for a in range(m):
-            acc += c[a] * (h.r[(a + 1) * n + i] + h.offset[a + 1])
-        theta[i] = acc
+    _combine(h.r, pb.n_samples, 1, m, c, 0.0, theta)
     return True
 
 
@@ -585,7 +630,7 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
                          const index_t* Xp, const Py_ssize_t* act, Py_ssize_t n_act,
                          const History* h, Py_ssize_t n_sweeps, double* w, double* r,
                          double* offset, double* r_acc, double* w_acc) noexcept nogil:
-    """Anderson-extrapolate w from the block's iterates 1..n_sweeps; keep it if F decreases.
+    """Anderson-extrapolate w from the block's iterates 2..n_sweeps; keep it if F decreases.
 
     The weights come from the coefficient differences. The residual is
     affine in w, so the extrapolated one is the same combination of the
@@ -593,34 +638,28 @@ cdef bint _anderson_step(const Problem* pb, const floating* Xv, const index_t* X
     clipping of negative coefficients under ``positive``).
     """
     cdef double c[SWEEPS - 1]
-    cdef Py_ssize_t a, t, i, m = n_sweeps - 1, n = pb.n_samples
-    cdef double acc, offset_acc = 0.0, unclipped
-    if not _affine_weights(h.w + n_act, n_act, m, NULL, c):
+    cdef Py_ssize_t a, t, m = n_sweeps - 1
+    cdef double offset_acc = 0.0, acc
+    if not _affine_weights(h.w, n_act, 2, m, c):
         return False
-    for i in range(n):
-        acc = 0.0
-        for a in range(m):
-            acc += c[a] * h.r[(a + 2) * n + i]
-        r_acc[i] = acc
     for a in range(m):
         offset_acc += c[a] * h.offset[a + 2]
-    for t in range(n_act):
-        acc = 0.0
-        for a in range(m):
-            acc += c[a] * h.w[(a + 2) * n_act + t]
-        w_acc[t] = acc
-        if pb.positive and acc < 0.0:
-            w_acc[t] = 0.0
-            _col_axpy(pb, Xv, Xi, Xp, act[t], -acc, r_acc)
-            offset_acc -= acc * pb.mean[act[t]]
-    # the last row of the history is the current iterate
+    _combine(h.r, pb.n_samples, 2, m, c, offset_acc, r_acc)
+    _combine(h.w, n_act, 2, m, c, 0.0, w_acc)
+    if pb.positive:
+        for t in range(n_act):
+            acc = w_acc[t]
+            if acc < 0.0:
+                w_acc[t] = 0.0
+                _col_axpy(pb, Xv, Xi, Xp, act[t], -acc, r_acc)
+                offset_acc -= acc * pb.mean[act[t]]
+    # row 0 of the history is the current iterate
     if (_primal(pb, act, n_act, w_acc, r_acc, offset_acc)
-            >= _primal(pb, act, n_act, h.w + n_sweeps * n_act, r, offset[0])):
+            >= _primal(pb, act, n_act, h.w, r, offset[0])):
         return False
     for t in range(n_act):
         w[act[t]] = w_acc[t]
-    for i in range(n):
-        r[i] = r_acc[i]
+    memcpy(r, r_acc, pb.n_samples * sizeof(double))
     offset[0] = offset_acc
     return True
 
