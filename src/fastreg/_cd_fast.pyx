@@ -382,7 +382,7 @@ cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const in
                                  const index_t* Xp, const Gap* g, const double* z,
                                  double* w, double* r, double* offset,
                                  Py_ssize_t* feats, Py_ssize_t n_feats,
-                                 signed char* screened) noexcept nogil:
+                                 signed char* left_out) noexcept nogil:
     """Drop from ``feats`` every feature the Gap Safe sphere proves zero at the optimum.
 
     A screened feature with a nonzero coefficient (possible after a warm
@@ -394,7 +394,7 @@ cdef Py_ssize_t _gap_safe_screen(const Problem* pb, const floating* Xv, const in
     for t in range(n_feats):
         j = feats[t]
         if _provably_zero(pb, g, radius, j, z[j], w[j]):
-            screened[j] = 1
+            left_out[j] = 1
             if w[j] != 0.0:
                 _col_axpy(pb, Xv, Xi, Xp, j, -w[j], r)
                 offset[0] -= w[j] * pb.mean[j]
@@ -739,14 +739,22 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 
 
 # ---------------------------------------------------------------------------
-# Screened features across alphas
+# Features kept out on a bound
 #
-# A feature screened at one alpha must be checked again at the next. Its
-# correlation was computed exactly at some earlier dual point; every full gap
-# since then moved θ by a known S-distance, and the running sum of those
-# moves ("drift") bounds |x̄_jᵀSθ| by |z_j| + ‖x̄_j‖ (drift − stamp_j), where
-# stamp_j is the drift when z_j was computed. Features whose bound keeps them
-# screened need no pass over their column.
+# The exact correlation z_j = x̄_jᵀSθ of a feature was computed at some
+# earlier dual point; every full gap since then moved θ by a known S-distance,
+# and the running sum of those moves ("drift") bounds |x̄_jᵀSθ| by
+# |z_j| + ‖x̄_j‖ (drift − stamp_j), where stamp_j is the drift when z_j was
+# computed (−∞ when z_j is not such a value). A zero coefficient whose bound
+# stays clear of its dual constraint needs no pass over its column: the bound
+# enters the dual norm instead (``norm_floor`` of ``_duality_gap``). Such
+# features are "kept out": listed at the back of ``feats``, the features
+# checked exactly being at the front; Gap Safe screened features are in
+# neither list. Both kinds are flagged in ``left_out``, so that the next solve
+# checks their bounds first.
+
+cdef double KEEP_OUT = 0.9  # bound / penalty level below which a zero coefficient is kept out
+
 
 cdef inline double _corr_bound(const Problem* pb, const double* z, const double* stamp,
                                double drift, Py_ssize_t j) noexcept nogil:
@@ -754,38 +762,48 @@ cdef inline double _corr_bound(const Problem* pb, const double* z, const double*
     return corr + pb.col_norm[j] * (drift - stamp[j])
 
 
+cdef inline bint _keep_out(const Problem* pb, double bound, Py_ssize_t j) noexcept nogil:
+    # projected correlations (unpenalized features) do not follow the drift bound
+    return pb.n_unpen == 0 and pb.pf[j] > 0.0 and bound < KEEP_OUT * pb.l1 * pb.pf[j]
+
+
+cdef inline double _floor_with(const Problem* pb, double floor, double bound,
+                               Py_ssize_t j) noexcept nogil:
+    return bound / pb.pf[j] if bound > floor * pb.pf[j] else floor
+
+
 cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const index_t* Xi,
                                    const index_t* Xp, Py_ssize_t n_features, bint dual_known,
                                    const double* theta, double* z, double* stamp,
-                                   double drift, signed char* screened, Py_ssize_t* feats,
-                                   Py_ssize_t* kept, double* bound, Py_ssize_t* n_kept,
-                                   double* norm_floor) noexcept nogil:
-    """Start of a solve: the features to check (``feats``) and those kept out on a bound.
+                                   double drift, signed char* left_out, Py_ssize_t* feats,
+                                   Py_ssize_t* n_kept, double* norm_floor) noexcept nogil:
+    """Start of a solve: the features checked exactly and those kept out.
 
-    With a known dual point, a feature screened before stays out (listed in
-    ``kept`` with its bound in ``bound``) while that bound is below its
-    penalty level; ``norm_floor`` receives the largest such bound over v_j,
-    for the dual norm. Other previously screened features get their exact
-    correlation. Returns len(feats).
+    With a known dual point, a feature left out at the previous solve stays
+    out while its bound allows; otherwise it is checked exactly again.
+    Without one, every nonconstant feature is checked and no stored
+    correlation is trusted. ``norm_floor`` receives the largest bound of the
+    kept-out features over v_j. Returns the number checked exactly.
     """
     cdef Py_ssize_t j, n_feats = 0, m = 0
     cdef double u, floor = 0.0
     for j in range(n_features):
         if pb.sq_norm[j] == 0.0:
-            screened[j] = 1  # constant column: never leaves zero, no dual constraint
+            left_out[j] = 1  # constant column: never leaves zero, no dual constraint
             continue
-        if dual_known and screened[j]:
+        if not dual_known:
+            stamp[j] = -INFINITY
+        elif left_out[j]:
             u = _corr_bound(pb, z, stamp, drift, j)
-            if pb.pf[j] > 0.0 and u < pb.l1 * pb.pf[j]:
-                kept[m] = j
-                bound[m] = u
+            if _keep_out(pb, u, j):
                 m += 1
-                if u > floor * pb.pf[j]:
-                    floor = u / pb.pf[j]
+                feats[n_features - m] = j
+                floor = _floor_with(pb, floor, u, j)
                 continue
-            z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
-            stamp[j] = drift
-        screened[j] = 0
+            if stamp[j] != drift:
+                z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
+                stamp[j] = drift
+        left_out[j] = 0
         feats[n_feats] = j
         n_feats += 1
     n_kept[0] = m
@@ -793,29 +811,53 @@ cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const 
     return n_feats
 
 
-cdef Py_ssize_t _screen_bounded(const Problem* pb, const floating* Xv, const index_t* Xi,
-                                const index_t* Xp, const Gap* g, const double* theta,
-                                double* z, double* stamp, double drift, signed char* screened,
-                                const Py_ssize_t* kept, const double* bound, Py_ssize_t n_kept,
-                                Py_ssize_t* feats, Py_ssize_t n_feats) noexcept nogil:
-    """Gap Safe test on the bounds of the features kept out.
+cdef Py_ssize_t _refresh(const Problem* pb, const floating* Xv, const index_t* Xi,
+                         const index_t* Xp, const double* w, const double* theta, double* z,
+                         double* stamp, double drift, signed char* left_out,
+                         Py_ssize_t* feats, Py_ssize_t n_feats, Py_ssize_t n_features,
+                         Py_ssize_t* n_kept, bint keep_more, Py_ssize_t* scratch,
+                         double* norm_floor) noexcept nogil:
+    """Before a full gap at θ: exact correlations where needed, bounds elsewhere.
 
-    Those that pass stay screened at this alpha; the others get their exact
-    correlation and join ``feats``. Returns the new len(feats).
+    Kept-out features whose bound no longer allows it are checked exactly
+    again; with ``keep_more``, so are checked features with a zero
+    coefficient whose bound allows it (``scratch`` holds the kept-out list
+    meanwhile). Returns the number checked exactly; z holds their
+    correlations at θ.
     """
-    cdef Py_ssize_t t, j
-    cdef double radius = _safe_radius(g)
-    for t in range(n_kept):
-        j = kept[t]
-        # kept-out features are zero, and their bound stands in for |z_j|
-        if _provably_zero(pb, g, radius, j, bound[t], 0.0):
+    cdef Py_ssize_t t, j, m = 0, moved = 0
+    cdef double u, floor = 0.0
+    for t in range(n_features - n_kept[0], n_features):
+        j = feats[t]
+        u = _corr_bound(pb, z, stamp, drift, j)
+        if _keep_out(pb, u, j):
+            floor = _floor_with(pb, floor, u, j)
+            scratch[moved] = j
+            moved += 1
             continue
-        z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
-        stamp[j] = drift
-        screened[j] = 0
-        feats[n_feats] = j
+        left_out[j] = 0
+        feats[n_feats] = j  # a slot of the back list already read
         n_feats += 1
-    return n_feats
+    for t in range(n_feats):
+        j = feats[t]
+        if keep_more and w[j] == 0.0:
+            u = _corr_bound(pb, z, stamp, drift, j)
+            if _keep_out(pb, u, j):
+                floor = _floor_with(pb, floor, u, j)
+                left_out[j] = 1
+                scratch[moved] = j
+                moved += 1
+                continue
+        if stamp[j] != drift:
+            z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
+            stamp[j] = drift
+        feats[m] = j
+        m += 1
+    for t in range(moved):
+        feats[n_features - 1 - t] = scratch[t]
+    n_kept[0] = moved
+    norm_floor[0] = floor
+    return m
 
 
 cdef double _s_distance(const Problem* pb, const double* u, const double* v) noexcept nogil:
@@ -836,10 +878,10 @@ cdef class Workspace:
 
     Made for one design from its squared column norms (kept as norms, for
     the screening tests). Carried: the dual point θ and the correlations
-    z = X̄ᵀSθ of the features not screened, θ at the last full gap
-    (``theta_ref``), the drift of θ and each feature's stamp (see
-    ``_corr_bound``), the screening flags. The rest is scratch. Allocating it once keeps the per-alpha cost free of
-    page faults on fresh memory. Python's raw allocator is used so that
+    z = X̄ᵀSθ, θ at the last full gap (``theta_ref``), the drift of θ and
+    each correlation's stamp, the flags and lists of the features left out
+    (see "Features kept out on a bound"). The rest is scratch. Allocating
+    it once keeps the per-alpha cost free of page faults on fresh memory. Python's raw allocator is used so that
     memory tracing (tracemalloc) accounts for it.
     """
     cdef double* theta
@@ -854,7 +896,7 @@ cdef class Workspace:
     cdef Py_ssize_t* feats
     cdef Py_ssize_t* ws
     cdef Py_ssize_t* act
-    cdef signed char* screened
+    cdef signed char* left_out
     cdef double* col_norm
     cdef double drift
     cdef Py_ssize_t capacity  # rows of hist_w, w_acc and act: the largest working set so far
@@ -877,12 +919,12 @@ cdef class Workspace:
         self.feats = <Py_ssize_t*> PyMem_RawMalloc(m * sizeof(Py_ssize_t))
         self.ws = <Py_ssize_t*> PyMem_RawMalloc(m * sizeof(Py_ssize_t))
         self.act = NULL
-        self.screened = <signed char*> PyMem_RawCalloc(m, sizeof(signed char))
+        self.left_out = <signed char*> PyMem_RawCalloc(m, sizeof(signed char))
         if (self.theta == NULL or self.theta_ref == NULL or self.r_acc == NULL
                 or self.hist_r == NULL or self.z == NULL or self.stamp == NULL
                 or self.key == NULL
                 or self.feats == NULL or self.ws == NULL
-                or self.screened == NULL or self.col_norm == NULL):
+                or self.left_out == NULL or self.col_norm == NULL):
             raise MemoryError("cannot allocate the coordinate-descent workspace")
         self.drift = 0.0
         for j in range(p):
@@ -901,7 +943,7 @@ cdef class Workspace:
         PyMem_RawFree(self.feats)
         PyMem_RawFree(self.ws)
         PyMem_RawFree(self.act)
-        PyMem_RawFree(self.screened)
+        PyMem_RawFree(self.left_out)
         PyMem_RawFree(self.col_norm)
 
 
@@ -962,29 +1004,25 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     cdef double* stamp = work.stamp
     cdef Py_ssize_t* feats = work.feats
     cdef Py_ssize_t* ws = work.ws
-    cdef signed char* screened = work.screened
+    cdef signed char* left_out = work.left_out
     cdef History h
     h.r = work.hist_r
     h.w = work.hist_w
 
     if not dual_known:
         _residual_into(pb, r, offset[0], theta)
-    # until the working set is built, ws lists the kept-out features and key their bounds
     n_feats = _classify_features(pb, Xv, Xi, Xp, n_features, dual_known, theta, z, stamp,
-                                 work.drift, screened, feats, ws, work.key, &n_kept,
-                                 &norm_floor)
+                                 work.drift, left_out, feats, &n_kept, &norm_floor)
     while True:
-        if dual_known and outer == 0:
-            g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
-                             True, norm_floor)
-        else:
+        if not (dual_known and outer == 0):
             if dual_known or outer > 0:
                 work.drift += _s_distance(pb, theta, theta_ref)
             memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
-            g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, False)
-            for t in range(n_feats):
-                stamp[feats[t]] = work.drift
+            n_feats = _refresh(pb, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
+                               feats, n_feats, n_features, &n_kept, screen, ws, &norm_floor)
             passes += 1
+        g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, True,
+                         norm_floor)
         # Stop on the certificate, but only after at least one solve at this
         # alpha (unless the warm start is already far inside tol) and with no
         # zero coefficient clearly violating its KKT condition: both cost
@@ -993,13 +1031,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         if ((g.gap <= tol_abs and (outer > 0 or g.gap <= 1e-3 * tol_abs)
                 and g.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
-        if outer == 0 and dual_known:
-            n_feats = _screen_bounded(pb, Xv, Xi, Xp, &g, theta, z, stamp, work.drift,
-                                      screened, ws, work.key, n_kept, feats, n_feats)
         outer += 1
         if screen:
             n_feats = _gap_safe_screen(pb, Xv, Xi, Xp, &g, z, w, r, offset,
-                                       feats, n_feats, screened)
+                                       feats, n_feats, left_out)
         nnz = 0
         for t in range(n_feats):
             if w[feats[t]] != 0.0:
@@ -1020,6 +1055,8 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
                                      max_epochs - epochs, z, work.act, &h, work.w_acc,
                                      work.r_acc, theta)
+        for t in range(n_ws):
+            stamp[ws[t]] = -INFINITY  # z now holds their correlations at other dual points
     stats[0] = g.gap
     stats[1] = outer
     stats[2] = n_features - n_feats
