@@ -120,6 +120,52 @@ cdef inline double _col_dot(const Problem* pb, const floating* Xv, const index_t
     return (a0 + a1) + (a2 + a3)
 
 
+cdef inline double _col_dot_pair(const Problem* pb, const floating* Xv, const index_t* Xi,
+                                 const index_t* Xp, Py_ssize_t j, const double* r,
+                                 const double* theta, double* z_theta) noexcept nogil:
+    """Σ_i s_i x_ij r_i, and Σ_i s_i x_ij θ_i into z_theta, in one pass over column j.
+
+    Two partial sums per product: the two chains already overlap.
+    """
+    cdef const floating* v
+    cdef const index_t* rows
+    cdef Py_ssize_t k, i0, i1, nnz = _column(pb, Xv, Xi, Xp, j, &v, &rows)
+    cdef double r0 = 0.0, r1 = 0.0, t0 = 0.0, t1 = 0.0, x0, x1
+    cdef const double* sw = pb.sw
+    if rows == NULL and not pb.weighted:
+        for k in range(0, nnz - 1, 2):
+            r0 += v[k] * r[k]
+            r1 += v[k + 1] * r[k + 1]
+            t0 += v[k] * theta[k]
+            t1 += v[k + 1] * theta[k + 1]
+    elif not pb.weighted:
+        for k in range(0, nnz - 1, 2):
+            i0 = rows[k]
+            i1 = rows[k + 1]
+            r0 += v[k] * r[i0]
+            r1 += v[k + 1] * r[i1]
+            t0 += v[k] * theta[i0]
+            t1 += v[k + 1] * theta[i1]
+    else:
+        for k in range(0, nnz - 1, 2):
+            i0 = rows[k] if rows != NULL else k
+            i1 = rows[k + 1] if rows != NULL else k + 1
+            x0 = v[k] * sw[i0]
+            x1 = v[k + 1] * sw[i1]
+            r0 += x0 * r[i0]
+            r1 += x1 * r[i1]
+            t0 += x0 * theta[i0]
+            t1 += x1 * theta[i1]
+    if nnz % 2:
+        k = nnz - 1
+        i0 = rows[k] if rows != NULL else k
+        x0 = v[k] * sw[i0] if pb.weighted else v[k]
+        r0 += x0 * r[i0]
+        t0 += x0 * theta[i0]
+    z_theta[0] = t0 + t1
+    return r0 + r1
+
+
 cdef inline void _col_axpy(const Problem* pb, const floating* Xv, const index_t* Xi,
                            const index_t* Xp, Py_ssize_t j, double a, double* r) noexcept nogil:
     """r -= a x_j."""
@@ -160,16 +206,28 @@ cdef inline double _soft_threshold_update(const Problem* pb, Py_ssize_t j, doubl
 
 cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
                       const index_t* Xp, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                      double* w, double* r, double* offset) noexcept nogil:
-    """One cyclic pass over the working set; returns max |Δw_j|² · ‖x̄_j‖²."""
+                      double* w, double* r, double* offset, const double* theta=NULL,
+                      double* z=NULL) noexcept nogil:
+    """One cyclic pass over the working set; returns max |Δw_j|² · ‖x̄_j‖².
+
+    Given a dual point θ, also fills z[j] = x̄_jᵀSθ for j in the working
+    set, reading each column once for both products.
+    """
     cdef Py_ssize_t t, j
-    cdef double wj, new, delta, change, max_change = 0.0
+    cdef double wj, new, delta, change, grad, max_change = 0.0
     for t in range(n_ws):
         j = ws[t]
         if pb.sq_norm[j] == 0.0:
+            if theta != NULL:
+                z[j] = 0.0
             continue  # constant column: its coefficient stays 0
         wj = w[j]
-        new = _soft_threshold_update(pb, j, wj, _grad(pb, Xv, Xi, Xp, j, r, offset[0]))
+        if theta != NULL:
+            grad = (_col_dot_pair(pb, Xv, Xi, Xp, j, r, theta, &z[j])
+                    + pb.n_samples * pb.mean[j] * offset[0])
+        else:
+            grad = _grad(pb, Xv, Xi, Xp, j, r, offset[0])
+        new = _soft_threshold_update(pb, j, wj, grad)
         if new != wj:
             delta = new - wj
             _col_axpy(pb, Xv, Xi, Xp, j, delta, r)
@@ -715,14 +773,17 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
                 extrapolated = _dual_extrapolation(pb, h, k, theta)
                 if k >= 3:
                     _anderson_step(pb, Xv, Xi, Xp, act, n_act, h, k, w, r, offset, r_acc, w_acc)
-        change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
+        if extrapolated:  # the sweep also correlates the columns with θ, for the gap
+            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, theta, z)
+        else:
+            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
         epochs += 1
         if change == 0.0:
             _residual_into(pb, r, offset[0], theta)
             break  # a fixed point of the working-set problem
         g.gap = INFINITY
         if extrapolated:
-            g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, False)
+            g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, True)
         if not g.gap < best:
             # extrapolation unavailable or not improving: try the residual itself
             _residual_into(pb, r, offset[0], r_acc)
