@@ -1107,7 +1107,9 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         if size > n_feats:
             size = n_feats
         n_ws = _build_working_set(pb, &g, z, w, feats, n_feats, size, work.key, ws)
-        inner_tol = 0.3 * g.gap
+        # far from tol, a tenth of the gap: fewer outer iterations (full passes)
+        # than the usual 0.3, measured at tight tolerances
+        inner_tol = 0.1 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
         if not _reserve(work, n_ws):
