@@ -1044,15 +1044,17 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
                             Workspace work, double* stats) noexcept nogil:
     """Working-set coordinate descent until the full gap ≤ tol_abs.
 
-    Outer loop: full gap (certificate) → Gap Safe screening → working set of
-    growing size. Inner loop: CD epochs on the working set, stopped when the
+    Outer loop: exact correlations where the bounds do not suffice (see
+    ``_refresh``) → full gap (certificate) → Gap Safe screening → working
+    set of growing size. Inner loop: CD epochs on the working set, stopped when the
     working-set gap falls below a fraction of the full gap. The dual point θ
     is kept apart from the primal residual: any centered vector certifies,
     so the best one found (often an extrapolation) is used, and the previous
     alpha's θ certifies the warm start of the next one without a full pass.
     ``dual_known`` says θ, z and the screening state in ``work`` come from
     the previous alpha (see ``Workspace``).
-    ``stats`` receives [gap, n_outer, n_screened, last ws size, full passes, Σ s R²].
+    ``stats`` receives [gap, n_outer, features left out (screened or kept
+    out), last ws size, full passes, Σ s R²].
     Returns the number of CD epochs.
     """
     cdef Py_ssize_t j, t, n_feats, n_ws, epochs = 0, outer = 0, passes = 0
