@@ -180,13 +180,6 @@ cdef inline void _col_axpy(const Problem* pb, const floating* Xv, const index_t*
             r[rows[k]] -= a * v[k]
 
 
-cdef inline double _grad(const Problem* pb, const floating* Xv, const index_t* Xi,
-                         const index_t* Xp, Py_ssize_t j, const double* r,
-                         double offset) noexcept nogil:
-    """x̄_jᵀ S R with R = r + offset; uses Σ_i s_i R_i = 0 (R is centered)."""
-    return _col_dot(pb, Xv, Xi, Xp, j, r) + pb.n_samples * pb.mean[j] * offset
-
-
 # ---------------------------------------------------------------------------
 # Coordinate descent epoch
 
@@ -214,7 +207,7 @@ cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
     set, reading each column once for both products.
     """
     cdef Py_ssize_t t, j
-    cdef double wj, new, delta, change, grad, max_change = 0.0
+    cdef double wj, new, delta, change, dot, max_change = 0.0
     for t in range(n_ws):
         j = ws[t]
         if pb.sq_norm[j] == 0.0:
@@ -223,11 +216,11 @@ cdef double _cd_epoch(const Problem* pb, const floating* Xv, const index_t* Xi,
             continue  # constant column: its coefficient stays 0
         wj = w[j]
         if theta != NULL:
-            grad = (_col_dot_pair(pb, Xv, Xi, Xp, j, r, theta, &z[j])
-                    + pb.n_samples * pb.mean[j] * offset[0])
+            dot = _col_dot_pair(pb, Xv, Xi, Xp, j, r, theta, &z[j])
         else:
-            grad = _grad(pb, Xv, Xi, Xp, j, r, offset[0])
-        new = _soft_threshold_update(pb, j, wj, grad)
+            dot = _col_dot(pb, Xv, Xi, Xp, j, r)
+        # x̄_jᵀSR with R = r + offset, as Σ_i s_i R_i = 0 (R is centered)
+        new = _soft_threshold_update(pb, j, wj, dot + pb.n_samples * pb.mean[j] * offset[0])
         if new != wj:
             delta = new - wj
             _col_axpy(pb, Xv, Xi, Xp, j, delta, r)
@@ -773,10 +766,9 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
                 extrapolated = _dual_extrapolation(pb, h, k, theta)
                 if k >= 3:
                     _anderson_step(pb, Xv, Xi, Xp, act, n_act, h, k, w, r, offset, r_acc, w_acc)
-        if extrapolated:  # the sweep also correlates the columns with θ, for the gap
-            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, theta, z)
-        else:
-            change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset)
+        # given θ, the sweep also correlates the columns with it, for the gap below
+        change = _cd_epoch(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset,
+                           theta if extrapolated else NULL, z)
         epochs += 1
         if change == 0.0:
             _residual_into(pb, r, offset[0], theta)
