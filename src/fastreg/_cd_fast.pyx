@@ -282,7 +282,7 @@ cdef Gap _duality_gap(const Problem* pb, const floating* Xv, const index_t* Xi,
     dual feasible set (valid for l1 > 0) and θ itself in the Fenchel dual
     (valid for l2 > 0); the gap reported is the smaller one. ``norm_floor``
     bounds |x̄_jᵀSθ| / v_j for the features left out of ``feats`` that the
-    dual point must still satisfy (see ``_classify_features``).
+    dual point must still satisfy (see "Features kept out on a bound").
     """
     cdef Py_ssize_t i, t, j, n = pb.n_samples
     cdef double Ri, si, rss = 0.0, l1_norm = 0.0, l2_norm = 0.0
@@ -803,8 +803,9 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
 # enters the dual norm instead (``norm_floor`` of ``_duality_gap``). Such
 # features are "kept out": listed at the back of ``feats``, the features
 # checked exactly being at the front; Gap Safe screened features are in
-# neither list. Both kinds are flagged in ``left_out``, so that the next solve
-# checks their bounds first.
+# neither list. Both kinds are flagged in ``left_out``: the next solve starts
+# them on the back list (``_split_features``), and every gap first tests the
+# bounds there (``_refresh``).
 
 cdef double KEEP_OUT = 0.9  # bound / penalty level below which a zero coefficient is kept out
 
@@ -825,42 +826,31 @@ cdef inline double _floor_with(const Problem* pb, double floor, double bound,
     return bound / pb.pf[j] if bound > floor * pb.pf[j] else floor
 
 
-cdef Py_ssize_t _classify_features(const Problem* pb, const floating* Xv, const index_t* Xi,
-                                   const index_t* Xp, Py_ssize_t n_features, bint dual_known,
-                                   const double* theta, double* z, double* stamp,
-                                   double drift, signed char* left_out, Py_ssize_t* feats,
-                                   Py_ssize_t* n_kept, double* norm_floor) noexcept nogil:
-    """Start of a solve: the features checked exactly and those kept out.
+cdef Py_ssize_t _split_features(const Problem* pb, Py_ssize_t n_features, bint dual_known,
+                                double* stamp, signed char* left_out, Py_ssize_t* feats,
+                                Py_ssize_t* n_kept) noexcept nogil:
+    """Start of a solve: the features checked at the last gap, and those left out.
 
-    With a known dual point, a feature left out at the previous solve stays
-    out while its bound allows; otherwise it is checked exactly again.
-    Without one, every nonconstant feature is checked and no stored
-    correlation is trusted. ``norm_floor`` receives the largest bound of the
-    kept-out features over v_j. Returns the number checked exactly.
+    The first go to the front of ``feats``, the second to its back, where
+    ``_refresh`` tests their bounds. Without a known dual point no stored
+    correlation is trusted and every nonconstant feature is checked. Returns
+    the number at the front.
     """
     cdef Py_ssize_t j, n_feats = 0, m = 0
-    cdef double u, floor = 0.0
     for j in range(n_features):
         if pb.sq_norm[j] == 0.0:
             left_out[j] = 1  # constant column: never leaves zero, no dual constraint
             continue
         if not dual_known:
             stamp[j] = -INFINITY
-        elif left_out[j]:
-            u = _corr_bound(pb, z, stamp, drift, j)
-            if _keep_out(pb, u, j):
-                m += 1
-                feats[n_features - m] = j
-                floor = _floor_with(pb, floor, u, j)
-                continue
-            if stamp[j] != drift:
-                z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
-                stamp[j] = drift
-        left_out[j] = 0
-        feats[n_feats] = j
-        n_feats += 1
+            left_out[j] = 0
+        if left_out[j]:
+            m += 1
+            feats[n_features - m] = j
+        else:
+            feats[n_feats] = j
+            n_feats += 1
     n_kept[0] = m
-    norm_floor[0] = floor
     return n_feats
 
 
@@ -870,13 +860,13 @@ cdef Py_ssize_t _refresh(const Problem* pb, const floating* Xv, const index_t* X
                          Py_ssize_t* feats, Py_ssize_t n_feats, Py_ssize_t n_features,
                          Py_ssize_t* n_kept, bint keep_more, Py_ssize_t* scratch,
                          double* norm_floor) noexcept nogil:
-    """Before a full gap at θ: exact correlations where needed, bounds elsewhere.
+    """Before every gap at θ: exact correlations where needed, bounds elsewhere.
 
     Kept-out features whose bound no longer allows it are checked exactly
-    again; with ``keep_more``, so are checked features with a zero
-    coefficient whose bound allows it (``scratch`` holds the kept-out list
-    meanwhile). Returns the number checked exactly; z holds their
-    correlations at θ.
+    again; with ``keep_more``, checked features with a zero coefficient
+    whose bound allows it are kept out too (``scratch`` holds the kept-out
+    list meanwhile). Correlations already exact at θ are not recomputed.
+    Returns the number checked exactly; z holds their correlations at θ.
     """
     cdef Py_ssize_t t, j, m = 0, moved = 0
     cdef double u, floor = 0.0
@@ -934,8 +924,9 @@ cdef class Workspace:
     z = X̄ᵀSθ, θ at the last full gap (``theta_ref``), the drift of θ and
     each correlation's stamp, the flags and lists of the features left out
     (see "Features kept out on a bound"). The rest is scratch. Allocating
-    it once keeps the per-alpha cost free of page faults on fresh memory. Python's raw allocator is used so that
-    memory tracing (tracemalloc) accounts for it.
+    it once keeps the per-alpha cost free of page faults on fresh memory.
+    Python's raw allocator is used so that memory tracing (tracemalloc)
+    accounts for it.
     """
     cdef double* theta
     cdef double* theta_ref
@@ -1038,8 +1029,8 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
 
     Outer loop: exact correlations where the bounds do not suffice (see
     ``_refresh``) → full gap (certificate) → Gap Safe screening → working
-    set of growing size. Inner loop: CD epochs on the working set, stopped when the
-    working-set gap falls below a fraction of the full gap. The dual point θ
+    set of growing size. Inner loop: CD epochs on the working set, stopped
+    when the working-set gap falls below a fraction of the full gap. The dual point θ
     is kept apart from the primal residual: any centered vector certifies,
     so the best one found (often an extrapolation) is used, and the previous
     alpha's θ certifies the warm start of the next one without a full pass.
@@ -1066,16 +1057,15 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
 
     if not dual_known:
         _residual_into(pb, r, offset[0], theta)
-    n_feats = _classify_features(pb, Xv, Xi, Xp, n_features, dual_known, theta, z, stamp,
-                                 work.drift, left_out, feats, &n_kept, &norm_floor)
+    n_feats = _split_features(pb, n_features, dual_known, stamp, left_out, feats, &n_kept)
     while True:
-        if not (dual_known and outer == 0):
-            if dual_known or outer > 0:
+        if outer > 0 or not dual_known:  # a new dual point: a full pass
+            if outer > 0:
                 work.drift += _s_distance(pb, theta, theta_ref)
             memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
-            n_feats = _refresh(pb, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
-                               feats, n_feats, n_features, &n_kept, screen, ws, &norm_floor)
             passes += 1
+        n_feats = _refresh(pb, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
+                           feats, n_feats, n_features, &n_kept, screen and outer > 0, ws, &norm_floor)
         g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, True,
                          norm_floor)
         # Stop on the certificate, but only after at least one solve at this
