@@ -727,7 +727,7 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
                                    double* w, double* r, double* offset, double inner_tol,
                                    Py_ssize_t max_epochs, double* z, Py_ssize_t* act,
                                    History* h, double* w_acc, double* r_acc,
-                                   double* theta) noexcept nogil:
+                                   double* theta, bint* z_at_theta) noexcept nogil:
     """CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
 
     Each block is a few sweeps over the current support only, which are
@@ -738,14 +738,18 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
     whole working set follows, so features can enter the support, then the
     working-set gap at the extrapolated dual point (and at the residual
     itself when extrapolation does not help).
-    On return θ holds the better of the two dual points last checked.
+    On return θ holds the better of the two dual points last checked, and
+    ``z_at_theta`` says whether z holds x̄_jᵀSθ on the working set (then the
+    next full gap need not compute them again).
     """
     cdef Py_ssize_t epochs = 0, n_act, t, k, length = 2
     cdef double change, best = INFINITY
     cdef bint extrapolated
     cdef Gap g, g_res
     _residual_into(pb, r, offset[0], theta)
+    z_at_theta[0] = False
     while epochs < max_epochs:
+        z_at_theta[0] = False
         n_act = 0
         for t in range(n_ws):
             if w[ws[t]] != 0.0:
@@ -776,11 +780,13 @@ cdef Py_ssize_t _solve_working_set(const Problem* pb, const floating* Xv, const 
         g.gap = INFINITY
         if extrapolated:
             g = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, True)
+            z_at_theta[0] = True
         if not g.gap < best:
             # extrapolation unavailable or not improving: try the residual itself
             _residual_into(pb, r, offset[0], r_acc)
             g_res = _duality_gap(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], r_acc, z, False)
-            if g_res.gap < g.gap:
+            z_at_theta[0] = g_res.gap < g.gap
+            if z_at_theta[0]:
                 g = g_res
                 memcpy(theta, r_acc, pb.n_samples * sizeof(double))
         if g.gap < best:
@@ -1043,7 +1049,8 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
     cdef Py_ssize_t j, t, n_feats, n_ws, epochs = 0, outer = 0, passes = 0
     cdef Py_ssize_t nnz, size = 0, n_kept
     cdef Gap g
-    cdef double inner_tol, norm_floor
+    cdef double inner_tol, norm_floor, ws_stamp
+    cdef bint z_at_theta
     cdef double* theta = work.theta
     cdef double* theta_ref = work.theta_ref
     cdef double* z = work.z
@@ -1057,13 +1064,10 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
 
     if not dual_known:
         _residual_into(pb, r, offset[0], theta)
+        memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
+        passes += 1
     n_feats = _split_features(pb, n_features, dual_known, stamp, left_out, feats, &n_kept)
     while True:
-        if outer > 0 or not dual_known:  # a new dual point: a full pass
-            if outer > 0:
-                work.drift += _s_distance(pb, theta, theta_ref)
-            memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
-            passes += 1
         n_feats = _refresh(pb, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
                            feats, n_feats, n_features, &n_kept, screen and outer > 0, ws, &norm_floor)
         g = _duality_gap(pb, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, True,
@@ -1101,9 +1105,16 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         h.w = work.hist_w
         epochs += _solve_working_set(pb, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
                                      max_epochs - epochs, z, work.act, &h, work.w_acc,
-                                     work.r_acc, theta)
+                                     work.r_acc, theta, &z_at_theta)
+        # a new dual point: the next gap is a full pass
+        work.drift += _s_distance(pb, theta, theta_ref)
+        memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
+        passes += 1
+        # the working set's correlations are exact at θ, or at other dual points
+        # (projected ones, with unpenalized features, are not kept)
+        ws_stamp = work.drift if z_at_theta and pb.n_unpen == 0 else -INFINITY
         for t in range(n_ws):
-            stamp[ws[t]] = -INFINITY  # z now holds their correlations at other dual points
+            stamp[ws[t]] = ws_stamp
     stats[0] = g.gap
     stats[1] = outer
     stats[2] = n_features - n_feats
