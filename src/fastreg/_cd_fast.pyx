@@ -897,7 +897,9 @@ cdef Py_ssize_t _refresh(const Problem* pb, const floating* Xv, const index_t* X
                 scratch[moved] = j
                 moved += 1
                 continue
-        if stamp[j] != drift:
+        # projected correlations (unpenalized features) are recomputed: the gap
+        # projects raw ones, and ‖θ‖ with them
+        if stamp[j] != drift or pb.n_unpen > 0:
             z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
             stamp[j] = drift
         feats[m] = j
