@@ -1,10 +1,12 @@
 """Time the same Lasso path with fastreg and its peers, at equal accuracy.
 
-Every solver fits the 100-alpha Lasso path (no intercept, alphas geometric
-from alpha_max = ‖Xᵀy‖∞/n down to 1e-2·alpha_max) on each dataset. The
-objective is scikit-learn's, 1/(2n)‖y − Xβ‖² + α‖β‖₁, which is also
-celer's and skglm's; glmnet's lambda (standardize off) and adelie's lmda
-equal α.
+Every solver fits the 100-alpha Lasso path (alphas geometric from
+alpha_max = ‖Xᵀy‖∞/n down to 1e-2·alpha_max) on each dataset, without an
+intercept, or with one (``--intercept``; then y is centered in alpha_max).
+The objective is scikit-learn's, 1/(2n)‖y − β0 − Xβ‖² + α‖β‖₁, which is
+also celer's and skglm's; glmnet's lambda (standardize off) and adelie's
+lmda equal α. The intercept is unpenalized; scikit-learn's and celer's
+path functions get it as their estimators do, from the column means.
 
 Accuracy is measured, not assumed: a reference path is computed at a very
 tight tolerance and certified by its duality gap (computed here, from the
@@ -18,7 +20,7 @@ suboptimality over the path is at most 1e-6; that setting is then timed
 Usage::
 
     python benchmarks/compare_peers.py [--data {news20,debian,golub,all}] [--repeat N]
-                                       [--solvers fastreg,sklearn,celer,...]
+                                       [--solvers fastreg,sklearn,celer,...] [--intercept]
 
 Solvers that are not installed are skipped.
 """
@@ -44,79 +46,112 @@ LADDER = [m * 10.0 ** -k for k in range(2, 15) for m in (3.0, 1.0)][1:]
 REFERENCE_TOL = 1e-12                           # fastreg's relative gap for the reference
 N_ALPHAS, EPS = 100, 1e-2
 
-def _debian_centered():
+def _debian(intercept):
     # log sizes average about 8: with no intercept, center the target instead
     X, y = debian_tfidf()
-    return X, y - y.mean()
+    return X, (y if intercept else y - y.mean())
 
 
 DATA = {
-    "news20": ("news20 tf-idf", news20_tfidf),
-    "debian": ("debian tf-idf", _debian_centered),
-    "golub": ("golub", golub),
+    "news20": ("news20 tf-idf", lambda intercept: news20_tfidf()),
+    "debian": ("debian tf-idf", _debian),
+    "golub": ("golub", lambda intercept: golub()),
 }
 
 
 # ----------------------------------------------------------------- solvers ---
-# Each takes (X, y, alphas, tol) and returns the coefficients, n_features × n_alphas.
+# Each takes (X, y, alphas, tol, intercept) and returns the coefficients,
+# n_features × n_alphas, and the intercepts (zeros without one).
 
-def _fastreg(X, y, alphas, tol):
+def _fastreg(X, y, alphas, tol, intercept):
     import fastreg
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fastreg.lasso_path(X, y, alphas=alphas, fit_intercept=False, tol=tol,
-                                  max_iter=1_000_000).coefs
+        path = fastreg.lasso_path(X, y, alphas=alphas, fit_intercept=intercept, tol=tol,
+                                  max_iter=1_000_000)
+    return path.coefs, path.intercepts
 
 
-def _sklearn(X, y, alphas, tol):
+def _centered_inputs(X, y, intercept):
+    """(X, y, path keywords, x̄, ȳ) for the path functions that take no intercept.
+
+    Dense X is centered; sparse X is passed with its column means as
+    ``X_offset``, which is how scikit-learn's and celer's estimators fit an
+    intercept on sparse data.
+    """
+    if not intercept:
+        return X, y, {}, np.zeros(X.shape[1]), 0.0
+    x_mean = np.asarray(X.mean(axis=0)).ravel()
+    y_mean = float(y.mean())
+    if sp.issparse(X):
+        keywords = dict(X_offset=x_mean, X_scale=np.ones_like(x_mean))
+        return X, y - y_mean, keywords, x_mean, y_mean
+    return X - x_mean, y - y_mean, {}, x_mean, y_mean
+
+
+def _with_intercepts(coefs, x_mean, y_mean):
+    """The path on centered data, and its intercepts ȳ − x̄ᵀβ."""
+    return coefs, y_mean - coefs.T @ x_mean
+
+
+def _sklearn(X, y, alphas, tol, intercept):
     from sklearn.linear_model import lasso_path
 
+    X, y, keywords, x_mean, y_mean = _centered_inputs(X, y, intercept)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return lasso_path(X, y, alphas=alphas, tol=tol, max_iter=1_000_000)[1]
+        coefs = lasso_path(X, y, alphas=alphas, tol=tol, max_iter=1_000_000, **keywords)[1]
+    return _with_intercepts(coefs, x_mean, y_mean)
 
 
-def _celer(X, y, alphas, tol):
+def _celer(X, y, alphas, tol, intercept):
     from celer import celer_path
 
+    X, y, keywords, x_mean, y_mean = _centered_inputs(X, y, intercept)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return celer_path(X, y, "lasso", alphas=alphas, tol=tol, max_iter=1000,
-                          max_epochs=1_000_000)[1]
+        coefs = celer_path(X, y, "lasso", alphas=alphas, tol=tol, max_iter=1000,
+                           max_epochs=1_000_000, **keywords)[1]
+    return _with_intercepts(coefs, x_mean, y_mean)
 
 
-def _skglm(X, y, alphas, tol):
+def _skglm(X, y, alphas, tol, intercept):
     from skglm.datafits import Quadratic
     from skglm.penalties import L1
     from skglm.solvers import AndersonCD
 
-    solver = AndersonCD(tol=tol, fit_intercept=False, max_iter=1000, max_epochs=1_000_000)
+    solver = AndersonCD(tol=tol, fit_intercept=intercept, max_iter=1000,
+                        max_epochs=1_000_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return solver.path(X, y, Quadratic(), L1(alpha=1.0), alphas=alphas)[1]
+        coefs = solver.path(X, y, Quadratic(), L1(alpha=1.0), alphas=alphas)[1]
+    # with an intercept, it is the last row
+    p = X.shape[1]
+    return coefs[:p], (coefs[p] if intercept else np.zeros(len(alphas)))
 
 
-def _glmnet(X, y, alphas, tol):
+def _glmnet(X, y, alphas, tol, intercept):
     from glmnet import ElasticNet
 
     # alpha=1 is glmnet's pure-l1 mixing; lambda_path holds the alphas.
-    model = ElasticNet(alpha=1.0, lambda_path=alphas, standardize=False, fit_intercept=False,
-                       tol=tol, n_splits=0, max_iter=10_000_000)
-    return model.fit(X, y).coef_path_
+    model = ElasticNet(alpha=1.0, lambda_path=alphas, standardize=False,
+                       fit_intercept=intercept, tol=tol, n_splits=0, max_iter=10_000_000)
+    model.fit(X, y)
+    return model.coef_path_, model.intercept_path_
 
 
-def _adelie(X, y, alphas, tol):
+def _adelie(X, y, alphas, tol, intercept):
     import adelie as ad
 
     if sp.issparse(X):
         matrix = ad.matrix.sparse(X, method="naive", n_threads=1)
     else:
         matrix = ad.matrix.dense(X, method="naive", n_threads=1)
-    state = ad.solver.grpnet(matrix, ad.glm.gaussian(y), lmda_path=alphas, intercept=False,
+    state = ad.solver.grpnet(matrix, ad.glm.gaussian(y), lmda_path=alphas, intercept=intercept,
                              early_exit=False, progress_bar=False, tol=tol,
                              max_iters=10_000_000, n_threads=1)
-    return state.betas.T
+    return state.betas.T, np.asarray(state.intercepts)
 
 
 SOLVERS = {
@@ -140,89 +175,101 @@ def available(name):
 
 # ------------------------------------------------------------ certificates ---
 
-def alpha_grid(X, y):
-    """The benchmark grid: fastreg's default construction without intercept."""
+def alpha_grid(X, y, intercept=False):
+    """The benchmark grid: fastreg's default construction (y centered with an intercept)."""
+    if intercept:
+        y = y - y.mean()
     alpha_max = np.max(np.abs(X.T @ y)) / X.shape[0]
     return np.geomspace(alpha_max, alpha_max * EPS, N_ALPHAS)
 
 
-def _residuals(X, y, coefs):
-    coefs = coefs.toarray() if sp.issparse(coefs) else np.asarray(coefs, dtype=np.float64)
-    return coefs, y[:, None] - np.asarray(X @ coefs)
+class Task:
+    """One path to fit: data, alphas, and whether an intercept is fitted."""
 
+    def __init__(self, X, y, intercept):
+        self.X, self.y, self.intercept = X, y, intercept
+        self.alphas = alpha_grid(X, y, intercept)
+        y_c = y - y.mean() if intercept else y
+        self.null = float(y_c @ y_c) / (2 * len(y))  # P at β = 0 (and the best β0)
 
-def objectives(X, y, coefs, alphas):
-    """Primal objective at every alpha: 1/(2n)‖y − Xβ‖² + α‖β‖₁."""
-    coefs, R = _residuals(X, y, coefs)
-    return (R ** 2).sum(axis=0) / (2 * len(y)) + alphas * np.abs(coefs).sum(axis=0)
+    def run(self, solver, tol):
+        """(seconds, (coefs, intercepts)) of one path by ``solver``."""
+        start = time.perf_counter()
+        fit = SOLVERS[solver][1](self.X, self.y, self.alphas, tol, self.intercept)
+        return time.perf_counter() - start, fit
 
+    def _residuals(self, fit):
+        coefs, intercepts = fit
+        coefs = coefs.toarray() if sp.issparse(coefs) else np.asarray(coefs, dtype=np.float64)
+        R = self.y[:, None] - np.asarray(self.X @ coefs) - np.asarray(intercepts)[None, :]
+        return coefs, R
 
-def dual_objectives(X, y, coefs, alphas):
-    """Dual objective at the rescaled residual of every solution (a lower bound on P*)."""
-    n = len(y)
-    _, R = _residuals(X, y, coefs)
-    correlation = np.abs(np.asarray(X.T @ R)).max(axis=0)
-    scale = np.minimum(1.0, n * alphas / np.maximum(correlation, 1e-300))
-    nu = R * scale
-    return (y @ nu) / n - (nu ** 2).sum(axis=0) / (2 * n)
+    def objectives(self, fit):
+        """Primal objective at every alpha: 1/(2n)‖y − β0 − Xβ‖² + α‖β‖₁."""
+        coefs, R = self._residuals(fit)
+        return (R ** 2).sum(axis=0) / (2 * len(self.y)) + self.alphas * np.abs(coefs).sum(axis=0)
+
+    def dual_objectives(self, fit):
+        """Dual objective at the rescaled residual of every solution (a lower bound on P*).
+
+        With an intercept the dual point must sum to zero: the residual is
+        centered first, and then yᵀν = (y − ȳ)ᵀν.
+        """
+        n = len(self.y)
+        _, R = self._residuals(fit)
+        if self.intercept:
+            R = R - R.mean(axis=0)
+        correlation = np.abs(np.asarray(self.X.T @ R)).max(axis=0)
+        scale = np.minimum(1.0, n * self.alphas / np.maximum(correlation, 1e-300))
+        nu = R * scale
+        return (self.y @ nu) / n - (nu ** 2).sum(axis=0) / (2 * n)
 
 
 class Reference:
     """Tight reference objectives, certified by their duality gap."""
 
-    def __init__(self, X, y, alphas, solver):
-        self.null = float(y @ y) / (2 * len(y))  # P(0)
-        start = time.perf_counter()
-        coefs = SOLVERS[solver][1](X, y, alphas, REFERENCE_TOL)
-        self.seconds = time.perf_counter() - start
-        self.solver = solver
-        self.primal = objectives(X, y, coefs, alphas)
-        self.dual = dual_objectives(X, y, coefs, alphas)
+    def __init__(self, task, solver):
+        self.task, self.solver = task, solver
+        self.seconds, fit = task.run(solver, REFERENCE_TOL)
+        self.primal = task.objectives(fit)
+        self.dual = task.dual_objectives(fit)
 
     @property
     def certified_gap(self):
         """Largest relative duality gap of the reference over the path."""
-        return float(np.max(self.primal - self.dual) / self.null)
+        return float(np.max(self.primal - self.dual) / self.task.null)
 
-    def suboptimality(self, X, y, coefs, alphas):
+    def suboptimality(self, fit):
         """Largest (P(β) − P_ref) / P(0) over the path."""
-        return float(np.max(objectives(X, y, coefs, alphas) - self.primal) / self.null)
+        return float(np.max(self.task.objectives(fit) - self.primal) / self.task.null)
 
 
 # ------------------------------------------------------------------ search ---
 
-def _timed(run, X, y, alphas, tol):
-    start = time.perf_counter()
-    coefs = run(X, y, alphas, tol)
-    return time.perf_counter() - start, coefs
-
-
-def warm_up(name, X, y):
+def warm_up(name, task):
     """One small untimed fit, so just-in-time compilation is not timed."""
-    rows = slice(0, min(50, X.shape[0]))
-    cols = slice(0, min(200, X.shape[1]))
-    Xs = X[rows][:, cols]
-    ys = y[rows]
-    grid = alpha_grid(Xs, ys)[:5]
+    rows = slice(0, min(50, task.X.shape[0]))
+    cols = slice(0, min(200, task.X.shape[1]))
+    Xs, ys = task.X[rows][:, cols], task.y[rows]
+    grid = alpha_grid(Xs, ys, task.intercept)[:5]
     if np.all(grid > 0):
-        SOLVERS[name][1](Xs, ys, grid, 1e-4)
+        SOLVERS[name][1](Xs, ys, grid, 1e-4, task.intercept)
 
 
-def search(name, X, y, alphas, reference, repeat, max_seconds, log):
+def search(name, task, reference, repeat, max_seconds, log):
     """Loosest tolerance on the ladder reaching TARGET; returns a result dict."""
-    run = SOLVERS[name][1]
-    warm_up(name, X, y)
+    warm_up(name, task)
     tried = []
     for tol in LADDER:
-        seconds, coefs = _timed(run, X, y, alphas, tol)
-        subopt = reference.suboptimality(X, y, coefs, alphas)
+        seconds, fit = task.run(name, tol)
+        subopt = reference.suboptimality(fit)
         tried.append((tol, seconds, subopt))
         log(f"    {name:8s} tol {tol:.0e}: {seconds:8.3f} s, max rel. subopt {subopt:.2e}")
         if subopt <= TARGET:
             times = [seconds]
             # Fast runs are repeated more (up to 2 s in all) so the best time is stable.
             while len(times) < repeat or (sum(times) < 2.0 and len(times) < 20):
-                times.append(_timed(run, X, y, alphas, tol)[0])
+                times.append(task.run(name, tol)[0])
             return dict(tol=tol, seconds=min(times), subopt=subopt, tried=tried)
         if seconds > max_seconds:
             log(f"    {name:8s} stopped: a run took longer than {max_seconds:g} s")
@@ -279,6 +326,8 @@ def main(argv=None):
                         help="comma-separated subset of " + ",".join(SOLVERS))
     parser.add_argument("--max-seconds", type=float, default=120.0,
                         help="stop tightening a solver's tolerance once one run takes longer")
+    parser.add_argument("--intercept", action="store_true",
+                        help="fit an (unpenalized) intercept along the path")
     args = parser.parse_args(argv)
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
     unknown = set(solvers) - set(SOLVERS)
@@ -293,17 +342,17 @@ def main(argv=None):
     rows = []
     for key in (DATA if args.data == "all" else [args.data]):
         name, loader = DATA[key]
-        X, y = loader()
-        alphas = alpha_grid(X, y)
-        label = f"{name} ({describe(X)})"
+        task = Task(*loader(args.intercept), args.intercept)
+        label = f"{name} ({describe(task.X)})"
         if available("fastreg"):
             import fastreg
 
-            same = fastreg.alpha_grid(X, y, n_alphas=N_ALPHAS, eps=EPS, fit_intercept=False)
-            if not np.allclose(same, alphas, rtol=1e-10, atol=0):
+            same = fastreg.alpha_grid(task.X, task.y, n_alphas=N_ALPHAS, eps=EPS,
+                                      fit_intercept=args.intercept)
+            if not np.allclose(same, task.alphas, rtol=1e-10, atol=0):
                 log("  warning: fastreg.alpha_grid differs from this script's grid")
         ref_solver = "fastreg" if available("fastreg") else "sklearn"
-        reference = Reference(X, y, alphas, ref_solver)
+        reference = Reference(task, ref_solver)
         log(f"{label}: reference by {ref_solver} in {reference.seconds:.2f} s, "
             f"certified relative gap {reference.certified_gap:.1e}")
         # the subopt of every run is measured against P_ref, so P_ref must
@@ -316,12 +365,13 @@ def main(argv=None):
                 log(f"    {solver:8s} not installed, skipped")
                 results[solver] = None
                 continue
-            results[solver] = search(solver, X, y, alphas, reference, args.repeat,
-                                     args.max_seconds, log)
+            results[solver] = search(solver, task, reference, args.repeat, args.max_seconds,
+                                     log)
         rows.append((label, results))
 
     times, tols = markdown_tables(rows, solvers)
-    print(f"Lasso path, {N_ALPHAS} alphas down to {EPS:g}·alpha_max, no intercept; "
+    intercept = "with intercept" if args.intercept else "no intercept"
+    print(f"Lasso path, {N_ALPHAS} alphas down to {EPS:g}·alpha_max, {intercept}; "
           f"time at the loosest tolerance reaching max relative suboptimality ≤ {TARGET:g} "
           f"(best of at least {args.repeat} runs; ratio to fastreg in parentheses)\n")
     print(times)
