@@ -260,14 +260,21 @@ def test_screened_features_satisfy_kkt(news20_small):
         assert_kkt(X, y, path.coef_at(k), 0.0, path.alphas[k], 1.0, tol, fit_intercept=False)
 
 
+@pytest.mark.parametrize("unpenalized", [False, True])
 @pytest.mark.parametrize("positive", [False, True])
-def test_features_kept_out_on_bounds_are_certified(news20_small, positive):
+def test_features_kept_out_on_bounds_are_certified(news20_small, positive, unpenalized):
     # elastic net with weights, intercept and sign constraint: the bound on a
-    # kept-out feature's correlation must hold for the signed correlation too
+    # kept-out feature's correlation must hold for the signed correlation too,
+    # and for the correlation with the projected dual point when the most
+    # correlated features are unpenalized
     X, y = news20_small
     sw = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
+    pf = np.ones(X.shape[1])
+    if unpenalized:
+        pf[np.argsort(np.abs(X.T @ (y - y.mean())))[-3:]] = 0.0
     tol = 1e-8
-    kw = dict(l1_ratio=0.9, n_alphas=12, eps=0.05, tol=tol, sample_weight=sw, positive=positive)
+    kw = dict(l1_ratio=0.9, n_alphas=12, eps=0.05, tol=tol, sample_weight=sw, positive=positive,
+              penalty_factor=pf)
     path = fastreg.enet_path(X, y, **kw)
     plain = fastreg.enet_path(X, y, screening=False, **kw)
     assert path.info["n_screened"][1:].min() > 0 and plain.info["n_screened"].max() == 0
@@ -276,9 +283,9 @@ def test_features_kept_out_on_bounds_are_certified(news20_small, positive):
     for k in (2, 6, 11):
         coef = path.coef_at(k)
         assert_kkt(X, y, coef, path.intercepts[k], path.alphas[k], 0.9, tol,
-                   sample_weight=sw, positive=positive)
-        a = objective(X, y, coef, path.intercepts[k], path.alphas[k], 0.9, sw)
-        b = objective(X, y, plain.coef_at(k), plain.intercepts[k], path.alphas[k], 0.9, sw)
+                   sample_weight=sw, positive=positive, penalty_factor=pf)
+        a = objective(X, y, coef, path.intercepts[k], path.alphas[k], 0.9, sw, pf)
+        b = objective(X, y, plain.coef_at(k), plain.intercepts[k], path.alphas[k], 0.9, sw, pf)
         assert abs(a - b) <= (path.dual_gaps[k] + plain.dual_gaps[k] + 1e-14) * null
 
 

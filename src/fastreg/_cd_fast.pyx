@@ -823,8 +823,12 @@ cdef inline double _corr_bound(const Problem* pb, const double* z, const double*
 
 
 cdef inline bint _keep_out(const Problem* pb, double bound, Py_ssize_t j) noexcept nogil:
-    # projected correlations (unpenalized features) do not follow the drift bound
-    return pb.n_unpen == 0 and pb.pf[j] > 0.0 and bound < KEEP_OUT * pb.l1 * pb.pf[j]
+    # With unpenalized features z holds x̄_jᵀSPθ for the S-orthogonal projection
+    # P of the dual point (see _project_unpenalized). P is non-expansive, so the
+    # drift bound holds while P is fixed: always, unless ``positive`` makes it
+    # depend on which unpenalized coefficients are nonzero.
+    return ((pb.n_unpen == 0 or not pb.positive) and pb.pf[j] > 0.0
+            and bound < KEEP_OUT * pb.l1 * pb.pf[j])
 
 
 cdef inline double _floor_with(const Problem* pb, double floor, double bound,

@@ -262,9 +262,8 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
             l1 = n * alpha * l1_ratio
             l2 = n * alpha * (1.0 - l1_ratio)
             # The previous solve's dual point and its correlations certify the
-            # warm start without a full pass, unless they were projected
-            # (some features unpenalized).
-            dual_known = k > 0 and unpen.size == 0
+            # warm start without a full pass.
+            dual_known = k > 0
             if k >= 2 and not design.sparse:
                 # The Lasso path is piecewise linear in alpha: continue the last
                 # segment, which is exact while the support and signs stay put.
