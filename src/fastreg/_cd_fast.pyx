@@ -901,8 +901,8 @@ cdef Py_ssize_t _refresh(const Problem* pb, const floating* Xv, const index_t* X
                 scratch[moved] = j
                 moved += 1
                 continue
-        # projected correlations (unpenalized features) are recomputed: the gap
-        # projects raw ones, and ‖θ‖ with them
+        # with unpenalized features z holds projected correlations, and the gap
+        # needs raw ones (it projects them, and corrects ‖θ‖ with them)
         if stamp[j] != drift or pb.n_unpen > 0:
             z[j] = _col_dot(pb, Xv, Xi, Xp, j, theta)
             stamp[j] = drift
