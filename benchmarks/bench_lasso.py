@@ -12,6 +12,7 @@ intercept unless stated, stopped at a certified relative duality gap of
 * ``PathMemory``: peak memory of a path on news20 tf-idf, and the ratio of
   that peak to the floor (X in CSC + the sparse path).
 * ``Float32Path``: the news20 path in float32 against float64.
+* ``UnpenalizedPath``: news20 with an intercept and three unpenalized words.
 * ``SyntheticTextPath``: text-like sparse data at growing size.
 """
 
@@ -183,6 +184,38 @@ class Float32Path:
 
     def time_path(self, dtype):
         fit_path(self.X, self.y, self.alphas)
+
+
+class UnpenalizedPath:
+    """news20 tf-idf with an intercept and its three most correlated words unpenalized.
+
+    Unpenalized features make the solver project its dual point; the
+    certificate and the bounds that keep zero coefficients out of full
+    gradient passes must work through that projection.
+    """
+
+    timeout = 600
+
+    def setup(self):
+        self.X, self.y = load("news20")
+        corr = np.abs(self.X.T @ (self.y - self.y.mean()))
+        self.penalty_factor = np.ones(self.X.shape[1])
+        self.penalty_factor[np.argsort(corr)[-3:]] = 0.0
+        self.alphas = fastreg.alpha_grid(self.X, self.y, n_alphas=N_ALPHAS, eps=EPS,
+                                         penalty_factor=self.penalty_factor)
+
+    def _fit(self):
+        return fastreg.lasso_path(self.X, self.y, alphas=self.alphas, tol=TOL,
+                                  penalty_factor=self.penalty_factor)
+
+    def time_path(self):
+        self._fit()
+
+    def track_gradient_passes(self):
+        """Full gradient passes summed over the path."""
+        return int(np.sum(self._fit().info["n_passes"]))
+
+    track_gradient_passes.unit = "passes"
 
 
 class SyntheticTextPath:
