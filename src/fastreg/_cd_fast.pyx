@@ -22,6 +22,7 @@ from libc.math cimport fabs, sqrt, INFINITY, fmin as min, fmax as max
 import numpy as np
 
 from ._fused cimport floating, index_t
+from ._sums cimport dot
 
 
 cdef struct Problem:
@@ -75,8 +76,7 @@ cdef inline double _col_dot(const Problem* pb, const floating* Xv, const index_t
                             const index_t* Xp, Py_ssize_t j, const double* r) noexcept nogil:
     """Σ_i s_i x_ij r_i over the stored entries of column j.
 
-    Four partial sums break the floating-point add dependency chain, which
-    otherwise bounds the loop by add latency rather than by memory.
+    Four partial sums, as in ``_sums.dot``: independent add chains.
     """
     cdef const floating* v
     cdef const index_t* rows
@@ -84,23 +84,16 @@ cdef inline double _col_dot(const Problem* pb, const floating* Xv, const index_t
     cdef Py_ssize_t n4 = nnz - nnz % 4
     cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
     cdef const double* sw = pb.sw
+    if rows == NULL and not pb.weighted:
+        return dot(v, r, nnz)
     if rows == NULL:
-        if pb.weighted:
-            for k in range(0, n4, 4):
-                a0 += v[k] * sw[k] * r[k]
-                a1 += v[k + 1] * sw[k + 1] * r[k + 1]
-                a2 += v[k + 2] * sw[k + 2] * r[k + 2]
-                a3 += v[k + 3] * sw[k + 3] * r[k + 3]
-            for k in range(n4, nnz):
-                a0 += v[k] * sw[k] * r[k]
-        else:
-            for k in range(0, n4, 4):
-                a0 += v[k] * r[k]
-                a1 += v[k + 1] * r[k + 1]
-                a2 += v[k + 2] * r[k + 2]
-                a3 += v[k + 3] * r[k + 3]
-            for k in range(n4, nnz):
-                a0 += v[k] * r[k]
+        for k in range(0, n4, 4):
+            a0 += v[k] * sw[k] * r[k]
+            a1 += v[k + 1] * sw[k + 1] * r[k + 1]
+            a2 += v[k + 2] * sw[k + 2] * r[k + 2]
+            a3 += v[k + 3] * sw[k + 3] * r[k + 3]
+        for k in range(n4, nnz):
+            a0 += v[k] * sw[k] * r[k]
     elif pb.weighted:
         for k in range(0, n4, 4):
             a0 += v[k] * sw[rows[k]] * r[rows[k]]
@@ -583,29 +576,20 @@ cdef bint _affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_t firs
     nearly collinear near convergence. Returns False when they vanish.
     """
     cdef double G[SWEEPS * SWEEPS]
-    cdef Py_ssize_t a, b, i, lo, hi, end
+    cdef Py_ssize_t a, b, lo, hi
     cdef const double* da
-    cdef const double* db
-    cdef double a0, a1, a2, a3, total = 0.0, trace = 0.0
+    cdef double total = 0.0, trace = 0.0
     for a in range(m * m):
         G[a] = 0.0
+    # by chunks of rows, so that all m differences' chunks are read from L1
+    # (BLAS syrk was measured slower for such thin matrices)
     lo = 0
     while lo < stride:
         hi = lo + CHUNK if lo + CHUNK < stride else stride
-        end = hi - (hi - lo) % 4
         for a in range(m):
             da = rows + (first + a) * stride
             for b in range(a, m):
-                db = rows + (first + b) * stride
-                a0 = a1 = a2 = a3 = 0.0  # four partial sums, as in _col_dot
-                for i in range(lo, end, 4):
-                    a0 += da[i] * db[i]
-                    a1 += da[i + 1] * db[i + 1]
-                    a2 += da[i + 2] * db[i + 2]
-                    a3 += da[i + 3] * db[i + 3]
-                for i in range(end, hi):
-                    a0 += da[i] * db[i]
-                G[a * m + b] += (a0 + a1) + (a2 + a3)
+                G[a * m + b] += dot(da + lo, rows + (first + b) * stride + lo, hi - lo)
         lo = hi
     for a in range(m):
         for b in range(a):

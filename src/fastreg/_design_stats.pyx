@@ -3,28 +3,22 @@
 import numpy as np
 
 from ._fused cimport floating, index_t
+from ._sums cimport dot
 
 
 cdef double _sum(const floating* x, const double* sw, Py_ssize_t n) noexcept nogil:
     """Σ s_i x_i (sw NULL for unit weights), four partial sums for throughput."""
     cdef Py_ssize_t i, n4 = n - n % 4
     cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
-    if sw == NULL:
-        for i in range(0, n4, 4):
-            a0 += x[i]
-            a1 += x[i + 1]
-            a2 += x[i + 2]
-            a3 += x[i + 3]
-        for i in range(n4, n):
-            a0 += x[i]
-    else:
-        for i in range(0, n4, 4):
-            a0 += sw[i] * x[i]
-            a1 += sw[i + 1] * x[i + 1]
-            a2 += sw[i + 2] * x[i + 2]
-            a3 += sw[i + 3] * x[i + 3]
-        for i in range(n4, n):
-            a0 += sw[i] * x[i]
+    if sw != NULL:
+        return dot(x, sw, n)
+    for i in range(0, n4, 4):
+        a0 += x[i]
+        a1 += x[i + 1]
+        a2 += x[i + 2]
+        a3 += x[i + 3]
+    for i in range(n4, n):
+        a0 += x[i]
     return (a0 + a1) + (a2 + a3)
 
 
