@@ -1100,9 +1100,9 @@ cdef Py_ssize_t _enet_solve(const Problem* pb, const floating* Xv, const index_t
         work.drift += _s_distance(pb, theta, theta_ref)
         memcpy(theta_ref, theta, pb.n_samples * sizeof(double))
         passes += 1
-        # the working set's correlations are exact at θ, or at other dual points
-        # (projected ones, with unpenalized features, are not kept)
-        ws_stamp = work.drift if z_at_theta and pb.n_unpen == 0 else -INFINITY
+        # the working set's correlations are exact at θ (projected, like every
+        # stored correlation, with unpenalized features), or at other dual points
+        ws_stamp = work.drift if z_at_theta else -INFINITY
         for t in range(n_ws):
             stamp[ws[t]] = ws_stamp
     stats[0] = g.gap
