@@ -39,7 +39,7 @@ def data_dir():
 
 def _tfidf(counts):
     """Smoothed-idf, raw-tf, l2-normalized rows; returns CSC float64."""
-    from fastreg._text import idf_from_counts, tfidf_weight
+    from fastreg._cli._text import idf_from_counts, tfidf_weight
 
     X = tfidf_weight(counts, idf_from_counts(counts, smooth_idf=True), sublinear_tf=False,
                      norm="l2")
@@ -58,8 +58,8 @@ def news20_tfidf():
 @functools.lru_cache(maxsize=None)
 def debian_tfidf():
     """Debian description tf-idf (CSC float64) and log(installed size)."""
-    from fastreg._datasets import load_debian_packages
-    from fastreg._text import ENGLISH_STOP_WORDS, WORD_PATTERN, TfidfVectorizer
+    from fastreg._cli._datasets import load_debian_packages
+    from fastreg._cli._text import ENGLISH_STOP_WORDS, WORD_PATTERN, TfidfVectorizer
 
     data = load_debian_packages()
     vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, stop_words=ENGLISH_STOP_WORDS,

@@ -89,7 +89,7 @@ class EpochCost:
     epochs_per_call = 5
 
     def setup(self, data):
-        from fastreg import _cd_fast
+        from fastreg._kernels import _cd_fast
         from fastreg._design import Design
 
         self.X, self.y = load(data)

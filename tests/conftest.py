@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from fastreg._text import idf_from_counts, tfidf_weight
+from fastreg._cli._text import idf_from_counts, tfidf_weight
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from fastreg._cli import main, r2_scores
-from fastreg._datasets import load_debian_packages, load_file, load_npz
-from fastreg._svmlight import load_svmlight
-from fastreg._text import ENGLISH_STOP_WORDS, TfidfVectorizer, idf_from_counts, tfidf_weight
+from fastreg._cli._main import main, r2_scores
+from fastreg._cli._datasets import load_debian_packages, load_file, load_npz
+from fastreg._cli._svmlight import load_svmlight
+from fastreg._cli._text import ENGLISH_STOP_WORDS, TfidfVectorizer, idf_from_counts, tfidf_weight
 
 sklearn_datasets = pytest.importorskip("sklearn.datasets")
 sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")

@@ -167,7 +167,7 @@ def test_auto_solver_explains_choice(news20_small, monkeypatch):
         == "dual-cholesky (p > n)"
     X, y = news20_small
     assert Ridge(alpha=1e-3).fit(X, y).solver_ == "dual-cholesky (p > n)"
-    monkeypatch.setattr("fastreg._ridge_solvers.AUTO_SPARSE_DIRECT_MAX", 1000)
+    monkeypatch.setattr("fastreg._ridge._solvers.AUTO_SPARSE_DIRECT_MAX", 1000)
     model = Ridge(alpha=1e-3).fit(X, y)
     assert model.solver_.startswith("cg (sparse X with min(n, p) = 2000 > 1000")
     assert model.rcond_ is None and model.n_iter_ > 1

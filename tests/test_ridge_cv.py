@@ -168,6 +168,6 @@ def test_cv_errors_input_contract():
 
 def test_loo_refuses_huge_dense_matrix(monkeypatch):
     X, y, _ = data("tall")
-    monkeypatch.setattr("fastreg._ridge_solvers.SPECTRAL_CV_MAX", 4)
+    monkeypatch.setattr("fastreg._ridge._solvers.SPECTRAL_CV_MAX", 4)
     with pytest.raises(ValueError, match="use cv=k"):
         RidgeCV().fit(X, y)

@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from fastreg import NotFittedError, Ridge, RidgeCV, ridge_path
-from fastreg._ridge_input import RidgeData
+from fastreg._ridge._input import RidgeData
 
 
 def data(n=30, p=6, seed=0):

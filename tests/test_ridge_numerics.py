@@ -118,7 +118,7 @@ def test_cg_convergence_warning_reports_residual(news20_small, n_alphas):
 
 def test_multishift_rounding_is_repaired(news20_small, monkeypatch):
     """Alphas the multi-shift run leaves above tol are finished by preconditioned CG."""
-    from fastreg import _ridge_cg
+    from fastreg._kernels import _ridge_cg
 
     real = _ridge_cg.cg_multishift
     calls = []
@@ -185,7 +185,7 @@ def test_centering_guard_for_large_means():
 
 
 def test_auto_cg_for_a_too_large_dense_matrix(monkeypatch):
-    monkeypatch.setattr("fastreg._ridge_solvers.MAX_DIRECT_BYTES", 8 * 10 * 10)
+    monkeypatch.setattr("fastreg._ridge._solvers.MAX_DIRECT_BYTES", 8 * 10 * 10)
     X, y = tall()
     X = np.hstack([X, X[:, :4] + 0.1])                  # p = 12 > 10
     assert Ridge(alpha=0.1).fit(X, y).solver_.startswith("cg (a dense 12 x 12 matrix")

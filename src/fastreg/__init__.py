@@ -7,9 +7,17 @@ All models minimize one objective (see the README):
 
 from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
-from .linear_model import ElasticNet, Lasso
-from .path import alpha_grid, alpha_max, enet_path, lasso_path
-from .ridge import Ridge, RidgeCV, ridge_path
+from .linear_model import (
+    ElasticNet,
+    Lasso,
+    Ridge,
+    RidgeCV,
+    alpha_grid,
+    alpha_max,
+    enet_path,
+    lasso_path,
+    ridge_path,
+)
 
 __version__ = "0.1.0"
 

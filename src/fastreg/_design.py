@@ -10,7 +10,7 @@ kernels use the column means instead (see ``_cd_fast.pyx``).
 import numpy as np
 import scipy.sparse as sp
 
-from . import _design_stats
+from ._kernels import _design_stats
 from ._validation import check_sample_weight, check_targets, check_X
 
 __all__ = ["Design", "kernel_arrays"]

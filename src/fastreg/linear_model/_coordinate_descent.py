@@ -3,9 +3,9 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ._base import BaseEstimator, LinearRegressorMixin
-from ._validation import check_scalar
-from .path import enet_path
+from .._base import BaseEstimator, LinearRegressorMixin
+from .._validation import check_scalar
+from ._enet_path import enet_path
 
 __all__ = ["ElasticNet", "Lasso"]
 

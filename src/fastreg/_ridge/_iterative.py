@@ -22,7 +22,7 @@ residuals, never recursion estimates.
 
 import numpy as np
 
-from . import _ridge_cg
+from .._kernels import _ridge_cg
 
 __all__ = ["CGSystem", "IterativeSolution", "default_max_iter", "use_dual_cg"]
 

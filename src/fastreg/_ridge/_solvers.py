@@ -19,9 +19,9 @@ import warnings
 
 import numpy as np
 
-from ._ridge_direct import GramSystem, KernelSystem, dense_matrix_bytes
-from ._ridge_iterative import CGSystem, default_max_iter, use_dual_cg
-from ._warnings import ConvergenceWarning, IllConditionedWarning
+from ._direct import GramSystem, KernelSystem, dense_matrix_bytes
+from ._iterative import CGSystem, default_max_iter, use_dual_cg
+from .._warnings import ConvergenceWarning, IllConditionedWarning
 
 __all__ = ["SOLVERS", "Plan", "plan_solver", "plan_spectral", "build_system", "solve",
            "check_solver"]

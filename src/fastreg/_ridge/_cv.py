@@ -16,8 +16,8 @@ import numbers
 
 import numpy as np
 
-from . import _dense_products, _ridge_loo
-from ._ridge_direct import inverse_shifted
+from .._kernels import _dense_products, _ridge_loo
+from ._direct import inverse_shifted
 
 __all__ = ["loo_errors", "gcv_errors", "kfold_splits"]
 

@@ -14,9 +14,9 @@ iterative solver asks for them. It also holds the centered targets.
 import numpy as np
 import scipy.sparse as sp
 
-from . import _dense_products
-from ._design import column_stats, kernel_arrays
-from ._validation import check_penalty_factor, check_sample_weight, check_targets, check_X
+from .._kernels import _dense_products
+from .._design import column_stats, kernel_arrays
+from .._validation import check_penalty_factor, check_sample_weight, check_targets, check_X
 
 __all__ = ["RidgeData"]
 

@@ -16,10 +16,10 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from . import _cd_fast
-from ._design import Design
-from ._result import Path
-from ._validation import (
+from .._kernels import _cd_fast
+from .._design import Design
+from .._result import Path
+from .._validation import (
     check_alphas,
     check_coef_init,
     check_l1_ratio,
@@ -29,7 +29,7 @@ from ._validation import (
     check_tol,
     check_y,
 )
-from ._warnings import ConvergenceWarning
+from .._warnings import ConvergenceWarning
 
 __all__ = ["alpha_max", "alpha_grid", "enet_path", "lasso_path"]
 

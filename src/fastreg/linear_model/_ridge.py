@@ -20,12 +20,12 @@ import numbers
 
 import numpy as np
 
-from ._base import BaseEstimator, LinearRegressorMixin
-from ._result import Path
-from ._ridge_cv import gcv_errors, kfold_splits, loo_errors
-from ._ridge_input import RidgeData
-from ._ridge_solvers import Plan, build_system, check_solver, plan_solver, plan_spectral, solve
-from ._validation import check_alphas, check_max_iter, check_scalar, check_tol
+from .._base import BaseEstimator, LinearRegressorMixin
+from .._result import Path
+from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
+from .._ridge._input import RidgeData
+from .._ridge._solvers import Plan, build_system, check_solver, plan_solver, plan_spectral, solve
+from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 

@@ -19,7 +19,7 @@ weighted residual sum of squares.
 
 import numpy as np
 
-from . import _ridge_fast, _ridge_gram
+from .._kernels import _ridge_fast, _ridge_gram
 
 __all__ = ["GramSystem", "KernelSystem", "DirectSolution", "dense_matrix_bytes"]
 

@@ -1,0 +1,1 @@
+"""Compiled kernels (Cython, nogil): the solvers' inner loops."""

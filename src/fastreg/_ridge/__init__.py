@@ -1,0 +1,1 @@
+"""Ridge internals: the input layer, the direct and iterative solvers, and cross-validation."""

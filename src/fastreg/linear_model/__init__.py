@@ -1,0 +1,17 @@
+"""Estimators and path functions, one module per model family."""
+
+from ._coordinate_descent import ElasticNet, Lasso
+from ._enet_path import alpha_grid, alpha_max, enet_path, lasso_path
+from ._ridge import Ridge, RidgeCV, ridge_path
+
+__all__ = [
+    "ElasticNet",
+    "Lasso",
+    "Ridge",
+    "RidgeCV",
+    "alpha_grid",
+    "alpha_max",
+    "enet_path",
+    "lasso_path",
+    "ridge_path",
+]
