@@ -9,7 +9,6 @@ Each alpha is solved by working-set coordinate descent (``_cd_fast``) warm
 started from the previous one, and stops on a certified duality gap.
 """
 
-import numbers
 import sys
 import warnings
 
@@ -18,6 +17,7 @@ import scipy.sparse as sp
 
 from .._kernels import _cd_fast
 from .._design import Design
+from .._grid import alpha_max_from_correlations, geometric_grid
 from .._result import Path
 from .._validation import (
     check_alphas,
@@ -25,7 +25,6 @@ from .._validation import (
     check_l1_ratio,
     check_max_iter,
     check_penalty_factor,
-    check_scalar,
     check_tol,
     check_y,
 )
@@ -37,10 +36,6 @@ __all__ = ["alpha_max", "alpha_grid", "enet_path", "lasso_path"]
 # Smallest working set of the first outer iteration at an alpha.
 _WS_START = 10
 
-# l1_ratio used for the automatic grid when ρ = 0 (pure ridge has no alpha_max).
-_MIN_GRID_L1_RATIO = 1e-3
-
-
 def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
     """Validated (l1_ratio, Design, centered y, y mean, penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
@@ -51,13 +46,8 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
 
 
 def _alpha_max(design, y_c, l1_ratio, penalty_factor, positive):
-    z = design.gradient(y_c)
-    if positive and np.any(z > 0):
-        z = np.maximum(z, 0.0)
-    z = np.abs(z)
-    penalized = penalty_factor > 0
-    rho = max(l1_ratio, _MIN_GRID_L1_RATIO)
-    return float(np.max(z[penalized] / penalty_factor[penalized]) / (design.n_samples * rho))
+    return alpha_max_from_correlations(design.gradient(y_c), design.n_samples, l1_ratio,
+                                       penalty_factor, positive)
 
 
 def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
@@ -88,16 +78,6 @@ def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
     return _alpha_max(design, y_c, l1_ratio, pf, positive)
 
 
-def _grid(a_max, n_alphas, eps, n_samples, n_features):
-    if eps is None:
-        eps = 1e-3 if n_samples > n_features else 1e-2
-    eps = check_scalar(eps, "eps", low=0.0, high=1.0, low_open=True)
-    n_alphas = check_scalar(n_alphas, "n_alphas", low=1, kind=numbers.Integral)
-    if a_max <= 0:
-        return np.full(1, 0.0)
-    return np.geomspace(a_max, a_max * eps, n_alphas)
-
-
 def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True,
                sample_weight=None, penalty_factor=None, positive=False):
     """The default alpha grid: ``n_alphas`` geometric values from alpha_max down to eps·alpha_max.
@@ -112,7 +92,7 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
                                             penalty_factor)
     a_max = _alpha_max(design, y_c, l1_ratio, pf, positive)
-    return _grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
+    return geometric_grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
 
 
 class _PathState:
@@ -163,7 +143,7 @@ def _progress_printer(n_alphas):
 def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
               fit_intercept=True, sample_weight=None, positive=False, penalty_factor=None,
               tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
-              verbose=False):
+              verbose=False, callback=None):
     """Elastic-net regularization path by working-set coordinate descent.
 
     Minimizes, for each alpha::
@@ -211,6 +191,11 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     verbose : bool or callable, default=False
         True prints progress to stderr; a callable is called after each alpha
         as ``verbose(index, alpha, dual_gap, n_nonzero)``.
+    callback : callable, optional
+        Called after each alpha as ``callback(index, alpha, coef, intercept)``
+        with the dense coefficients (a read-only view: copy to keep them).
+        Returning True stops the path there (``stopped_early`` is set), as
+        cross-validation does once the held-out error stops improving.
 
     Returns
     -------
@@ -232,7 +217,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
 
     automatic = alphas is None
     if automatic:
-        alphas = _grid(_alpha_max(design, y_c, l1_ratio, pf, positive), n_alphas, eps, n, p)
+        alphas = geometric_grid(_alpha_max(design, y_c, l1_ratio, pf, positive), n_alphas, eps, n, p)
     else:
         alphas = check_alphas(alphas)
     if np.any(alphas == 0):
@@ -241,7 +226,7 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
                       "fastreg.Ridge or a small positive alpha.", UserWarning, stacklevel=2)
 
     null_obj = 0.5 * float(design.weighted_sq_norm(y_c))  # n · P_null
-    callback = _progress_printer(len(alphas)) if verbose is True else (verbose or None)
+    progress = _progress_printer(len(alphas)) if verbose is True else (verbose or None)
     state = _PathState(design, y_c, coef_init)
     Xd, data, indices, indptr = design.kernel_arrays()
     unpen, cross, y_unpen = _unpenalized_products(design, y_c, pf)
@@ -291,8 +276,14 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         col_vals.append(state.w[support])
         intercepts[k] = design.intercept(state.w, y_mean)
         solved = k + 1
+        if progress is not None:
+            progress(k, alpha, gaps[k], support.size)
         if callback is not None:
-            callback(k, alpha, gaps[k], support.size)
+            coef_view = state.w.view()
+            coef_view.flags.writeable = False
+            if callback(k, alpha, coef_view, intercepts[k]):
+                stopped_early = k + 1 < k_alphas
+                break
         if automatic and early_stop and k > 0 and (
                 dev_ratios[k] - dev_ratios[k - 1] < 1e-5 * dev_ratios[k]
                 or dev_ratios[k] > 0.999):
