@@ -79,7 +79,7 @@ class EpochCost:
     ``X.T @ r`` reads every stored entry of X once: a coordinate-descent
     epoch over all columns cannot be much cheaper, and a good kernel is not
     much dearer. One epoch is timed with the kernel's plain cyclic sweep
-    (``_cd_fast.cd_epochs``: every feature, no working set, no gap check),
+    (``_solver.cd_epochs``: every feature, no working set, no gap check),
     at the middle alpha of the benchmark grid, from the solution there.
     """
 
@@ -89,8 +89,8 @@ class EpochCost:
     epochs_per_call = 5
 
     def setup(self, data):
-        from fastreg._kernels import _cd_fast
         from fastreg._design import Design
+        from fastreg._kernels import _problem, _solver
 
         self.X, self.y = load(data)
         self.alphas = grid(self.X, self.y)
@@ -102,10 +102,11 @@ class EpochCost:
         alpha = self.alphas[len(self.alphas) // 2]
         w = fit_path(self.X, self.y, [alpha]).coef_at(0).astype(np.float64)
         r = y_c - design.matvec(w)
-        args = (*design.kernel_arrays(), design.sparse, design.weights_or_empty, y_c,
-                design.x_mean, design.col_sq_norms, np.ones(design.n_features),
-                design.n_samples * alpha, 0.0, False, w, r, np.zeros(1))
-        self.sweep = lambda: _cd_fast.cd_epochs(*args, self.epochs_per_call)
+        view = _problem.DesignView(design)
+        penalty = _problem.ElasticNetPenalty(np.ones(design.n_features),
+                                            l1=design.n_samples * alpha, l2=0.0)
+        offset = np.zeros(1)
+        self.sweep = lambda: _solver.cd_epochs(view, penalty, w, r, offset, self.epochs_per_call)
 
     def time_xtr(self, data):
         self.X.T @ self.r

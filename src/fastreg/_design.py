@@ -4,7 +4,7 @@ A Design is built once per fit or path. It holds X in the storage the
 kernels read (Fortran-ordered dense or CSC), the normalized sample weights,
 and the weighted column means and centered squared norms. The intercept is
 handled by *implicit* centering: X itself is never centered or copied; the
-kernels use the column means instead (see ``_cd_fast.pyx``).
+kernels use the column means instead (see ``_kernels/_quadratic.pxd``).
 """
 
 import numpy as np

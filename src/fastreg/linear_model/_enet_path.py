@@ -5,20 +5,21 @@ penalty factors v and l1_ratio ρ::
 
     P(β, β0) = 1/(2n) Σ_i s_i (y_i − β0 − x_iᵀβ)² + α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
 
-Each alpha is solved by working-set coordinate descent (``_cd_fast``) warm
-started from the previous one, and stops on a certified duality gap.
+Each alpha is solved by the working-set solver (``_kernels/_solver.pyx``) with
+the quadratic datafit and the elastic-net penalty, warm started from the
+previous one by the path driver (``fastreg._path``), and stops on a certified
+duality gap.
 """
 
-import sys
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels import _cd_fast
 from .._design import Design
 from .._grid import alpha_max_from_correlations, geometric_grid
-from .._result import Path
+from .._kernels import _problem, _solver, _workspace
+from .._path import PointResult, run_path
 from .._validation import (
     check_alphas,
     check_coef_init,
@@ -28,7 +29,6 @@ from .._validation import (
     check_tol,
     check_y,
 )
-from .._warnings import ConvergenceWarning
 
 __all__ = ["alpha_max", "alpha_grid", "enet_path", "lasso_path"]
 
@@ -95,11 +95,24 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     return geometric_grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
 
 
-class _PathState:
-    """Solver state carried from one alpha to the next (the warm start)."""
+class _EnetPoint:
+    """The elastic-net point solver of the path driver (see ``fastreg._path``).
 
-    def __init__(self, design, y_c, coef_init):
+    Holds the design, the datafit and the warm start carried from one alpha
+    to the next: the coefficients w, the residual r = y_c − X w, the offset
+    x_meanᵀw, and the solver's workspace with its dual point and screening
+    state.
+    """
+
+    def __init__(self, design, y_c, y_mean, l1_ratio, penalty_factor, positive, coef_init,
+                 tol, max_iter, screening):
         p = design.n_features
+        self.design, self.y_mean = design, y_mean
+        self.n_features, self.dtype, self.l1_ratio = p, design.dtype, l1_ratio
+        self.penalty_factor, self.positive = penalty_factor, positive
+        self.max_iter, self.screening = max_iter, screening
+        self.null_obj = 0.5 * float(design.weighted_sq_norm(y_c))  # n · P_null
+        self.tol_abs = tol * self.null_obj
         self.w = np.zeros(p)
         self.r = y_c.copy()
         self.offset = np.zeros(1)
@@ -107,10 +120,60 @@ class _PathState:
             self.w[:] = check_coef_init(coef_init, p)
             self.r -= design.matvec(self.w)
             self.offset[0] = design.x_mean @ self.w
+        self.view = _problem.DesignView(design)
+        unpen, cross, y_cross = _unpenalized_products(design, y_c, penalty_factor)
+        self.loss = _problem.QuadraticLoss(y_c, unpenalized=unpen, cross=cross, y_cross=y_cross)
+        self.work = _workspace.Workspace(design.n_samples, p)
         if not design.sparse:  # extrapolated warm starts (dense data only)
             self.r_work = np.empty_like(self.r)
-        self.work = _cd_fast.Workspace(design.n_samples, design.col_sq_norms)
-        self.stats = np.zeros(6)
+            self.history = []  # the last two solutions, as (support, values)
+
+    def solve(self, k, alpha, alphas):
+        n = self.design.n_samples
+        if self.null_obj == 0:
+            return PointResult(0.0, 0, 0.0)
+        penalty = _problem.ElasticNetPenalty(
+            self.penalty_factor, l1=n * alpha * self.l1_ratio,
+            l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
+        if k >= 2 and not self.design.sparse:
+            self._continue_segment(penalty, (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2]))
+        # The previous solve's dual point and its correlations certify the
+        # warm start without a full pass.
+        stats = _solver.solve(self.view, self.loss, penalty, self.w, self.r, self.offset,
+                              self.work, tol_abs=self.tol_abs, max_epochs=self.max_iter,
+                              ws_start=_WS_START, screen=self.screening, dual_known=k > 0)
+        if not self.design.sparse:
+            support = np.flatnonzero(self.w != 0.0)
+            self.history = [self.history[-1] if self.history else None,
+                            (support, self.w[support])]
+        return PointResult(
+            stats["gap"] / self.null_obj, stats["n_epochs"],
+            1.0 - 0.5 * stats["rss"] / self.null_obj,
+            {name: stats[name] for name in ("n_outer", "n_screened", "ws_size", "n_passes")})
+
+    def _continue_segment(self, penalty, step):
+        """Start from the continuation of the last path segment, when it lowers the objective.
+
+        The Lasso path is piecewise linear in alpha: continuing the last
+        segment is exact while the support and signs stay put. Measured
+        worth it on dense p >> n data; on sparse text the support changes
+        at every alpha and it does not pay.
+        """
+        (rows_a, vals_a), (rows_b, _) = self.history
+        moved = np.union1d(rows_b, rows_a)
+        before = np.zeros(moved.size)
+        before[np.searchsorted(moved, rows_a)] = vals_a
+        _solver.continue_segment(self.view, penalty, self.w, self.r, self.offset,
+                                 moved.astype(np.intp), before, step, self.r_work)
+
+    def coef(self):
+        return self.w
+
+    def intercept(self):
+        return self.design.intercept(self.w, self.y_mean)
+
+    def release(self):
+        self.work = self.loss = self.view = None
 
 
 def _unpenalized_products(design, y_c, penalty_factor):
@@ -128,16 +191,6 @@ def _unpenalized_products(design, y_c, penalty_factor):
         cross[:, a] = design.gradient(col - design.x_mean[u])
     y_unpen = design.gradient(y_c)[unpen] if unpen.size else np.zeros(0)
     return unpen, cross, y_unpen
-
-
-def _progress_printer(n_alphas):
-    def show(i, alpha, gap, n_nonzero):
-        sys.stderr.write(f"\r  alpha {i + 1:>4d}/{n_alphas}  {alpha:.3e}  "
-                         f"nnz {n_nonzero:>6d}  gap {gap:.1e}")
-        if i + 1 == n_alphas:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return show
 
 
 def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
@@ -225,94 +278,10 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
                       "slowly there and its duality gap cannot certify it. Use "
                       "fastreg.Ridge or a small positive alpha.", UserWarning, stacklevel=2)
 
-    null_obj = 0.5 * float(design.weighted_sq_norm(y_c))  # n · P_null
-    progress = _progress_printer(len(alphas)) if verbose is True else (verbose or None)
-    state = _PathState(design, y_c, coef_init)
-    Xd, data, indices, indptr = design.kernel_arrays()
-    unpen, cross, y_unpen = _unpenalized_products(design, y_c, pf)
-    sw = design.weights_or_empty
-
-    k_alphas = len(alphas)
-    col_rows, col_vals = [], []
-    intercepts = np.empty(k_alphas)
-    gaps = np.zeros(k_alphas)
-    n_iters = np.zeros(k_alphas, dtype=np.int64)
-    dev_ratios = np.zeros(k_alphas)
-    info = {name: np.zeros(k_alphas, dtype=np.int64)
-            for name in ("n_outer", "n_screened", "ws_size", "n_passes")}
-    stopped_early = False
-    solved = 0
-    for k, alpha in enumerate(alphas):
-        if null_obj > 0:
-            l1 = n * alpha * l1_ratio
-            l2 = n * alpha * (1.0 - l1_ratio)
-            # The previous solve's dual point and its correlations certify the
-            # warm start without a full pass.
-            dual_known = k > 0
-            if k >= 2 and not design.sparse:
-                # The Lasso path is piecewise linear in alpha: continue the last
-                # segment, which is exact while the support and signs stay put.
-                # Measured worth it on dense p >> n data; on sparse text the
-                # support changes at every alpha and it does not pay.
-                moved = np.union1d(col_rows[k - 1], col_rows[k - 2])
-                before = np.zeros(moved.size)
-                before[np.searchsorted(moved, col_rows[k - 2])] = col_vals[k - 2]
-                step = (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2])
-                _cd_fast.try_warm_start(
-                    Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
-                    design.col_sq_norms, pf, l1, l2, positive, state.w, state.r,
-                    state.offset, moved.astype(np.intp), before, step, state.r_work)
-            n_iters[k] = _cd_fast.enet_solve(
-                Xd, data, indices, indptr, design.sparse, sw, y_c, design.x_mean,
-                design.col_sq_norms, pf, l1, l2, positive, state.w, state.r, state.offset,
-                tol * null_obj, max_iter, _WS_START, screening, dual_known,
-                state.work, state.stats, unpen, cross, y_unpen)
-            gaps[k] = state.stats[0] / null_obj
-            for i, name in enumerate(info, start=1):
-                info[name][k] = state.stats[i]
-            dev_ratios[k] = 1.0 - 0.5 * state.stats[5] / null_obj
-        support = np.flatnonzero(state.w != 0.0)  # on a mask: much faster than on floats
-        col_rows.append(support)
-        col_vals.append(state.w[support])
-        intercepts[k] = design.intercept(state.w, y_mean)
-        solved = k + 1
-        if progress is not None:
-            progress(k, alpha, gaps[k], support.size)
-        if callback is not None:
-            coef_view = state.w.view()
-            coef_view.flags.writeable = False
-            if callback(k, alpha, coef_view, intercepts[k]):
-                stopped_early = k + 1 < k_alphas
-                break
-        if automatic and early_stop and k > 0 and (
-                dev_ratios[k] - dev_ratios[k - 1] < 1e-5 * dev_ratios[k]
-                or dev_ratios[k] > 0.999):
-            stopped_early = k + 1 < k_alphas
-            break
-
-    del state  # the solver's workspace, before the path is assembled (peak memory)
-    alphas = alphas[:solved]
-    not_converged = np.flatnonzero(gaps[:solved] > tol)
-    if not_converged.size:
-        details = ", ".join(f"alpha={alphas[i]:.4g}: gap {gaps[i]:.3g}"
-                            for i in not_converged[:5])
-        more = "" if not_converged.size <= 5 else f" and {not_converged.size - 5} more"
-        warnings.warn(
-            f"Coordinate descent did not reach tol={tol:.3g} (duality gap relative to the "
-            f"null objective) within max_iter={max_iter} epochs at {not_converged.size} of "
-            f"{solved} alphas: {details}{more}. Increase max_iter or loosen tol; poorly "
-            "scaled or nearly collinear features slow convergence.",
-            ConvergenceWarning, stacklevel=2)
-
-    indptr_out = np.zeros(solved + 1, dtype=np.int64)
-    indptr_out[1:] = np.cumsum([rows.size for rows in col_rows])
-    coefs = sp.csc_matrix(
-        (np.concatenate(col_vals).astype(design.dtype, copy=False),
-         np.concatenate(col_rows).astype(np.int64, copy=False), indptr_out),
-        shape=(p, solved))
-    return Path(alphas, coefs, intercepts[:solved], gaps[:solved], n_iters[:solved],
-                dev_ratios[:solved], l1_ratio, stopped_early,
-                {name: v[:solved] for name, v in info.items()})
+    point = _EnetPoint(design, y_c, y_mean, l1_ratio, pf, positive, coef_init, tol, max_iter,
+                       screening)
+    return run_path(point, alphas, tol=tol, max_iter=max_iter, early_stop=automatic and early_stop,
+                    verbose=verbose, callback=callback)
 
 
 def lasso_path(X, y, **kwargs):

@@ -1,0 +1,99 @@
+# The elastic-net penalty Ω(w) = Σ_j v_j (l1 |w_j| + l2/2 w_j²) (n times the
+# user-facing one: l1 = nαρ, l2 = nα(1 − ρ)), with penalty factors v and an
+# optional sign constraint w ≥ 0.
+#
+# What a penalty gives the solver: the prox step of one coordinate, its value,
+# the dual constraint of a feature (how close x̄_jᵀSθ is to its bound), its
+# conjugate, the Gap Safe test, the working-set priority, and which features
+# are penalized at all.
+from libc.math cimport fabs, sqrt
+
+from ._columns cimport Data
+
+
+cdef struct ElasticNet:
+    const double* pf        # penalty factors v (0: unpenalized)
+    double l1
+    double l2
+    bint positive
+
+
+cdef inline bint enet_penalized(const ElasticNet* pen, Py_ssize_t j) noexcept nogil:
+    return pen.pf[j] != 0.0
+
+
+cdef inline double enet_prox(const ElasticNet* pen, Py_ssize_t j, double wj, double grad,
+                             double lj) noexcept nogil:
+    """Exact minimizer along coordinate j of ½ lj (w − wj)² − grad (w − wj) + Ω_j(w).
+
+    For the quadratic datafit (lj = ‖x̄_j‖²_S, grad = x̄_jᵀSR) this is the
+    coordinate-descent update.
+    """
+    cdef double u = wj * lj + grad
+    cdef double thr = pen.l1 * pen.pf[j]
+    cdef double denom = lj + pen.l2 * pen.pf[j]
+    if u > thr:
+        return (u - thr) / denom
+    if u < -thr and not pen.positive:
+        return (u + thr) / denom
+    return 0.0
+
+
+cdef inline double enet_value(const ElasticNet* pen, Py_ssize_t j, double wj) noexcept nogil:
+    return pen.pf[j] * (pen.l1 * fabs(wj) + 0.5 * pen.l2 * wj * wj)
+
+
+cdef inline double enet_signed(const ElasticNet* pen, double zj) noexcept nogil:
+    """The part of a correlation the constraint bounds: |z|, or z itself under w ≥ 0."""
+    return zj if pen.positive else fabs(zj)
+
+
+cdef inline double enet_constraint(const ElasticNet* pen, Py_ssize_t j, double zj,
+                                   double wj) noexcept nogil:
+    """|x̄_jᵀSθ − l2 v_j w_j| / v_j: the lasso-type dual constraint is ≤ l1."""
+    return enet_signed(pen, zj - pen.l2 * pen.pf[j] * wj) / pen.pf[j]
+
+
+cdef inline double enet_conjugate(const ElasticNet* pen, Py_ssize_t j, double zj) noexcept nogil:
+    """Ω_j*(z) for l2 > 0: the squared excess of |z| over l1 v_j, over 2 l2 v_j."""
+    cdef double excess = enet_signed(pen, zj) - pen.l1 * pen.pf[j]
+    if excess > 0.0:
+        return excess * excess / (2.0 * pen.l2 * pen.pf[j])
+    return 0.0
+
+
+cdef inline double enet_augmented_norm(const ElasticNet* pen, const Data* d,
+                                       Py_ssize_t j) noexcept nogil:
+    """Norm of column j of the lasso-type augmented design [X̄; √(l2 v_j) e_j]."""
+    if pen.l2 == 0.0:
+        return d.col_norm[j]
+    return sqrt(d.sq_norm[j] + pen.l2 * pen.pf[j])
+
+
+cdef inline bint enet_provably_zero(const ElasticNet* pen, const Data* d, bint fenchel,
+                                    double scale, double radius, Py_ssize_t j, double zj,
+                                    double wj) noexcept nogil:
+    """Gap Safe test: feature j is zero at every optimum.
+
+    ``zj`` is x̄_jᵀSθ, or an upper bound on it (on its absolute value unless
+    ``positive``); ``wj`` the current coefficient. The sphere of ``radius`` is
+    centered on θ itself (``fenchel``) or on θ rescaled by ``scale`` into the
+    lasso-type dual (see ``duality_gap``).
+    """
+    cdef double corr, col_norm
+    if pen.pf[j] <= 0.0 or pen.l1 <= 0.0:
+        return False
+    if fenchel:
+        corr = enet_signed(pen, zj)
+        col_norm = d.col_norm[j]
+    else:
+        corr = scale * enet_signed(pen, zj - pen.l2 * pen.pf[j] * wj)
+        col_norm = enet_augmented_norm(pen, d, j)
+    # small relative margin: the test must stay safe under rounding
+    return corr + radius * col_norm < pen.l1 * pen.pf[j] * (1.0 - 1e-10)
+
+
+cdef inline double enet_priority(const ElasticNet* pen, const Data* d, double scale,
+                                 Py_ssize_t j, double zj) noexcept nogil:
+    """Distance of a zero coefficient's dual point to its constraint (smaller: sooner in)."""
+    return (pen.l1 * pen.pf[j] - scale * enet_signed(pen, zj)) / enet_augmented_norm(pen, d, j)

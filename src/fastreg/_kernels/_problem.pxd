@@ -1,0 +1,29 @@
+# The typed objects of one problem (see _problem.pyx), shared with the solver.
+from ._columns cimport Data
+from ._enet cimport ElasticNet
+from ._quadratic cimport Quadratic
+
+
+cdef class DesignView:
+    cdef readonly object X, data, indices, indptr, sample_weight, x_mean, sq_norm, col_norm
+    cdef readonly bint sparse
+    cdef readonly Py_ssize_t n_samples, n_features
+    cdef const void* Xv
+    cdef const void* Xi
+    cdef const void* Xp
+    cdef bint single         # float32 values
+    cdef bint wide_index     # int64 indices
+    cdef Data view(self)
+
+
+cdef class QuadraticLoss:
+    cdef readonly object y, unpenalized, cross, y_cross
+    cdef object scratch, act
+    cdef Quadratic view(self)
+
+
+cdef class ElasticNetPenalty:
+    cdef readonly object penalty_factor
+    cdef readonly double l1, l2
+    cdef readonly bint positive
+    cdef ElasticNet view(self)

@@ -1,0 +1,121 @@
+"""The pieces of one problem as typed objects: the design, the datafit, the penalty.
+
+Built in Python once per path (the penalty once per alpha) and read by the
+solver's entry points as C structs (``Data``, ``Quadratic``, ``ElasticNet``),
+so that no entry point takes more than a few arguments and none can be
+swapped silently: the penalty's levels are keyword-only.
+"""
+
+import numpy as np
+
+
+cdef class DesignView:
+    """A :class:`fastreg._design.Design` as the kernels read it.
+
+    Holds X's arrays (Fortran dense, or CSC with int32/int64 indices; the
+    storage not in use is empty), the sample weights (empty for unit
+    weights), the column means and centered squared norms, and their roots.
+    """
+
+    def __init__(self, design):
+        self.X, self.data, self.indices, self.indptr = design.kernel_arrays()
+        self.sparse = design.sparse
+        self.n_samples = design.n_samples
+        self.n_features = design.n_features
+        self.sample_weight = np.ascontiguousarray(design.weights_or_empty, dtype=np.float64)
+        self.x_mean = np.ascontiguousarray(design.x_mean, dtype=np.float64)
+        self.sq_norm = np.ascontiguousarray(design.col_sq_norms, dtype=np.float64)
+        self.col_norm = np.sqrt(self.sq_norm)
+        values = self.data if self.sparse else self.X
+        self.single = values.dtype == np.float32
+        self.wide_index = self.sparse and self.indices.dtype == np.int64
+        self.Xv = _address(values)
+        self.Xi = _address(self.indices) if self.sparse else NULL
+        self.Xp = _address(self.indptr) if self.sparse else NULL
+
+    cdef Data view(self):
+        cdef Data d
+        d.n_samples = self.n_samples
+        d.sparse = self.sparse
+        d.weighted = self.sample_weight.shape[0] > 0
+        d.sw = <const double*> _address(self.sample_weight) if d.weighted else NULL
+        d.mean = <const double*> _address(self.x_mean)
+        d.sq_norm = <const double*> _address(self.sq_norm)
+        d.col_norm = <const double*> _address(self.col_norm)
+        return d
+
+
+cdef const void* _address(array) except? NULL:
+    """Address of a contiguous array's first element (NULL when empty)."""
+    if array.size == 0:
+        return NULL
+    return <const void*> <size_t> array.ctypes.data
+
+
+cdef class QuadraticLoss:
+    """The quadratic datafit ½ Σ s_i (y_c,i − x̄_iᵀw)² of one target.
+
+    Parameters
+    ----------
+    y_centered : ndarray of shape (n_samples,)
+        The target, centered (weighted) when an intercept is fitted.
+    unpenalized : ndarray of intp, optional
+        The unpenalized, nonconstant features: the dual point is kept
+        S-orthogonal to their columns, using
+    cross : ndarray of shape (n_features, n_unpenalized), optional
+        x̄_jᵀ S x̄_u for every feature j and unpenalized u, and
+    y_cross : ndarray of shape (n_unpenalized,), optional
+        x̄_uᵀ S y_c.
+    """
+
+    def __init__(self, y_centered, *, unpenalized=None, cross=None, y_cross=None):
+        self.y = np.ascontiguousarray(y_centered, dtype=np.float64)
+        k = 0 if unpenalized is None else len(unpenalized)
+        self.unpenalized = np.ascontiguousarray(
+            np.zeros(0) if k == 0 else unpenalized, dtype=np.intp)
+        self.cross = np.ascontiguousarray(np.zeros((0, 0)) if k == 0 else cross, dtype=np.float64)
+        self.y_cross = np.ascontiguousarray(np.zeros(0) if k == 0 else y_cross, dtype=np.float64)
+        if k and (self.cross.shape[1] != k or self.y_cross.shape[0] != k):
+            raise ValueError("cross and y_cross must have one column / entry per unpenalized "
+                             "feature")
+        # the projection's workspace: allocated once, not per gap
+        self.scratch = np.empty(k * k + k)
+        self.act = np.empty(k, dtype=np.intp)
+
+    cdef Quadratic view(self):
+        cdef Quadratic f
+        f.y = <const double*> _address(self.y)
+        f.n_unpen = self.unpenalized.shape[0]
+        f.unpen = <const Py_ssize_t*> _address(self.unpenalized)
+        f.cross = <const double*> _address(self.cross)
+        f.y_unpen = <const double*> _address(self.y_cross)
+        f.scratch = <double*> _address(self.scratch)
+        f.act = <Py_ssize_t*> _address(self.act)
+        return f
+
+
+cdef class ElasticNetPenalty:
+    """The elastic-net penalty Σ_j v_j (l1 |w_j| + l2/2 w_j²), optionally with w ≥ 0.
+
+    Parameters
+    ----------
+    penalty_factor : ndarray of shape (n_features,)
+        v_j ≥ 0; 0 leaves a feature unpenalized.
+    l1, l2 : float
+        Keyword-only: n α ρ and n α (1 − ρ) on the solver's scale.
+    positive : bool
+    """
+
+    def __init__(self, penalty_factor, *, double l1, double l2, bint positive=False):
+        self.penalty_factor = np.ascontiguousarray(penalty_factor, dtype=np.float64)
+        self.l1 = l1
+        self.l2 = l2
+        self.positive = positive
+
+    cdef ElasticNet view(self):
+        cdef ElasticNet pen
+        pen.pf = <const double*> _address(self.penalty_factor)
+        pen.l1 = self.l1
+        pen.l2 = self.l2
+        pen.positive = self.positive
+        return pen
