@@ -79,7 +79,7 @@ class EpochCost:
     ``X.T @ r`` reads every stored entry of X once: a coordinate-descent
     epoch over all columns cannot be much cheaper, and a good kernel is not
     much dearer. One epoch is timed with the kernel's plain cyclic sweep
-    (``_solver.cd_epochs``: every feature, no working set, no gap check),
+    (``_sweeps.cd_epochs``: every feature, no working set, no gap check),
     at the middle alpha of the benchmark grid, from the solution there.
     """
 
@@ -90,7 +90,7 @@ class EpochCost:
 
     def setup(self, data):
         from fastreg._design import Design
-        from fastreg._kernels import _problem, _solver
+        from fastreg._kernels import _problem, _sweeps
 
         self.X, self.y = load(data)
         self.alphas = grid(self.X, self.y)
@@ -106,7 +106,7 @@ class EpochCost:
         penalty = _problem.ElasticNetPenalty(np.ones(design.n_features),
                                             l1=design.n_samples * alpha, l2=0.0)
         offset = np.zeros(1)
-        self.sweep = lambda: _solver.cd_epochs(view, penalty, w, r, offset, self.epochs_per_call)
+        self.sweep = lambda: _sweeps.cd_epochs(view, penalty, w, r, offset, self.epochs_per_call)
 
     def time_xtr(self, data):
         self.X.T @ self.r

@@ -27,3 +27,7 @@ cdef class ElasticNetPenalty:
     cdef readonly double l1, l2
     cdef readonly bint positive
     cdef ElasticNet view(self)
+
+
+cdef int check_state(DesignView design, double[::1] w, double[::1] r,
+                     double[::1] offset) except -1

@@ -119,3 +119,10 @@ cdef class ElasticNetPenalty:
         pen.l2 = self.l2
         pen.positive = self.positive
         return pen
+
+
+cdef int check_state(DesignView design, double[::1] w, double[::1] r,
+                     double[::1] offset) except -1:
+    if w.shape[0] != design.n_features or r.shape[0] != design.n_samples or offset.shape[0] != 1:
+        raise ValueError("w, r and offset must have n_features, n_samples and 1 entries")
+    return 0

@@ -26,6 +26,7 @@ from libc.string cimport memcpy
 import numpy as np
 
 from ._bounds cimport refresh, split_features
+from ._cd cimport cd_epoch, residual_into, s_distance
 from ._columns cimport Data, col_dot, col_dot_pair
 from ._enet cimport (ElasticNet, enet_conjugate, enet_constraint, enet_penalized,
                      enet_prox)
@@ -33,7 +34,7 @@ from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation
                               objective_on, record)
 from ._fused cimport floating, index_t
 from ._gap cimport Gap
-from ._problem cimport DesignView, ElasticNetPenalty, QuadraticLoss
+from ._problem cimport DesignView, ElasticNetPenalty, QuadraticLoss, check_state
 from ._quadratic cimport (Quadratic, quad_gradient, quad_lipschitz, quad_moments, quad_move,
                           quad_project_unpenalized)
 from ._working_set cimport build_working_set, gap_safe_screen
@@ -126,59 +127,6 @@ cdef Gap _gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
 
 
 # ---------------------------------------------------------------------------
-# Coordinate descent
-
-cdef double cd_epoch(const Data* d, const ElasticNet* pen, const floating* Xv,
-                     const index_t* Xi, const index_t* Xp, const Py_ssize_t* ws,
-                     Py_ssize_t n_ws, double* w, double* r, double* offset,
-                     const double* theta=NULL, double* z=NULL) noexcept nogil:
-    """One cyclic pass over the working set; returns max |Δw_j|² · ‖x̄_j‖².
-
-    Given a dual point θ, also fills z[j] = x̄_jᵀSθ for j in the working
-    set, reading each column once for both products.
-    """
-    cdef Py_ssize_t t, j
-    cdef double wj, new, delta, change, xr, max_change = 0.0
-    for t in range(n_ws):
-        j = ws[t]
-        if quad_lipschitz(d, j) == 0.0:
-            if theta != NULL:
-                z[j] = 0.0
-            continue  # constant column: its coefficient stays 0
-        wj = w[j]
-        if theta != NULL:
-            xr = col_dot_pair(d, Xv, Xi, Xp, j, r, theta, &z[j])
-        else:
-            xr = col_dot(d, Xv, Xi, Xp, j, r)
-        new = enet_prox(pen, j, wj, quad_gradient(d, j, xr, offset[0]), quad_lipschitz(d, j))
-        if new != wj:
-            delta = new - wj
-            quad_move(d, Xv, Xi, Xp, j, delta, r, offset)
-            w[j] = new
-            change = delta * delta * quad_lipschitz(d, j)
-            if change > max_change:
-                max_change = change
-    return max_change
-
-
-cdef inline void _residual_into(const Data* d, const double* r, double offset,
-                                double* theta) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(d.n_samples):
-        theta[i] = r[i] + offset
-
-
-cdef double _s_distance(const Data* d, const double* u, const double* v) noexcept nogil:
-    """‖u − v‖_S."""
-    cdef Py_ssize_t i
-    cdef double diff, acc = 0.0
-    for i in range(d.n_samples):
-        diff = u[i] - v[i]
-        acc += (d.sw[i] * diff * diff) if d.weighted else diff * diff
-    return sqrt(acc)
-
-
-# ---------------------------------------------------------------------------
 # One working set
 
 cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const ElasticNet* pen,
@@ -206,7 +154,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
     cdef double* z = work.z
     cdef Py_ssize_t* act = work.act
     cdef Gap g, g_res
-    _residual_into(d, r, offset[0], theta)
+    residual_into(d, r, offset[0], theta)
     z_at_theta[0] = False
     while epochs < max_epochs:
         z_at_theta[0] = False
@@ -220,7 +168,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
         for k in range(1, length + 1):
             if epochs >= max_epochs or n_act == 0:
                 break
-            change = cd_epoch(d, pen, Xv, Xi, Xp, act, n_act, w, r, offset)
+            change = cd_epoch(d, pen, Xv, Xi, Xp, act, n_act, w, r, offset, NULL, NULL)
             epochs += 1
             if change == 0.0:
                 break
@@ -236,7 +184,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
                           theta if extrapolated else NULL, z)
         epochs += 1
         if change == 0.0:
-            _residual_into(d, r, offset[0], theta)
+            residual_into(d, r, offset[0], theta)
             break  # a fixed point of the working-set problem
         g.gap = INFINITY
         if extrapolated:
@@ -244,7 +192,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
             z_at_theta[0] = True
         if not g.gap < best:
             # extrapolation unavailable or not improving: try the residual itself
-            _residual_into(d, r, offset[0], work.r_acc)
+            residual_into(d, r, offset[0], work.r_acc)
             g_res = _gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.r_acc,
                                 z, False, 0.0)
             z_at_theta[0] = g_res.gap < g.gap
@@ -289,7 +237,7 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
     h.w = work.hist_w
 
     if not dual_known:
-        _residual_into(d, r, offset[0], theta)
+        residual_into(d, r, offset[0], theta)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
         passes += 1
     n_feats = split_features(d, n_features, dual_known, stamp, left_out, feats, &n_kept)
@@ -333,7 +281,7 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
         epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
                                      max_epochs - epochs, work, &h, &z_at_theta)
         # a new dual point: the next gap is a full pass
-        work.drift += _s_distance(d, theta, theta_ref)
+        work.drift += s_distance(d, theta, theta_ref)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
         passes += 1
         # the working set's correlations are exact at θ (projected, like every
@@ -353,12 +301,6 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
 # ---------------------------------------------------------------------------
 # Python entry points: the design, the datafit and the penalty as typed objects
 # (``_problem.pyx``)
-
-cdef void _check_state(DesignView design, double[::1] w, double[::1] r,
-                       double[::1] offset) except *:
-    if w.shape[0] != design.n_features or r.shape[0] != design.n_samples or offset.shape[0] != 1:
-        raise ValueError("w, r and offset must have n_features, n_samples and 1 entries")
-
 
 def solve(DesignView design, QuadraticLoss loss, ElasticNetPenalty penalty, double[::1] w,
           double[::1] r, double[::1] offset, Workspace work, *, double tol_abs,
@@ -383,7 +325,7 @@ def solve(DesignView design, QuadraticLoss loss, ElasticNetPenalty penalty, doub
     cdef ElasticNet pen = penalty.view()
     cdef Stats stats
     cdef Py_ssize_t p = design.n_features
-    _check_state(design, w, r, offset)
+    check_state(design, w, r, offset)
     if loss.y.shape[0] != design.n_samples or penalty.penalty_factor.shape[0] != p:
         raise ValueError("the datafit and the penalty must match the design's shape")
     with nogil:
@@ -404,106 +346,3 @@ def solve(DesignView design, QuadraticLoss loss, ElasticNetPenalty penalty, doub
                    <const int32_t*> design.Xp, p, &w[0], &r[0], &offset[0], tol_abs,
                    max_epochs, ws_start, screen, dual_known, work, &stats)
     return stats
-
-
-cdef double _epochs(const Data* d, const ElasticNet* pen, const floating* Xv, const index_t* Xi,
-                    const index_t* Xp, const Py_ssize_t* feats, Py_ssize_t p, double* w,
-                    double* r, double* offset, Py_ssize_t n_epochs) noexcept nogil:
-    cdef Py_ssize_t k
-    cdef double change = 0.0
-    for k in range(n_epochs):
-        change = cd_epoch(d, pen, Xv, Xi, Xp, feats, p, w, r, offset)
-    return change
-
-
-def cd_epochs(DesignView design, ElasticNetPenalty penalty, double[::1] w, double[::1] r,
-              double[::1] offset, Py_ssize_t n_epochs):
-    """Plain cyclic CD sweeps over every feature (no working set, no stopping rule).
-
-    Exposed to measure the cost of one epoch against one ``X.T @ r`` product.
-    Arguments are those of :func:`solve`; returns the last max change.
-    """
-    cdef Data d = design.view()
-    cdef ElasticNet pen = penalty.view()
-    cdef Py_ssize_t p = design.n_features
-    cdef Py_ssize_t[::1] feats = np.arange(p, dtype=np.intp)
-    cdef double change
-    _check_state(design, w, r, offset)
-    with nogil:
-        if design.single and design.wide_index:
-            change = _epochs(&d, &pen, <const float*> design.Xv, <const int64_t*> design.Xi,
-                             <const int64_t*> design.Xp, &feats[0], p, &w[0], &r[0],
-                             &offset[0], n_epochs)
-        elif design.single:
-            change = _epochs(&d, &pen, <const float*> design.Xv, <const int32_t*> design.Xi,
-                             <const int32_t*> design.Xp, &feats[0], p, &w[0], &r[0],
-                             &offset[0], n_epochs)
-        elif design.wide_index:
-            change = _epochs(&d, &pen, <const double*> design.Xv, <const int64_t*> design.Xi,
-                             <const int64_t*> design.Xp, &feats[0], p, &w[0], &r[0],
-                             &offset[0], n_epochs)
-        else:
-            change = _epochs(&d, &pen, <const double*> design.Xv, <const int32_t*> design.Xi,
-                             <const int32_t*> design.Xp, &feats[0], p, &w[0], &r[0],
-                             &offset[0], n_epochs)
-    return change
-
-
-cdef bint _continue_segment(const Data* d, const ElasticNet* pen, const floating* Xv,
-                            const Py_ssize_t* moved, Py_ssize_t m, const double* w_before,
-                            double step, double* w, double* r, double* offset, double* w_old,
-                            double* w_new, double* r_work) noexcept nogil:
-    cdef Py_ssize_t t, j
-    cdef double wj, off_new
-    cdef const int32_t* no_index = NULL  # dense X: the index type is unused
-    memcpy(r_work, r, d.n_samples * sizeof(double))
-    off_new = offset[0]
-    for t in range(m):
-        j = moved[t]
-        w_old[t] = w[j]
-        wj = w[j] + step * (w[j] - w_before[t])
-        w_new[t] = wj if wj * w[j] > 0.0 else 0.0
-        if w_new[t] != w[j]:
-            quad_move(d, Xv, no_index, no_index, j, w_new[t] - w[j], r_work, &off_new)
-    if not (objective_on(d, pen, moved, m, w_new, r_work, off_new)
-            < objective_on(d, pen, moved, m, w_old, r, offset[0])):
-        return False
-    memcpy(r, r_work, d.n_samples * sizeof(double))
-    offset[0] = off_new
-    for t in range(m):
-        w[moved[t]] = w_new[t]
-    return True
-
-
-def continue_segment(DesignView design, ElasticNetPenalty penalty, double[::1] w,
-                     double[::1] r, double[::1] offset, const Py_ssize_t[::1] moved,
-                     const double[::1] w_before, double step, double[::1] r_work):
-    """Move (w, r, offset) to w + step·(w − w_before) if that lowers the objective (dense X).
-
-    Continues the last segment of the path (exact for the Lasso while the
-    support and signs do not change); coefficients that would change sign
-    are set to zero. ``moved`` lists the features nonzero in w or in the
-    solution before it, ``w_before`` their values there. Returns whether the
-    move was made.
-    """
-    cdef Data d = design.view()
-    cdef ElasticNet pen = penalty.view()
-    cdef Py_ssize_t m = moved.shape[0]
-    cdef double[::1] w_old = np.empty(m)
-    cdef double[::1] w_new = np.empty(m)
-    cdef bint accept
-    _check_state(design, w, r, offset)
-    if design.sparse:
-        raise ValueError("continue_segment is for dense designs")
-    if m == 0:
-        return False
-    with nogil:
-        if design.single:
-            accept = _continue_segment(&d, &pen, <const float*> design.Xv, &moved[0], m,
-                                       &w_before[0], step, &w[0], &r[0], &offset[0],
-                                       &w_old[0], &w_new[0], &r_work[0])
-        else:
-            accept = _continue_segment(&d, &pen, <const double*> design.Xv, &moved[0], m,
-                                       &w_before[0], step, &w[0], &r[0], &offset[0],
-                                       &w_old[0], &w_new[0], &r_work[0])
-    return accept

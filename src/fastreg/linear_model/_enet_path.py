@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from .._design import Design
 from .._grid import alpha_max_from_correlations, geometric_grid
-from .._kernels import _problem, _solver, _workspace
+from .._kernels import _problem, _solver, _sweeps, _workspace
 from .._path import PointResult, run_path
 from .._validation import (
     check_alphas,
@@ -163,7 +163,7 @@ class _EnetPoint:
         moved = np.union1d(rows_b, rows_a)
         before = np.zeros(moved.size)
         before[np.searchsorted(moved, rows_a)] = vals_a
-        _solver.continue_segment(self.view, penalty, self.w, self.r, self.offset,
+        _sweeps.continue_segment(self.view, penalty, self.w, self.r, self.offset,
                                  moved.astype(np.intp), before, step, self.r_work)
 
     def coef(self):
