@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from fastreg import NotFittedError, Ridge, RidgeCV, ridge_path
-from fastreg._ridge._input import RidgeData
+from fastreg._ridge._design import RidgeDesign
 
 
 def data(n=30, p=6, seed=0):
@@ -114,13 +114,32 @@ def test_caller_arrays_untouched_and_read_only_accepted(kind, solver):
             np.testing.assert_array_equal(before, after)
 
 
+@pytest.mark.parametrize("kind", ["F", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_design_is_the_shared_design(kind, fit_intercept):
+    """Column stats and XcᵀS r agree with the Design's; the right-hand side is XcᵀS yc."""
+    from fastreg._design import Design
+
+    X, y, sw, _ = _inputs(kind)
+    d = RidgeDesign(X, y, sw, fit_intercept)
+    base = Design(X, sw, fit_intercept)
+    assert isinstance(d, Design)
+    np.testing.assert_allclose(d.x_mean, base.x_mean, rtol=1e-14)
+    np.testing.assert_array_equal(d.col_sq_norms, base.col_sq_norms)
+    yc, y_mean = base.center_y(y)
+    np.testing.assert_allclose(d.Yc[:, 0], yc, rtol=1e-15)
+    np.testing.assert_allclose(d.B[:, 0], base.gradient(yc), rtol=1e-12)
+    np.testing.assert_allclose(d.gradient(yc), base.gradient(yc), rtol=1e-12)
+    np.testing.assert_allclose(d.sqrt_weights ** 2, d.sample_weight, rtol=1e-15)
+
+
 def test_no_copy_of_fortran_or_csc_and_float32_kept():
     X, y = data()
     X32 = np.asfortranarray(X, dtype=np.float32)
-    d = RidgeData(X32, y)
+    d = RidgeDesign(X32, y)
     assert d.X is X32 and d.dtype == np.float32
     csc = sp.csc_matrix(X)
-    assert np.shares_memory(RidgeData(csc, y).X.data, csc.data)
+    assert np.shares_memory(RidgeDesign(csc, y).X.data, csc.data)
     model = Ridge(alpha=0.1).fit(X32, y)
     assert model.coef_.dtype == np.float64
     np.testing.assert_allclose(model.coef_, Ridge(alpha=0.1).fit(X32.astype(float), y).coef_,

@@ -23,7 +23,7 @@ import numpy as np
 from .._base import BaseEstimator, LinearRegressorMixin
 from .._result import Path
 from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
-from .._ridge._input import RidgeData
+from .._ridge._design import RidgeDesign
 from .._ridge._solvers import Plan, build_system, check_solver, plan_solver, plan_spectral, solve
 from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
 
@@ -120,7 +120,7 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         When CG stops at max_iter above tol.
     """
     tol, max_iter = _validate_common(solver, tol, max_iter)
-    data = RidgeData(X, y, sample_weight, fit_intercept, penalty_factor)
+    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
     if alphas is None:
         grid = _alpha_grid(data, n_alphas, eps)
     else:
@@ -151,7 +151,7 @@ class _RidgeFitMixin:
 
     def _store_fit(self, data, plan, sol, alpha_index=0):
         beta = sol.coefs[alpha_index]                      # (n_features, n_targets)
-        intercept = data.y_mean - data.x_mean @ beta
+        intercept = data.intercept(beta, data.y_mean)
         if data.one_d:
             self.coef_ = beta[:, 0].copy()
             self.intercept_ = float(intercept[0])
@@ -237,7 +237,7 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         """
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeData(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
         plan = plan_solver(data, self.solver, 1)
         sol = solve(build_system(data, plan), plan, np.array([alpha]), tol, max_iter)
         self._store_fit(data, plan, sol)
@@ -308,7 +308,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         self
         """
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeData(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
         if self.alphas is None:
             given = _alpha_grid(data, self.n_alphas, self.eps)
         else:
@@ -357,8 +357,9 @@ def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, ma
     y = Y[:, 0] if data.one_d else Y
     for train, test in kfold_splits(cv, data.X, y, data.n_samples):
         X_train, X_test = data.X[train], data.X[test]
-        fold = RidgeData(X_train, Y[train], s[train] if data.sample_weight is not None else None,
-                         fit_intercept, penalty_factor)
+        fold = RidgeDesign(X_train, Y[train],
+                           s[train] if data.sample_weight is not None else None,
+                           fit_intercept, penalty_factor)
         plan = plan_solver(fold, solver, m)
         sol = solve(build_system(fold, plan), plan, grid, tol, max_iter)
         coefs = sol.coefs.transpose(1, 0, 2).reshape(data.n_features, m * k)
