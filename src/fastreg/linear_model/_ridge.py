@@ -12,8 +12,8 @@ weights, or weights summing to n) ``α_sk = n · α``.
 Solvers never form an inverse: Cholesky factorization of the Gram (n ≥ p)
 or of the kernel (p > n), one eigendecomposition shared by many alphas, or
 conjugate gradients for large sparse X (multi-shift over a grid of alphas,
-Jacobi-preconditioned for one). See ``_ridge_solvers`` for how
-``solver="auto"`` chooses.
+Jacobi-preconditioned for one). See ``fastreg._ridge._solvers`` for how
+``solver="auto"`` chooses; every fit goes through its ``solve_alphas``.
 """
 
 import numbers
@@ -24,7 +24,7 @@ from .._base import BaseEstimator, LinearRegressorMixin
 from .._result import Path
 from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
 from .._ridge._design import RidgeDesign
-from .._ridge._solvers import Plan, build_system, check_solver, plan_solver, plan_spectral, solve
+from .._ridge._solvers import Plan, build_system, check_solver, plan_spectral, solve_alphas
 from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
@@ -121,13 +121,8 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
     """
     tol, max_iter = _validate_common(solver, tol, max_iter)
     data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
-    if alphas is None:
-        grid = _alpha_grid(data, n_alphas, eps)
-    else:
-        grid = check_alphas(alphas)
-    plan = plan_solver(data, solver, len(grid))
-    system = build_system(data, plan)
-    sol = solve(system, plan, grid, tol, max_iter)
+    grid = _alpha_grid(data, n_alphas, eps) if alphas is None else check_alphas(alphas)
+    plan, system, sol = solve_alphas(data, solver, grid, tol, max_iter)
     intercepts = _intercepts(data, sol.coefs)
     dev = _dev_ratios(sol.rss, system)
     if data.one_d:
@@ -238,8 +233,7 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
         data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
-        plan = plan_solver(data, self.solver, 1)
-        sol = solve(build_system(data, plan), plan, np.array([alpha]), tol, max_iter)
+        plan, _, sol = solve_alphas(data, self.solver, np.array([alpha]), tol, max_iter)
         self._store_fit(data, plan, sol)
         return self
 
@@ -340,9 +334,9 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
             # features on different scales.
             plan = Plan("cholesky", plan.kind, f"{plan.description}; fit at alpha_ by Cholesky")
         else:
-            plan = plan_solver(data, self.solver, 1)
-            system = build_system(data, plan)
-        sol = solve(system, plan, np.array([self.alpha_]), tol, max_iter)
+            plan, system = None, None
+        plan, _, sol = solve_alphas(data, self.solver, np.array([self.alpha_]), tol, max_iter,
+                                    plan=plan, system=system)
         self._store_fit(data, plan, sol)
         return self
 
@@ -360,8 +354,7 @@ def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, ma
         fold = RidgeDesign(X_train, Y[train],
                            s[train] if data.sample_weight is not None else None,
                            fit_intercept, penalty_factor)
-        plan = plan_solver(fold, solver, m)
-        sol = solve(build_system(fold, plan), plan, grid, tol, max_iter)
+        _, _, sol = solve_alphas(fold, solver, grid, tol, max_iter)
         coefs = sol.coefs.transpose(1, 0, 2).reshape(data.n_features, m * k)
         pred = np.asarray(X_test @ coefs).reshape(len(test), m, k) + _intercepts(fold, sol.coefs)
         resid = Y[test][:, None, :] - pred
