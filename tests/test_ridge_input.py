@@ -79,6 +79,22 @@ def test_weight_errors():
         ridge_path(X, y, n_alphas=0)
 
 
+@pytest.mark.parametrize("eps", [10.0, 0.0, -1e-3])
+def test_grid_eps_outside_unit_interval_is_rejected(eps):
+    X, y = data()
+    for call in (lambda: ridge_path(X, y, eps=eps), lambda: RidgeCV(eps=eps).fit(X, y)):
+        with pytest.raises(ValueError, match="eps must be"):
+            call()
+
+
+def test_default_grid_for_constant_y_is_positive_and_fits_zero():
+    X, _ = data()
+    path = ridge_path(X, np.full(30, 3.0), n_alphas=5)
+    assert np.all(path.alphas > 0) and np.all(np.diff(path.alphas) < 0)
+    np.testing.assert_array_equal(path.coefs, 0.0)
+    np.testing.assert_allclose(path.intercepts, 3.0)
+
+
 def _inputs(kind):
     X, y = data()
     sw = np.linspace(0.5, 2.0, 30)

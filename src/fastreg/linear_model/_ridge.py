@@ -16,11 +16,10 @@ Jacobi-preconditioned for one). See ``fastreg._ridge._solvers`` for how
 ``solver="auto"`` chooses; every fit goes through its ``solve_alphas``.
 """
 
-import numbers
-
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
+from .._grid import MIN_GRID_L1_RATIO, alpha_max_from_correlations, geometric_grid
 from .._result import Path
 from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
 from .._ridge._design import RidgeDesign
@@ -29,23 +28,19 @@ from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 
-# glmnet's device for the Ridge grid: the Lasso's alpha_max with l1_ratio = 1e-3.
-_GRID_L1_RATIO = 1e-3
-
 
 def _alpha_grid(data, n_alphas, eps):
-    """Geometric grid of n_alphas values from alpha_max down to eps · alpha_max."""
-    n_alphas = check_scalar(n_alphas, "n_alphas", low=1, kind=numbers.Integral)
-    if eps is None:
-        eps = 1e-3 if data.n_samples > data.n_features else 1e-2
-    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
-    B = np.abs(data.B)
-    pen = data.penalty > 0
-    alpha_max = float(np.max(B[pen] / data.penalty[pen, None])) / (
-        data.n_samples * _GRID_L1_RATIO)
-    if not alpha_max > 0:
-        alpha_max = 1.0      # y is constant: any grid gives β = 0
-    return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
+    """Decreasing geometric grid from alpha_max down to eps · alpha_max (eps ∈ (0, 1]).
+
+    alpha_max is glmnet's for Ridge: the Lasso's divided by MIN_GRID_L1_RATIO,
+    the largest over targets (they are independent problems). A constant y
+    (or no penalized feature) has no alpha_max; the grid then starts at 1,
+    where β = 0 anyway for a constant y.
+    """
+    a_max = alpha_max_from_correlations(np.max(np.abs(data.B), axis=1), data.n_samples,
+                                        MIN_GRID_L1_RATIO, data.penalty)
+    return geometric_grid(a_max if a_max > 0 else 1.0, n_alphas, eps, data.n_samples,
+                          data.n_features)
 
 
 def _validate_common(solver, tol, max_iter):
@@ -84,8 +79,8 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         Ridge convention (the Lasso's alpha_max divided by 1e-3).
     n_alphas : int
     eps : float, optional
-        Ratio of the smallest to the largest alpha of the default grid
-        (1e-3 if n > p else 1e-2).
+        Ratio of the smallest to the largest alpha of the default grid, in
+        (0, 1] (default 1e-3 if n > p else 1e-2).
     fit_intercept : bool
     sample_weight : array-like of shape (n_samples,), optional
     penalty_factor : array-like of shape (n_features,), optional
