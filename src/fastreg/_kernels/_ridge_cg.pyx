@@ -158,6 +158,45 @@ cdef void _dual_apply(const floating[::1, :] X, const floating[::1] data,
         q[i] += nalpha * c[i]
 
 
+cdef double _normal_residual(const floating[::1, :] X, const floating[::1] data,
+                             const index_t[::1] indices, const index_t[::1] indptr,
+                             Py_ssize_t n, Py_ssize_t p, const _Centering* c,
+                             const double* pen, const double* coef, const double* b,
+                             double* resid, double* q, double* u,
+                             double* scratch) noexcept nogil:
+    """resid = b − (XcᵀSXc + diag(pen)) coef from scratch; returns ‖resid‖."""
+    cdef Py_ssize_t j
+    _normal_apply(X, data, indices, indptr, n, p, c, pen, coef, q, u, scratch)
+    for j in range(p):
+        resid[j] = b[j] - q[j]
+    return sqrt(dot(resid, resid, p))
+
+
+cdef double _dual_kkt_norm(const floating[::1, :] X, const floating[::1] data,
+                           const index_t[::1] indices, const index_t[::1] indptr,
+                           Py_ssize_t n, Py_ssize_t p, const _Centering* cen,
+                           const double* resid, double* g, double* scratch) noexcept nogil:
+    """‖Xcᵀ W resid‖, the primal KKT residual of a dual residual (g receives Xcᵀ W resid)."""
+    _xct_mul(X, data, indices, indptr, n, p, cen, resid, g, scratch)
+    return sqrt(dot(g, g, p))
+
+
+cdef double _dual_residual(const floating[::1, :] X, const floating[::1] data,
+                           const index_t[::1] indices, const index_t[::1] indptr,
+                           Py_ssize_t n, Py_ssize_t p, const _Centering* cen,
+                           const double* colscale, double nalpha, const double* c,
+                           const double* t, double* resid, double* q, double* g,
+                           double* scratch, double* rnorm) noexcept nogil:
+    """resid = t − (W Xc C Xcᵀ W + nα I) c from scratch, ‖resid‖ in ``rnorm``;
+    returns its primal KKT residual ‖Xcᵀ W resid‖."""
+    cdef Py_ssize_t i
+    _dual_apply(X, data, indices, indptr, n, p, cen, colscale, nalpha, c, q, g, scratch)
+    for i in range(n):
+        resid[i] = t[i] - q[i]
+    rnorm[0] = sqrt(dot(resid, resid, n))
+    return _dual_kkt_norm(X, data, indices, indptr, n, p, cen, resid, g, scratch)
+
+
 # Steps of Jacobi-preconditioned CG shared by the primal and dual solvers
 # (which differ in their operator and in what they check for convergence).
 
@@ -237,14 +276,12 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
         else:
             thr = tol * bnorm
             if dot(&coef[0], &coef[0], p) > 0.0:
-                _normal_apply(X, data, indices, indptr, n, p, &cen, &pen[0], &coef[0], &q[0],
-                              &u[0], &scratch[0])
+                rnorm = _normal_residual(X, data, indices, indptr, n, p, &cen, &pen[0],
+                                         &coef[0], &b[0], &resid[0], &q[0], &u[0], &scratch[0])
             else:
                 for j in range(p):
-                    q[j] = 0.0               # cold start: the residual is b
-            for j in range(p):
-                resid[j] = b[j] - q[j]
-            rnorm = sqrt(dot(&resid[0], &resid[0], p))
+                    resid[j] = b[j]          # cold start: the residual is b
+                rnorm = sqrt(dot(&resid[0], &resid[0], p))
             while rnorm > thr and n_iter < max_iter:
                 if restart:
                     rz = _cg_restart(&inv_diag[0], &resid[0], &z[0], &d[0], p)
@@ -260,21 +297,16 @@ def cg_normal(const floating[::1, :] X, const floating[::1] data, const index_t[
                 rnorm = sqrt(dot(&resid[0], &resid[0], p))
                 if rnorm <= thr or n_iter >= max_iter:
                     # Confirm with the true residual; restart from it if the recursion drifted.
-                    _normal_apply(X, data, indices, indptr, n, p, &cen, &pen[0], &coef[0],
-                                  &q[0], &u[0], &scratch[0])
-                    for j in range(p):
-                        resid[j] = b[j] - q[j]
-                    rnorm = sqrt(dot(&resid[0], &resid[0], p))
+                    rnorm = _normal_residual(X, data, indices, indptr, n, p, &cen, &pen[0],
+                                             &coef[0], &b[0], &resid[0], &q[0], &u[0],
+                                             &scratch[0])
                     fresh = True
                     restart = True
                     continue
                 rz = _cg_direction(&inv_diag[0], &resid[0], &z[0], &d[0], rz, p)
             if not fresh:
-                _normal_apply(X, data, indices, indptr, n, p, &cen, &pen[0], &coef[0], &q[0],
-                              &u[0], &scratch[0])
-                for j in range(p):
-                    resid[j] = b[j] - q[j]
-                rnorm = sqrt(dot(&resid[0], &resid[0], p))
+                rnorm = _normal_residual(X, data, indices, indptr, n, p, &cen, &pen[0],
+                                         &coef[0], &b[0], &resid[0], &q[0], &u[0], &scratch[0])
     return n_iter, (rnorm / bnorm if bnorm > 0.0 else 0.0)
 
 
@@ -325,13 +357,8 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
             gnorm = 0.0
         else:
             thr = tol * b_norm
-            _dual_apply(X, data, indices, indptr, n, p, &cen, &colscale[0], nalpha, &c[0],
-                        &q[0], &g[0], &scratch[0])
-            for i in range(n):
-                resid[i] = t[i] - q[i]
-            rnorm = sqrt(dot(&resid[0], &resid[0], n))
-            _xct_mul(X, data, indices, indptr, n, p, &cen, &resid[0], &g[0], &scratch[0])
-            gnorm = sqrt(dot(&g[0], &g[0], p))
+            gnorm = _dual_residual(X, data, indices, indptr, n, p, &cen, &colscale[0], nalpha,
+                                   &c[0], &t[0], &resid[0], &q[0], &g[0], &scratch[0], &rnorm)
             ratio = gnorm / rnorm if rnorm > 0.0 else 0.0
             while gnorm > thr and n_iter < max_iter:
                 if restart:
@@ -349,32 +376,23 @@ def cg_dual(const floating[::1, :] X, const floating[::1] data, const index_t[::
                 check = (ratio * rnorm <= thr or n_iter - last_check >= check_every
                          or n_iter >= max_iter)
                 if check:
-                    _xct_mul(X, data, indices, indptr, n, p, &cen, &resid[0], &g[0],
-                             &scratch[0])
-                    gnorm = sqrt(dot(&g[0], &g[0], p))
+                    gnorm = _dual_kkt_norm(X, data, indices, indptr, n, p, &cen, &resid[0],
+                                           &g[0], &scratch[0])
                     ratio = gnorm / rnorm if rnorm > 0.0 else 0.0
                     last_check = n_iter
                     if gnorm <= thr or n_iter >= max_iter:
                         # Confirm with the true residual before stopping.
-                        _dual_apply(X, data, indices, indptr, n, p, &cen, &colscale[0],
-                                    nalpha, &c[0], &q[0], &g[0], &scratch[0])
-                        for i in range(n):
-                            resid[i] = t[i] - q[i]
-                        rnorm = sqrt(dot(&resid[0], &resid[0], n))
-                        _xct_mul(X, data, indices, indptr, n, p, &cen, &resid[0], &g[0],
-                                 &scratch[0])
-                        gnorm = sqrt(dot(&g[0], &g[0], p))
+                        gnorm = _dual_residual(X, data, indices, indptr, n, p, &cen,
+                                               &colscale[0], nalpha, &c[0], &t[0], &resid[0],
+                                               &q[0], &g[0], &scratch[0], &rnorm)
                         fresh = True
                         restart = True
                         continue
                 rz = _cg_direction(&inv_diag[0], &resid[0], &z[0], &d[0], rz, n)
             if not fresh:
-                _dual_apply(X, data, indices, indptr, n, p, &cen, &colscale[0], nalpha,
-                            &c[0], &q[0], &g[0], &scratch[0])
-                for i in range(n):
-                    resid[i] = t[i] - q[i]
-                _xct_mul(X, data, indices, indptr, n, p, &cen, &resid[0], &g[0], &scratch[0])
-                gnorm = sqrt(dot(&g[0], &g[0], p))
+                gnorm = _dual_residual(X, data, indices, indptr, n, p, &cen, &colscale[0], nalpha,
+                                       &c[0], &t[0], &resid[0], &q[0], &g[0], &scratch[0],
+                                       &rnorm)
             # β = C Xcᵀ W c
             _xct_mul(X, data, indices, indptr, n, p, &cen, &c[0], &coef[0], &scratch[0])
             for i in range(p):
