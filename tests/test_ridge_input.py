@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from fastreg import NotFittedError, Ridge, RidgeCV, ridge_path
-from fastreg._ridge._input import RidgeData
+from fastreg._ridge._design import RidgeDesign
 
 
 def data(n=30, p=6, seed=0):
@@ -79,6 +79,22 @@ def test_weight_errors():
         ridge_path(X, y, n_alphas=0)
 
 
+@pytest.mark.parametrize("eps", [10.0, 0.0, -1e-3])
+def test_grid_eps_outside_unit_interval_is_rejected(eps):
+    X, y = data()
+    for call in (lambda: ridge_path(X, y, eps=eps), lambda: RidgeCV(eps=eps).fit(X, y)):
+        with pytest.raises(ValueError, match="eps must be"):
+            call()
+
+
+def test_default_grid_for_constant_y_is_positive_and_fits_zero():
+    X, _ = data()
+    path = ridge_path(X, np.full(30, 3.0), n_alphas=5)
+    assert np.all(path.alphas > 0) and np.all(np.diff(path.alphas) < 0)
+    np.testing.assert_array_equal(path.coefs, 0.0)
+    np.testing.assert_allclose(path.intercepts, 3.0)
+
+
 def _inputs(kind):
     X, y = data()
     sw = np.linspace(0.5, 2.0, 30)
@@ -114,13 +130,32 @@ def test_caller_arrays_untouched_and_read_only_accepted(kind, solver):
             np.testing.assert_array_equal(before, after)
 
 
+@pytest.mark.parametrize("kind", ["F", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_design_is_the_shared_design(kind, fit_intercept):
+    """Column stats and XcᵀS r agree with the Design's; the right-hand side is XcᵀS yc."""
+    from fastreg._design import Design
+
+    X, y, sw, _ = _inputs(kind)
+    d = RidgeDesign(X, y, sw, fit_intercept)
+    base = Design(X, sw, fit_intercept)
+    assert isinstance(d, Design)
+    np.testing.assert_allclose(d.x_mean, base.x_mean, rtol=1e-14)
+    np.testing.assert_array_equal(d.col_sq_norms, base.col_sq_norms)
+    yc, y_mean = base.center_y(y)
+    np.testing.assert_allclose(d.Yc[:, 0], yc, rtol=1e-15)
+    np.testing.assert_allclose(d.B[:, 0], base.gradient(yc), rtol=1e-12)
+    np.testing.assert_allclose(d.gradient(yc), base.gradient(yc), rtol=1e-12)
+    np.testing.assert_allclose(d.sqrt_weights ** 2, d.sample_weight, rtol=1e-15)
+
+
 def test_no_copy_of_fortran_or_csc_and_float32_kept():
     X, y = data()
     X32 = np.asfortranarray(X, dtype=np.float32)
-    d = RidgeData(X32, y)
+    d = RidgeDesign(X32, y)
     assert d.X is X32 and d.dtype == np.float32
     csc = sp.csc_matrix(X)
-    assert np.shares_memory(RidgeData(csc, y).X.data, csc.data)
+    assert np.shares_memory(RidgeDesign(csc, y).X.data, csc.data)
     model = Ridge(alpha=0.1).fit(X32, y)
     assert model.coef_.dtype == np.float64
     np.testing.assert_allclose(model.coef_, Ridge(alpha=0.1).fit(X32.astype(float), y).coef_,

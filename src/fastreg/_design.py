@@ -80,8 +80,11 @@ class Design:
         self.dtype = self.X.dtype
         self.fit_intercept = bool(fit_intercept)
         self.sample_weight = check_sample_weight(sample_weight, self.n_samples)
-        self.x_mean, self.col_sq_norms = column_stats(self.X, self.sample_weight,
-                                                      self.fit_intercept)
+        self.x_mean, self.col_sq_norms = self._column_stats()
+
+    def _column_stats(self):
+        """(x_mean, col_sq_norms) for ``__init__``; a subclass may compute them otherwise."""
+        return column_stats(self.X, self.sample_weight, self.fit_intercept)
 
     @property
     def weights_or_empty(self):

@@ -23,17 +23,18 @@ def gram_direct(const double[::1, :] X, double[::1, :] G, int block):
         gram_blocked(b'T', p, n, &X[0, 0], n, 0.0, &G[0, 0], p, block)
 
 
-def gram_chunked(const floating[::1, :] X, const double[::1] w, const double[::1] shift,
+def gram_chunked(const floating[::1, :] X, const double[::1] sqrt_weights,
+                 const double[::1] shift,
                  double[::1, :] G, int block, Py_ssize_t chunk_rows):
-    """Lower triangle of G = Σ_i w_i² (x_i − shift)(x_i − shift)ᵀ, by chunks of rows.
+    """Lower triangle of G = Σ_i s_i (x_i − shift)(x_i − shift)ᵀ, by chunks of rows.
 
-    ``w`` (square roots of the weights) and ``shift`` may be empty (unit
+    ``sqrt_weights`` (√s) and ``shift`` may be empty (unit
     weights, no centering). Each chunk of rows is centered and weighted in a
     float64 buffer first, so there is no cancellation from centering later.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
     cdef Py_ssize_t r = max(1, min(chunk_rows, n)), blk, i0, rb, i, j
-    cdef bint weighted = w.shape[0] > 0, centered = shift.shape[0] > 0
+    cdef bint weighted = sqrt_weights.shape[0] > 0, centered = shift.shape[0] > 0
     cdef double m
     cdef double[::1, :] buf = np.empty((r, p), order="F")
     with nogil:
@@ -44,7 +45,7 @@ def gram_chunked(const floating[::1, :] X, const double[::1] w, const double[::1
                 m = shift[j] if centered else 0.0
                 if weighted:
                     for i in range(rb):
-                        buf[i, j] = (X[i0 + i, j] - m) * w[i0 + i]
+                        buf[i, j] = (X[i0 + i, j] - m) * sqrt_weights[i0 + i]
                 else:
                     for i in range(rb):
                         buf[i, j] = X[i0 + i, j] - m
@@ -52,17 +53,18 @@ def gram_chunked(const floating[::1, :] X, const double[::1] w, const double[::1
                          0.0 if i0 == 0 else 1.0, &G[0, 0], <int> p, block)
 
 
-def kernel_chunked(const floating[::1, :] X, const double[::1] w, const double[::1] shift,
+def kernel_chunked(const floating[::1, :] X, const double[::1] sqrt_weights,
+                   const double[::1] shift,
                    const double[::1] colscale, double[::1, :] K, int block,
                    Py_ssize_t chunk_cols):
-    """Lower triangle of K = Σ_j c_j (w∘(x_j − shift_j))(w∘(x_j − shift_j))ᵀ.
+    """Lower triangle of K = Σ_j c_j (√s∘(x_j − shift_j))(√s∘(x_j − shift_j))ᵀ.
 
-    ``colscale`` holds √c_j (empty for c = 1); ``w`` and ``shift`` as in
+    ``colscale`` holds √c_j (empty for c = 1); ``sqrt_weights`` and ``shift`` as in
     :func:`gram_chunked`. Columns are streamed through an n × chunk buffer.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
     cdef Py_ssize_t cb = max(1, min(chunk_cols, p)), blk, j0, jb, i, jj, j
-    cdef bint weighted = w.shape[0] > 0, centered = shift.shape[0] > 0
+    cdef bint weighted = sqrt_weights.shape[0] > 0, centered = shift.shape[0] > 0
     cdef bint scaled = colscale.shape[0] > 0
     cdef double m, c
     cdef double[::1, :] buf = np.empty((n, cb), order="F")
@@ -76,7 +78,7 @@ def kernel_chunked(const floating[::1, :] X, const double[::1] w, const double[:
                 c = colscale[j] if scaled else 1.0
                 if weighted:
                     for i in range(n):
-                        buf[i, jj] = (X[i, j] - m) * (w[i] * c)
+                        buf[i, jj] = (X[i, j] - m) * (sqrt_weights[i] * c)
                 else:
                     for i in range(n):
                         buf[i, jj] = (X[i, j] - m) * c
@@ -86,11 +88,12 @@ def kernel_chunked(const floating[::1, :] X, const double[::1] w, const double[:
 
 def sparse_outer_sum(const floating[::1] data, const index_t[::1] indices,
                      const index_t[::1] indptr, const double[::1] scale, double[::1, :] out):
-    """Add Σ_s scale_s v_s v_sᵀ to the lower triangle of ``out``.
+    """Add Σ_s scale_s v_s v_sᵀ to the lower triangle of ``out`` (empty ``scale``: 1).
 
     v_s is the s-th compressed slice (a row of CSR or a column of CSC data):
-    rows of CSR give the Gram XᵀSX, columns of CSC the kernel X C Xᵀ. Cost is
-    Σ_s nnz_s², independent of the dense dimension.
+    rows of CSR scaled by the sample weights s give the Gram XᵀSX, columns
+    of CSC scaled by c = 1/v the kernel X C Xᵀ. Cost is Σ_s nnz_s²,
+    independent of the dense dimension.
     """
     cdef Py_ssize_t n_slices = indptr.shape[0] - 1, s, k1, k2, a, b
     cdef bint scaled = scale.shape[0] > 0

@@ -17,7 +17,8 @@ from ._blas cimport gemm
 
 
 def loo_accumulate(double[::1, :] A, const double[::1] shift, const double[::1, :] D,
-                   const double[::1, :] C, const double[::1, :] Yc, const double[::1] sw,
+                   const double[::1, :] C, const double[::1, :] Yc,
+                   const double[::1] sample_weight,
                    double lev0, double[:, ::1] err, double[::1, :] A2, double[::1, :] H,
                    double[::1, :] F):
     """Add the weighted squared leave-one-out errors of a block of rows to ``err``.
@@ -29,14 +30,14 @@ def loo_accumulate(double[::1, :] A, const double[::1] shift, const double[::1, 
     D : (p, m) D[j, a] = 1 / (λ_j + nα_a), zero for discarded directions
     C : (p, m·k) C[j, a·k + t] = D[j, a] c_jt
     Yc : (r, k) centered targets of the block
-    sw : (r,) weights of the block (empty: unit)
+    sample_weight : (r,) weights s of the block (empty: unit)
     lev0 : leverage of the intercept, 1/n (0 without intercept)
     err : (m, k) accumulator of Σ s_i e_i²
     A2, H, F : work arrays of shapes (r, p), (r, m), (r, m·k), reused across blocks
     """
     cdef int r = A.shape[0], p = A.shape[1], m = D.shape[1], k = Yc.shape[1]
     cdef Py_ssize_t i, j, a, t
-    cdef bint weighted = sw.shape[0] > 0, centered = shift.shape[0] > 0
+    cdef bint weighted = sample_weight.shape[0] > 0, centered = shift.shape[0] > 0
     cdef double s, h, e, c, v
     if r == 0:
         return
@@ -52,7 +53,7 @@ def loo_accumulate(double[::1, :] A, const double[::1] shift, const double[::1, 
         for a in range(m):
             for t in range(k):
                 for i in range(r):
-                    s = sw[i] if weighted else 1.0
+                    s = sample_weight[i] if weighted else 1.0
                     h = s * (H[i, a] + lev0)
                     e = (Yc[i, t] - F[i, a * k + t]) / (1.0 - h)
                     err[a, t] += s * e * e

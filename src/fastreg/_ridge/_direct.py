@@ -240,9 +240,8 @@ def kernel_matrix(data):
         K -= a[:, None]
         K -= a[None, :]
         K += float(data.x_mean @ (inv_v * data.x_mean))
-    if data.sqrt_weight is not None:
-        K *= data.sqrt_weight[:, None]
-        K *= data.sqrt_weight[None, :]
+    if data.sqrt_weights is not None:
+        _scale(K, data.sqrt_weights)
     return K
 
 
@@ -255,7 +254,7 @@ class GramSystem:
 
     Parameters
     ----------
-    data : RidgeData
+    data : RidgeDesign
     """
 
     kind = "primal"
@@ -266,7 +265,7 @@ class GramSystem:
         self.G = gram_matrix(data)
         self.Yc = data.Yc
         self.B = data.B
-        self.yy = _weighted_sq(data, data.Yc)
+        self.yy = data.weighted_sq_norm(data.Yc)
         self._spectrum = None
 
     @property
@@ -335,7 +334,7 @@ class KernelSystem:
 
     Parameters
     ----------
-    data : RidgeData
+    data : RidgeDesign
         All penalty factors must be positive.
     """
 
@@ -356,7 +355,7 @@ class KernelSystem:
 
     def _primal(self, Cd):
         """β = V⁻¹ XcᵀW c for dual solutions stacked as columns of Cd."""
-        return self.data.xct(self.data.sqrt_weighted(Cd)) / self.data.penalty[:, None]
+        return self.data.centered_rmatmat(Cd, self.data.sqrt_weights) / self.data.penalty[:, None]
 
     def _finish(self, alphas, Cd, rconds, singular):
         """Primal coefficients, KKT residuals and RSS from dual solutions Cd (n, m·k)."""
@@ -364,7 +363,7 @@ class KernelSystem:
         shifts = np.repeat(self.n * np.asarray(alphas), k)
         KC = self.K @ Cd
         fit_resid = np.tile(self.T, (1, m)) - KC               # T − Kc
-        grad = self.data.xct(self.data.sqrt_weighted(fit_resid - shifts * Cd))
+        grad = self.data.centered_rmatmat(fit_resid - shifts * Cd, self.data.sqrt_weights)
         coefs = self._primal(Cd).reshape(-1, m, k).transpose(1, 0, 2)
         kkt = np.array([_relative_norms(grad[:, a * k:(a + 1) * k], self.B) for a in range(m)])
         rss = np.einsum("ij,ij->j", fit_resid, fit_resid).reshape(m, k)
@@ -405,9 +404,3 @@ class KernelSystem:
         return self._finish(alphas, np.asfortranarray(Cd), spectral_rcond(lam, shifts),
                             np.zeros(m, bool))
 
-
-def _weighted_sq(data, Yc):
-    """Σ_i s_i yc_i² per target."""
-    if data.sample_weight is None:
-        return np.einsum("it,it->t", Yc, Yc)
-    return np.einsum("i,it,it->t", data.sample_weight, Yc, Yc)

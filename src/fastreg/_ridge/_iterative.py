@@ -97,7 +97,7 @@ class CGSystem:
 
     Parameters
     ----------
-    data : RidgeData
+    data : RidgeDesign
     dual : bool
         Iterate on the n × n dual system (requires all penalty factors > 0).
     """
@@ -120,7 +120,7 @@ class CGSystem:
             _ridge_cg.dual_diagonal(*self.arrays, data.n_samples, data.weights_or_empty,
                                     data.mean_or_empty, self.colscale, self.diag)
         else:
-            self.diag = data.col_sq_norms()
+            self.diag = data.col_sq_norms
 
     def solve(self, alphas, tol, max_iter):
         """Solve for each alpha of a decreasing grid."""
@@ -169,7 +169,7 @@ class CGSystem:
     def _dual_start(self, coef, alpha, t):
         """Dual point of a primal guess: c = (T − W Xc β) / (nα)."""
         data = self.data
-        fit = data.sqrt_weighted(data.xc(coef[:, None]))[:, 0]
+        fit = data.sqrt_weighted(data.centered_matmat(coef[:, None]))[:, 0]
         return (self.T[t] - fit) / (data.n_samples * alpha)
 
     # -- grids ----------------------------------------------------------------
@@ -199,10 +199,10 @@ class CGSystem:
         rel, rss = np.empty(m), np.empty(m)
         for start in range(0, m, VERIFY_BLOCK):
             block = slice(start, min(m, start + VERIFY_BLOCK))
-            resid = self.Yc[:, [t]] - data.xc(betas[block].T)     # yc − Xcβ, (n, block)
+            resid = self.Yc[:, [t]] - data.centered_matmat(betas[block].T)     # yc − Xcβ, (n, block)
             S_resid = data.weighted(resid)
             rss[block] = np.einsum("ia,ia->a", resid, S_resid)
-            grad = data.xct(S_resid)                                # XcᵀS(yc − Xcβ)
+            grad = data.centered_rmatmat(S_resid)                   # XcᵀS(yc − Xcβ)
             grad -= (n * alphas[block]) * data.penalty[:, None] * betas[block].T
             rel[block] = np.linalg.norm(grad, axis=0)
         b_norm = self.b_norms[t]

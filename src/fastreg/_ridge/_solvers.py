@@ -24,7 +24,7 @@ from ._iterative import CGSystem, default_max_iter, use_dual_cg
 from .._warnings import ConvergenceWarning, IllConditionedWarning
 
 __all__ = ["SOLVERS", "Plan", "plan_solver", "plan_spectral", "build_system", "solve",
-           "check_solver"]
+           "solve_alphas", "check_solver"]
 
 SOLVERS = ("auto", "cholesky", "eigen", "cg")
 # Sparse X: "auto" forms a dense Gram/kernel only up to this dimension.
@@ -137,6 +137,33 @@ def solve(system, plan, alphas, tol, max_iter):
     return sol
 
 
+def solve_alphas(data, solver, alphas, tol, max_iter, *, plan=None, system=None):
+    """Plan ``solver`` for these alphas, build its system and solve: every Ridge fit.
+
+    Parameters
+    ----------
+    data : RidgeDesign
+    solver : {"auto", "cholesky", "eigen", "cg"}
+    alphas : ndarray of shape (n_alphas,), decreasing
+    tol : float
+    max_iter : int or None
+    plan, system : optional
+        A plan to use instead of planning ``solver``, and a system already
+        built for the same matrix (e.g. the one leave-one-out decomposed).
+
+    Returns
+    -------
+    plan : Plan
+    system : GramSystem, KernelSystem or CGSystem
+    solution : DirectSolution or IterativeSolution
+    """
+    if plan is None:
+        plan = plan_solver(data, solver, len(alphas))
+    if system is None:
+        system = build_system(data, plan)
+    return plan, system, solve(system, plan, alphas, tol, max_iter)
+
+
 def warn_convergence(alphas, kkt, tol, max_iter, n_iters):
     """ConvergenceWarning with the achieved relative KKT residual and the threshold."""
     bad = np.flatnonzero(kkt > tol)
@@ -149,7 +176,7 @@ def warn_convergence(alphas, kkt, tol, max_iter, n_iters):
         f"alpha = {alphas[worst]:.4g} after {n_iters[worst]} iterations (max_iter = "
         f"{max_iter}). The last iterate is returned; increase max_iter (or tol) to remove "
         "this warning.",
-        ConvergenceWarning, stacklevel=4)
+        ConvergenceWarning, stacklevel=5)
 
 
 def _constant_columns(system):
@@ -185,7 +212,7 @@ def warn_conditioning(system, alphas, sol):
         f"The coefficients are finite but may be inaccurate. Likely causes: "
         f"{', '.join(causes)}. Fix: increase alpha, remove duplicate or constant columns, "
         "or standardize the features.",
-        IllConditionedWarning, stacklevel=4)
+        IllConditionedWarning, stacklevel=5)
 
 
 # Largest Gram/kernel dimension for which leave-one-out / GCV form it and

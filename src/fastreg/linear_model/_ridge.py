@@ -12,40 +12,35 @@ weights, or weights summing to n) ``α_sk = n · α``.
 Solvers never form an inverse: Cholesky factorization of the Gram (n ≥ p)
 or of the kernel (p > n), one eigendecomposition shared by many alphas, or
 conjugate gradients for large sparse X (multi-shift over a grid of alphas,
-Jacobi-preconditioned for one). See ``_ridge_solvers`` for how
-``solver="auto"`` chooses.
+Jacobi-preconditioned for one). See ``fastreg._ridge._solvers`` for how
+``solver="auto"`` chooses; every fit goes through its ``solve_alphas``.
 """
-
-import numbers
 
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
+from .._grid import MIN_GRID_L1_RATIO, alpha_max_from_correlations, geometric_grid
 from .._result import Path
 from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
-from .._ridge._input import RidgeData
-from .._ridge._solvers import Plan, build_system, check_solver, plan_solver, plan_spectral, solve
+from .._ridge._design import RidgeDesign
+from .._ridge._solvers import Plan, build_system, check_solver, plan_spectral, solve_alphas
 from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 
-# glmnet's device for the Ridge grid: the Lasso's alpha_max with l1_ratio = 1e-3.
-_GRID_L1_RATIO = 1e-3
-
 
 def _alpha_grid(data, n_alphas, eps):
-    """Geometric grid of n_alphas values from alpha_max down to eps · alpha_max."""
-    n_alphas = check_scalar(n_alphas, "n_alphas", low=1, kind=numbers.Integral)
-    if eps is None:
-        eps = 1e-3 if data.n_samples > data.n_features else 1e-2
-    eps = check_scalar(eps, "eps", low=0.0, low_open=True)
-    B = np.abs(data.B)
-    pen = data.penalty > 0
-    alpha_max = float(np.max(B[pen] / data.penalty[pen, None])) / (
-        data.n_samples * _GRID_L1_RATIO)
-    if not alpha_max > 0:
-        alpha_max = 1.0      # y is constant: any grid gives β = 0
-    return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
+    """Decreasing geometric grid from alpha_max down to eps · alpha_max (eps ∈ (0, 1]).
+
+    alpha_max is glmnet's for Ridge: the Lasso's divided by MIN_GRID_L1_RATIO,
+    the largest over targets (they are independent problems). A constant y
+    (or no penalized feature) has no alpha_max; the grid then starts at 1,
+    where β = 0 anyway for a constant y.
+    """
+    a_max = alpha_max_from_correlations(np.max(np.abs(data.B), axis=1), data.n_samples,
+                                        MIN_GRID_L1_RATIO, data.penalty)
+    return geometric_grid(a_max if a_max > 0 else 1.0, n_alphas, eps, data.n_samples,
+                          data.n_features)
 
 
 def _validate_common(solver, tol, max_iter):
@@ -84,8 +79,8 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         Ridge convention (the Lasso's alpha_max divided by 1e-3).
     n_alphas : int
     eps : float, optional
-        Ratio of the smallest to the largest alpha of the default grid
-        (1e-3 if n > p else 1e-2).
+        Ratio of the smallest to the largest alpha of the default grid, in
+        (0, 1] (default 1e-3 if n > p else 1e-2).
     fit_intercept : bool
     sample_weight : array-like of shape (n_samples,), optional
     penalty_factor : array-like of shape (n_features,), optional
@@ -120,14 +115,9 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         When CG stops at max_iter above tol.
     """
     tol, max_iter = _validate_common(solver, tol, max_iter)
-    data = RidgeData(X, y, sample_weight, fit_intercept, penalty_factor)
-    if alphas is None:
-        grid = _alpha_grid(data, n_alphas, eps)
-    else:
-        grid = check_alphas(alphas)
-    plan = plan_solver(data, solver, len(grid))
-    system = build_system(data, plan)
-    sol = solve(system, plan, grid, tol, max_iter)
+    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
+    grid = _alpha_grid(data, n_alphas, eps) if alphas is None else check_alphas(alphas)
+    plan, system, sol = solve_alphas(data, solver, grid, tol, max_iter)
     intercepts = _intercepts(data, sol.coefs)
     dev = _dev_ratios(sol.rss, system)
     if data.one_d:
@@ -151,7 +141,7 @@ class _RidgeFitMixin:
 
     def _store_fit(self, data, plan, sol, alpha_index=0):
         beta = sol.coefs[alpha_index]                      # (n_features, n_targets)
-        intercept = data.y_mean - data.x_mean @ beta
+        intercept = data.intercept(beta, data.y_mean)
         if data.one_d:
             self.coef_ = beta[:, 0].copy()
             self.intercept_ = float(intercept[0])
@@ -237,9 +227,8 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         """
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeData(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
-        plan = plan_solver(data, self.solver, 1)
-        sol = solve(build_system(data, plan), plan, np.array([alpha]), tol, max_iter)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        plan, _, sol = solve_alphas(data, self.solver, np.array([alpha]), tol, max_iter)
         self._store_fit(data, plan, sol)
         return self
 
@@ -308,7 +297,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         self
         """
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeData(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
         if self.alphas is None:
             given = _alpha_grid(data, self.n_alphas, self.eps)
         else:
@@ -340,9 +329,9 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
             # features on different scales.
             plan = Plan("cholesky", plan.kind, f"{plan.description}; fit at alpha_ by Cholesky")
         else:
-            plan = plan_solver(data, self.solver, 1)
-            system = build_system(data, plan)
-        sol = solve(system, plan, np.array([self.alpha_]), tol, max_iter)
+            plan, system = None, None
+        plan, _, sol = solve_alphas(data, self.solver, np.array([self.alpha_]), tol, max_iter,
+                                    plan=plan, system=system)
         self._store_fit(data, plan, sol)
         return self
 
@@ -357,10 +346,10 @@ def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, ma
     y = Y[:, 0] if data.one_d else Y
     for train, test in kfold_splits(cv, data.X, y, data.n_samples):
         X_train, X_test = data.X[train], data.X[test]
-        fold = RidgeData(X_train, Y[train], s[train] if data.sample_weight is not None else None,
-                         fit_intercept, penalty_factor)
-        plan = plan_solver(fold, solver, m)
-        sol = solve(build_system(fold, plan), plan, grid, tol, max_iter)
+        fold = RidgeDesign(X_train, Y[train],
+                           s[train] if data.sample_weight is not None else None,
+                           fit_intercept, penalty_factor)
+        _, _, sol = solve_alphas(fold, solver, grid, tol, max_iter)
         coefs = sol.coefs.transpose(1, 0, 2).reshape(data.n_features, m * k)
         pred = np.asarray(X_test @ coefs).reshape(len(test), m, k) + _intercepts(fold, sol.coefs)
         resid = Y[test][:, None, :] - pred
