@@ -147,3 +147,157 @@ def test_huge_finite_values_are_not_mistaken_for_inf():
     assert np.all(np.isfinite(Xh)) and not np.isfinite(Xh.sum())
     path = fastreg.lasso_path(Xh, np.arange(4.0), n_alphas=2)
     assert len(path) == 2
+
+
+# -- sparse structure ---------------------------------------------------------
+
+rng_s = np.random.default_rng(0)
+Xs_dense = rng_s.normal(size=(60, 10))
+ys = Xs_dense @ rng_s.normal(size=10) + rng_s.normal(size=60)
+
+SPARSE_FITS = {
+    "lasso_path": lambda X, y: fastreg.lasso_path(X, y, n_alphas=3),
+    "Lasso.fit": lambda X, y: fastreg.Lasso(alpha=0.01).fit(X, y),
+    "ElasticNet.fit": lambda X, y: fastreg.ElasticNet(alpha=0.01).fit(X, y),
+    "Ridge.fit": lambda X, y: fastreg.Ridge(alpha=0.01).fit(X, y),
+    "ridge_path": lambda X, y: fastreg.ridge_path(X, y, n_alphas=3),
+}
+
+
+def _csc():
+    return sp.csc_matrix(Xs_dense)
+
+
+def _set(obj, attr, value):
+    setattr(obj, attr, value)
+    return obj
+
+
+def _edit(make, array, index, value):
+    X = make()
+    getattr(X, array)[index] = value
+    return X
+
+
+MALFORMED = {
+    "row index too large": (lambda: _edit(_csc, "indices", 5, 60), r"indices\[5\] = 60 is outside \[0, 60\)"),
+    "negative row index": (lambda: _edit(_csc, "indices", 7, -3), r"indices\[7\] = -3 is outside"),
+    "csr column too large": (lambda: _edit(lambda: sp.csr_matrix(Xs_dense), "indices", 5, 1000),
+                             r"indices\[5\] = 1000 is outside \[0, 10\)"),
+    "coo row too large": (lambda: _edit(lambda: sp.coo_matrix(Xs_dense), "row", 5, 1000),
+                          r"row\[5\] = 1000 is outside \[0, 60\)"),
+    "coo_array negative col": (lambda: _edit(lambda: sp.coo_array(Xs_dense), "col", 3, -1),
+                               r"col\[3\] = -1 is outside \[0, 10\)"),
+    "coo length mismatch": (lambda: _set(sp.coo_matrix(Xs_dense), "data", Xs_dense.ravel()[:-2]),
+                            "row has 600 entries but data has 598"),
+    "indptr not monotone": (lambda: _edit(_csc, "indptr", 3, 10**6), "indptr is not non-decreasing"),
+    "indptr too short": (lambda: _set(_csc(), "indptr", _csc().indptr[:-2]),
+                         "indptr has length 9, expected 11"),
+    "indptr[0] not 0": (lambda: _edit(_csc, "indptr", 0, 1), r"indptr\[0\] = 1, not 0"),
+    "indptr[-1] beyond data": (lambda: _edit(_csc, "indptr", -1, 601), r"indptr\[-1\] = 601 exceeds"),
+    "data shorter than indices": (lambda: _set(_csc(), "data", _csc().data[:-5]),
+                                  "indices has 600 entries but data has 595"),
+    "float indices": (lambda: _set(_csc(), "indices", _csc().indices.astype(float)),
+                      "indices array has dtype float64"),
+    "csr_array row pointer": (lambda: _edit(lambda: sp.csr_array(Xs_dense), "indptr", 30, 0),
+                              "indptr is not non-decreasing"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.parametrize("entry", sorted(SPARSE_FITS))
+def test_malformed_sparse_structure_raises(case, entry):
+    make, match = MALFORMED[case]
+    with pytest.raises(ValueError, match=match) as err:
+        SPARSE_FITS[entry](make(), ys)
+    assert str(err.value).startswith("X is a malformed sparse matrix")
+
+
+def _scrambled(fmt):
+    """Xs_dense in a compressed format with unsorted indices and split (duplicate) entries."""
+    rng = np.random.default_rng(1)
+    A = Xs_dense if fmt == "csc" else Xs_dense.T  # compress the columns of A
+    data, indices, indptr = [], [], [0]
+    for j in range(A.shape[1]):
+        rows = rng.permutation(A.shape[0])
+        vals = A[rows, j]
+        split = rng.uniform(size=rows.size)
+        k = rows.size // 4  # these entries are stored twice: the values must be summed
+        data += list(vals[:k] * split[:k]) + list(vals[k:]) + list(vals[:k] * (1 - split[:k]))
+        indices += list(rows) + list(rows[:k])
+        indptr.append(len(indices))
+    X = getattr(sp, f"{fmt}_matrix")((np.array(data), np.array(indices, dtype=np.int32),
+                                      np.array(indptr, dtype=np.int32)), shape=Xs_dense.shape)
+    assert not X.has_canonical_format
+    return X
+
+
+@pytest.mark.parametrize("entry", ["Lasso.fit", "Ridge.fit", "ElasticNet.fit"])
+@pytest.mark.parametrize("fmt", ["csc", "csr", "coo"])
+def test_unsorted_and_duplicate_indices_are_summed_without_touching_input(entry, fmt):
+    X = _scrambled("csr" if fmt == "csr" else "csc")
+    if fmt == "coo":
+        X = X.tocoo()
+        assert not X.has_canonical_format
+    arrays = {k: getattr(X, k).copy() for k in ("data", "indices", "indptr", "row", "col")
+              if hasattr(X, k)}
+    np.testing.assert_allclose(X.toarray(), Xs_dense, rtol=1e-12, atol=1e-12)
+    expected = SPARSE_FITS[entry](Xs_dense, ys).coef_
+    got = SPARSE_FITS[entry](X, ys).coef_
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+    for k, v in arrays.items():
+        np.testing.assert_array_equal(getattr(X, k), v)
+
+
+def test_stale_canonical_flag_is_not_trusted():
+    X = _csc()
+    assert X.has_canonical_format
+    X.indices[[0, 1]] = X.indices[[1, 0]]  # scipy's cached flag still says canonical
+    X.indices[2] = X.indices[3]            # and a duplicate
+    dense = np.zeros(Xs_dense.shape)
+    for j in range(X.shape[1]):
+        for k in range(X.indptr[j], X.indptr[j + 1]):
+            dense[X.indices[k], j] += X.data[k]
+    checked = fastreg._validation.check_X(X)
+    np.testing.assert_array_equal(checked.toarray(), dense)
+    assert checked.has_canonical_format and checked is not X
+
+
+def test_storage_beyond_indptr_end_is_ignored():
+    X = _csc()
+    nnz = X.indptr[-1]
+    X.data, X.indices = np.append(X.data, [np.nan, 7.0]), np.append(X.indices, [99, -5])
+    assert X.data.size == nnz + 2
+    checked = fastreg._validation.check_X(X)
+    assert checked.data.size == nnz
+    np.testing.assert_array_equal(checked.toarray(), Xs_dense)
+
+
+def test_canonical_csc_is_used_without_copy():
+    for index_dtype in (np.int32, np.int64):
+        X = _csc()
+        X.indices, X.indptr = X.indices.astype(index_dtype), X.indptr.astype(index_dtype)
+        assert fastreg._validation.check_X(X) is X
+
+
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("kind", ["csc_matrix", "csr_matrix", "coo_matrix", "csc_array",
+                                  "csr_array", "coo_array"])
+def test_sparse_matrices_and_arrays_with_int32_and_int64_indices(kind, index_dtype):
+    X = getattr(sp, kind)(Xs_dense)
+    if kind.startswith("coo"):
+        X.row, X.col = X.row.astype(index_dtype), X.col.astype(index_dtype)
+    else:
+        X.indices, X.indptr = X.indices.astype(index_dtype), X.indptr.astype(index_dtype)
+    for entry in ("Lasso.fit", "Ridge.fit"):
+        np.testing.assert_allclose(SPARSE_FITS[entry](X, ys).coef_,
+                                   SPARSE_FITS[entry](Xs_dense, ys).coef_, rtol=1e-6, atol=1e-8)
+    path = fastreg.lasso_path(X, ys, n_alphas=3)
+    np.testing.assert_allclose(path.coefs.toarray(),
+                               fastreg.lasso_path(Xs_dense, ys, n_alphas=3).coefs.toarray(),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_one_dimensional_sparse_array_is_refused():
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        fastreg.Lasso().fit(sp.coo_array(np.ones(60)), ys)

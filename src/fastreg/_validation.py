@@ -119,30 +119,144 @@ def _check_nonempty(shape, name):
             )
 
 
+def _check_index_array(values, name, what):
+    if not isinstance(values, np.ndarray) or values.ndim != 1:
+        raise ValueError(f"{name} is a malformed sparse matrix: its {what} array must be 1-D.")
+    if values.dtype.kind not in "iu":
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: its {what} array has dtype {values.dtype}; "
+            "expected integers."
+        )
+
+
+def _check_index_range(index, bound, name, what):
+    """Every entry of ``index`` in [0, bound): two vectorized passes, no copy."""
+    if index.size and (index.min() < 0 or index.max() >= bound):
+        bad = int(np.flatnonzero((index < 0) | (index >= bound))[0])
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: {what}[{bad}] = {index[bad]} is outside "
+            f"[0, {bound})."
+        )
+
+
+def _check_compressed(indptr, indices, n_data, n_major, n_minor, name):
+    """Structure of a compressed (CSC/CSR/BSR) matrix, in O(nnz + n_major) vectorized work.
+
+    Index arrays out of range would make the kernels (and scipy's own format
+    conversions) read or write out of bounds, so this runs before anything
+    else touches them. Returns the number of stored entries (``indptr[-1]``).
+    """
+    _check_index_array(indptr, name, "indptr")
+    _check_index_array(indices, name, "indices")
+    if indptr.shape[0] != n_major + 1:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr has length {indptr.shape[0]}, "
+            f"expected {n_major + 1}."
+        )
+    if indices.shape[0] != n_data:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indices has {indices.shape[0]} entries "
+            f"but data has {n_data}."
+        )
+    if indptr[0] != 0:
+        raise ValueError(f"{name} is a malformed sparse matrix: indptr[0] = {indptr[0]}, not 0.")
+    steps = np.diff(indptr)
+    if steps.size and steps.min() < 0:
+        bad = int(np.flatnonzero(steps < 0)[0])
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr is not non-decreasing "
+            f"(indptr[{bad + 1}] = {indptr[bad + 1]} < indptr[{bad}] = {indptr[bad]})."
+        )
+    nnz = int(indptr[-1])
+    if nnz > n_data:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr[-1] = {nnz} exceeds the "
+            f"{n_data} stored entries."
+        )
+    _check_index_range(indices[:nnz], n_minor, name, "indices")
+    return nnz
+
+
+def _check_data_array(data, n_dims, name):
+    if not isinstance(data, np.ndarray) or data.ndim != n_dims:
+        raise ValueError(f"{name} is a malformed sparse matrix: its data array must be "
+                         f"{n_dims}-D.")
+
+
+def _check_structure(X, name):
+    """Check the index arrays of a sparse X before anything reads them; return nnz for CSC.
+
+    Formats other than CSC, CSR, BSR and COO are converted by scipy from
+    structures that cannot index out of bounds.
+    """
+    fmt = X.format
+    if fmt in ("csc", "csr"):
+        n_major, n_minor = X.shape if fmt == "csr" else X.shape[::-1]
+        _check_data_array(X.data, 1, name)
+        return _check_compressed(X.indptr, X.indices, X.data.shape[0], n_major, n_minor, name)
+    if fmt == "bsr":
+        rows, cols = X.blocksize
+        _check_data_array(X.data, 3, name)
+        _check_compressed(X.indptr, X.indices, X.data.shape[0], X.shape[0] // rows,
+                          X.shape[1] // cols, name)
+    elif fmt == "coo":
+        _check_data_array(X.data, 1, name)
+        coords = X.coords if hasattr(X, "coords") else (X.row, X.col)
+        for axis, (index, what) in enumerate(zip(coords, ("row", "col"))):
+            _check_index_array(index, name, what)
+            if index.shape[0] != X.data.shape[0]:
+                raise ValueError(
+                    f"{name} is a malformed sparse matrix: {what} has {index.shape[0]} "
+                    f"entries but data has {X.data.shape[0]}."
+                )
+            _check_index_range(index, X.shape[axis], name, what)
+    return None
+
+
+def _is_canonical(indices, indptr):
+    """Whether indices strictly increase within every column (sorted, no duplicates).
+
+    One vectorized comparison over the entries; it does not trust scipy's
+    cached flag, which goes stale if the caller edits the index arrays.
+    """
+    nnz = indices.shape[0]
+    if nnz < 2:
+        return True
+    increasing = indices[1:] > indices[:-1]
+    starts = indptr[1:-1]
+    starts = starts[(starts > 0) & (starts < nnz)]
+    increasing[starts - 1] = True  # a new column may start anywhere
+    return bool(increasing.all())
+
+
 def _check_sparse(X, name):
-    _check_nonempty(X.shape, name)
     if X.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {X.shape}.")
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}.")
+    _check_nonempty(X.shape, name)
     dtype = _float_dtype(X.dtype, name)
-    # tocsc() converts other formats and copies; CSC input is kept as is.
-    X = X.tocsc() if X.format != "csc" else X
-    X = sp.csc_matrix(X) if not isinstance(X, sp.csc_matrix) else X
-    if X.data.dtype != dtype:
-        X = X.astype(dtype)
-    if X.indices.dtype != X.indptr.dtype:
-        index_dtype = np.promote_types(X.indices.dtype, X.indptr.dtype)
-        X = sp.csc_matrix(
-            (X.data, X.indices.astype(index_dtype), X.indptr.astype(index_dtype)),
-            shape=X.shape,
-        )
-    if X.indices.dtype not in (np.int32, np.int64):
-        X = sp.csc_matrix(
-            (X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)), shape=X.shape
-        )
-    if not X.has_canonical_format:
+    nnz = _check_structure(X, name)
+    if X.format != "csc":
+        X = X.tocsc()  # new arrays, built by scipy from the checked structure
+        nnz = int(X.indptr[-1])
+    data, indices, indptr = X.data, X.indices, X.indptr
+    if nnz < data.shape[0]:  # storage beyond indptr[-1] is not part of the matrix
+        data, indices = data[:nnz], indices[:nnz]
+    if data.dtype != dtype:  # also converts a non-native byte order
+        data = data.astype(dtype)
+    if indices.dtype != indptr.dtype or indices.dtype not in (np.int32, np.int64):
+        index_dtype = np.promote_types(indices.dtype, indptr.dtype)
+        if index_dtype not in (np.int32, np.int64):
+            index_dtype = np.int64
+        indices, indptr = indices.astype(index_dtype), indptr.astype(index_dtype)
+    if not (isinstance(X, sp.csc_matrix) and data is X.data and indices is X.indices
+            and indptr is X.indptr):
+        X = sp.csc_matrix((data, indices, indptr), shape=X.shape, copy=False)
+    if not _is_canonical(X.indices, X.indptr):
         # Duplicates would be summed by the kernels' dot products but not by
         # the column norms; canonicalise a copy so both agree.
-        X = X.copy()
+        X = sp.csc_matrix((X.data.copy(), X.indices.copy(), X.indptr.copy()), shape=X.shape)
+        X.has_sorted_indices = False
+        X.has_canonical_format = False
         X.sum_duplicates()
     bad = _first_nonfinite(X.data)
     if bad is not None:
