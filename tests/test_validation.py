@@ -301,3 +301,67 @@ def test_sparse_matrices_and_arrays_with_int32_and_int64_indices(kind, index_dty
 def test_one_dimensional_sparse_array_is_refused():
     with pytest.raises(ValueError, match="X must be 2-D"):
         fastreg.Lasso().fit(sp.coo_array(np.ones(60)), ys)
+
+
+# -- dtype and byte order -----------------------------------------------------
+
+@pytest.mark.parametrize("dtype, expected", [(">f4", np.float32), ("<f4", np.float32),
+                                             (">f8", np.float64), (">i4", np.float64),
+                                             ("f2", np.float64), (bool, np.float64)])
+def test_dtype_kept_or_widened_in_native_byte_order(dtype, expected):
+    Xt = Xs_dense.astype(dtype)
+    checked = fastreg._validation.check_X(Xt)
+    assert checked.dtype == expected and checked.dtype.isnative
+    Xsp = sp.csc_matrix(Xs_dense.astype(np.float32 if expected == np.float32 else np.float64))
+    Xsp.data = Xsp.data.astype(dtype)  # scipy's constructors refuse non-native data
+    checked = fastreg._validation.check_X(Xsp)
+    assert checked.dtype == expected and checked.data.dtype.isnative
+    assert fastreg._validation.check_y(ys.astype(dtype)).dtype.isnative
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_big_endian_float32_fits_like_native_float32(sparse):
+    native = Xs_dense.astype(np.float32)
+    swapped = native.astype(">f4")
+    if sparse:
+        native, swapped = sp.csc_matrix(native), sp.csc_matrix(native)
+        swapped.data = swapped.data.astype(">f4")
+    ref = fastreg.Lasso(alpha=0.01).fit(native, ys)
+    model = fastreg.Lasso(alpha=0.01).fit(swapped, ys)
+    assert model.coef_.dtype == np.float32
+    np.testing.assert_array_equal(model.coef_, ref.coef_)
+    assert fastreg.lasso_path(swapped, ys, n_alphas=3).coefs.dtype == np.float32
+    np.testing.assert_allclose(fastreg.Ridge(alpha=0.01).fit(swapped, ys).coef_,
+                               fastreg.Ridge(alpha=0.01).fit(native, ys).coef_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    (Xs_dense + 1j, ValueError, "Complex data not supported: X has dtype complex128"),
+    (Xs_dense.astype("M8[s]"), TypeError, "X has non-numeric dtype datetime64"),
+    (np.full((60, 10), "a"), TypeError, "X contains non-numeric data"),
+    (np.array(Xs_dense + 1j, dtype=object), TypeError, "X contains non-numeric data"),
+    (np.array([[1.0, 2.0], [3.0]], dtype=object), TypeError, "X contains non-numeric data"),
+    ([[1.0, 2.0], [3.0]], ValueError, "X cannot be converted to a numeric array"),
+    (sp.csr_matrix(Xs_dense + 1j), ValueError, "Complex data not supported: X has dtype"),
+])
+def test_non_numeric_X_names_X(bad, error, match):
+    n = bad.shape[0] if hasattr(bad, "shape") else len(bad)
+    for fit in (lambda: fastreg.Lasso().fit(bad, ys[:n]), lambda: fastreg.Ridge().fit(bad, ys[:n])):
+        with pytest.raises(error, match=match):
+            fit()
+
+
+def test_non_numeric_y_and_weights_name_the_argument():
+    with pytest.raises(ValueError, match="Complex data not supported: y has dtype"):
+        fastreg.Lasso().fit(Xs_dense, ys + 1j)
+    with pytest.raises(TypeError, match="y contains non-numeric data"):
+        fastreg.Ridge().fit(Xs_dense, np.full(60, "x"))
+    with pytest.raises(TypeError, match="sample_weight contains non-numeric data"):
+        fastreg.Lasso().fit(Xs_dense, ys, sample_weight=["w"] * 60)
+
+
+def test_bool_X_becomes_float64():
+    for Xb in (Xs_dense > 0, sp.csr_matrix(Xs_dense > 0)):
+        assert fastreg.Lasso(alpha=0.01).fit(Xb, ys).coef_.dtype == np.float64
+        np.testing.assert_allclose(fastreg.Lasso(alpha=0.01).fit(Xb, ys).coef_,
+                                   fastreg.Lasso(alpha=0.01).fit((Xs_dense > 0) * 1.0, ys).coef_)

@@ -48,8 +48,12 @@ def _describe(value):
 
 
 def _float_dtype(dtype, name):
-    """float32 stays float32; other real numeric dtypes become float64."""
-    if dtype == np.float32:
+    """float32 (of either byte order) stays float32; other real numeric dtypes become float64.
+
+    The result is always in native byte order. bool, integer and float16 data
+    become float64.
+    """
+    if dtype.kind == "f" and dtype.itemsize == 4:
         return np.float32
     if dtype.kind in "biuf":
         return np.float64
@@ -61,7 +65,10 @@ def _float_dtype(dtype, name):
 
 def _dense_to_float(array, name):
     """Convert to a real floating array, with a clear error for non-numeric data."""
-    arr = np.asarray(array)
+    try:
+        arr = np.asarray(array)
+    except (TypeError, ValueError) as exc:  # e.g. ragged nested sequences
+        raise ValueError(f"{name} cannot be converted to a numeric array: {exc}") from None
     if arr.dtype.kind in "OUSV":
         try:
             return arr.astype(np.float64)
