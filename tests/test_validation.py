@@ -365,3 +365,39 @@ def test_bool_X_becomes_float64():
         assert fastreg.Lasso(alpha=0.01).fit(Xb, ys).coef_.dtype == np.float64
         np.testing.assert_allclose(fastreg.Lasso(alpha=0.01).fit(Xb, ys).coef_,
                                    fastreg.Lasso(alpha=0.01).fit((Xs_dense > 0) * 1.0, ys).coef_)
+
+
+# -- extreme sample weights ---------------------------------------------------
+
+WEIGHT_FITS = {
+    "Lasso": lambda sw: fastreg.Lasso(alpha=0.01).fit(Xs_dense, ys, sample_weight=sw),
+    "ElasticNet": lambda sw: fastreg.ElasticNet(alpha=0.01).fit(Xs_dense, ys, sample_weight=sw),
+    "Ridge": lambda sw: fastreg.Ridge(alpha=0.01).fit(Xs_dense, ys, sample_weight=sw),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(WEIGHT_FITS))
+@pytest.mark.parametrize("scale", [5e-324, 1e-310, 1e-200, 1e300, 1e308 / 60, 1e308])
+def test_extreme_weight_scales_give_the_unit_scale_fit(entry, scale):
+    relative = np.arange(1, 61) / 60.0
+    if scale < 1e-300:  # subnormal: only multiples of the smallest subnormal are exact
+        sw = np.arange(1, 61) * scale
+    else:
+        sw = relative * scale
+    assert np.all(np.isfinite(sw))
+    model = WEIGHT_FITS[entry](sw)
+    ref = WEIGHT_FITS[entry](relative)
+    assert np.all(np.isfinite(model.coef_)) and np.isfinite(model.intercept_)
+    np.testing.assert_allclose(model.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, rtol=1e-6, atol=1e-9)
+
+
+def test_rescaled_weights_sum_to_n():
+    for sw in (np.arange(1, 61) * 5e-324, np.linspace(0.5, 1, 60) * 1e308,
+               np.r_[1e308, np.full(59, 1e-300)]):
+        out = fastreg._validation.check_sample_weight(sw, 60)
+        assert np.all(np.isfinite(out)) and out.sum() == pytest.approx(60.0)
+    assert fastreg._validation.check_sample_weight(np.full(60, 5e-324), 60) is None
+    assert fastreg._validation.check_sample_weight(np.full(60, 1e308), 60) is None
+    with pytest.raises(ValueError, match="sample_weight sums to zero"):
+        fastreg._validation.check_sample_weight(np.zeros(60), 60)

@@ -32,7 +32,9 @@ __all__ = [
 
 def _all_finite(values):
     """Cheap test first: a sum is finite unless some value is NaN/inf (or it overflows)."""
-    return bool(np.isfinite(np.sum(values, dtype=np.float64))) or bool(np.isfinite(values).all())
+    with np.errstate(over="ignore", invalid="ignore"):  # huge finite values are not an error
+        total = np.sum(values, dtype=np.float64)
+    return bool(np.isfinite(total)) or bool(np.isfinite(values).all())
 
 
 def _first_nonfinite(values):
@@ -377,12 +379,16 @@ def check_sample_weight(sample_weight, n_samples):
     if sample_weight is None:
         return None
     sw = _check_nonneg_vector(sample_weight, n_samples, "sample_weight", "one per sample")
-    total = sw.sum()
-    if total <= 0:
+    top = sw.max()
+    if top <= 0:
         raise ValueError("sample_weight sums to zero; at least one weight must be positive.")
-    if np.all(sw == sw[0]):
+    if np.all(sw == top):
         return None
-    return sw * (n_samples / total)
+    # Divide by the largest weight first: the sum then lies in [1, n], so it
+    # neither overflows (weights near the float64 maximum) nor loses the
+    # weights to rounding (subnormal weights, whose ratio n / sum overflows).
+    sw = sw / top
+    return sw * (n_samples / sw.sum())
 
 
 def check_penalty_factor(penalty_factor, n_features):
