@@ -401,3 +401,49 @@ def test_rescaled_weights_sum_to_n():
     assert fastreg._validation.check_sample_weight(np.full(60, 1e308), 60) is None
     with pytest.raises(ValueError, match="sample_weight sums to zero"):
         fastreg._validation.check_sample_weight(np.zeros(60), 60)
+
+
+# -- numeric parameters -------------------------------------------------------
+
+@pytest.mark.parametrize("alphas, error, match", [
+    (["a"], TypeError, "alphas must be real numbers"),
+    ("0.1", TypeError, "alphas must be real numbers"),
+    ([0.1, "b"], TypeError, "alphas must be real numbers"),
+    ([True], TypeError, "alphas must be real numbers"),
+    ([1 + 1j], ValueError, "Complex data not supported: alphas"),
+    ([[0.1, 0.2], [0.3]], TypeError, "alphas must be real numbers"),
+    ([], ValueError, "alphas must be a non-empty 1-D sequence"),
+])
+def test_bad_alphas_name_alphas(alphas, error, match):
+    for fit in (lambda: fastreg.lasso_path(Xs_dense, ys, alphas=alphas),
+                lambda: fastreg.enet_path(Xs_dense, ys, alphas=alphas),
+                lambda: fastreg.ridge_path(Xs_dense, ys, alphas=alphas),
+                lambda: fastreg.RidgeCV(alphas=alphas).fit(Xs_dense, ys)):
+        with pytest.raises(error, match=match):
+            fit()
+
+
+def test_numeric_alphas_of_any_container_are_accepted():
+    ref = fastreg.lasso_path(Xs_dense, ys, alphas=[0.1, 0.01]).coefs.toarray()
+    for alphas in ((0.01, 0.1), np.array([0.1, 0.01]), np.array([0.1, 0.01], dtype=object)):
+        np.testing.assert_allclose(fastreg.lasso_path(Xs_dense, ys, alphas=alphas)
+                                   .coefs.toarray(), ref)
+    assert len(fastreg.lasso_path(Xs_dense, ys, alphas=0.1)) == 1
+
+
+@pytest.mark.parametrize("coef_init, error, match", [
+    ("abc", TypeError, "coef_init must be real numbers"),
+    (["a"] * 10, TypeError, "coef_init must be real numbers"),
+    (np.zeros(10, dtype=bool), TypeError, "coef_init must be real numbers"),
+    (np.zeros(10) + 1j, ValueError, "Complex data not supported: coef_init"),
+    (np.r_[np.zeros(9), np.nan], ValueError, "coef_init contains NaN at index 9"),
+])
+def test_bad_coef_init_names_coef_init(coef_init, error, match):
+    with pytest.raises(error, match=match):
+        fastreg.lasso_path(Xs_dense, ys, n_alphas=3, coef_init=coef_init)
+
+
+def test_coef_init_is_not_modified():
+    w0 = np.full(10, 0.5)
+    fastreg.lasso_path(Xs_dense, ys, n_alphas=3, coef_init=w0)
+    np.testing.assert_array_equal(w0, 0.5)

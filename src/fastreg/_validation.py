@@ -430,9 +430,21 @@ def check_max_iter(max_iter):
     return check_scalar(max_iter, "max_iter", low=1, kind=numbers.Integral)
 
 
+def _real_parameter(values, name):
+    """A numeric parameter (not data) as a float64 array: strings and booleans are refused."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be real numbers: {exc}") from None
+    if arr.dtype.kind in "USb" or (arr.dtype.kind == "O" and any(
+            isinstance(v, (str, bytes, bool, np.bool_)) for v in arr.ravel())):
+        raise TypeError(f"{name} must be real numbers, got {values!r}.")
+    return _dense_to_float(arr, name).astype(np.float64, copy=False)
+
+
 def check_coef_init(coef_init, n_features):
     """Validate a warm-start coefficient vector; returns a float64 copy."""
-    w0 = np.array(coef_init, dtype=np.float64)
+    w0 = _real_parameter(coef_init, "coef_init").copy()
     if w0.shape != (n_features,):
         raise ValueError(f"coef_init must have shape ({n_features},), got {w0.shape}.")
     bad = _first_nonfinite(w0)
@@ -443,10 +455,7 @@ def check_coef_init(coef_init, n_features):
 
 def check_alphas(alphas):
     """Validate user alphas: finite, non-negative, 1-D; returned in decreasing order."""
-    arr = np.asarray(alphas, dtype=np.float64) if not np.isscalar(alphas) else np.array([alphas])
-    if arr.dtype.kind != "f":
-        raise TypeError(f"alphas must be real numbers, got dtype {arr.dtype}.")
-    arr = np.atleast_1d(arr)
+    arr = np.atleast_1d(_real_parameter(alphas, "alphas"))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"alphas must be a non-empty 1-D sequence, got shape {arr.shape}.")
     bad = _first_nonfinite(arr)
