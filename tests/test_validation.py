@@ -447,3 +447,57 @@ def test_coef_init_is_not_modified():
     w0 = np.full(10, 0.5)
     fastreg.lasso_path(Xs_dense, ys, n_alphas=3, coef_init=w0)
     np.testing.assert_array_equal(w0, 0.5)
+
+
+# -- boolean options ----------------------------------------------------------
+
+BOOL_OPTIONS = [
+    ("Lasso", "fit_intercept"), ("Lasso", "positive"), ("Lasso", "screening"),
+    ("Lasso", "warm_start"), ("ElasticNet", "fit_intercept"), ("ElasticNet", "positive"),
+    ("ElasticNet", "screening"), ("ElasticNet", "warm_start"), ("Ridge", "fit_intercept"),
+    ("RidgeCV", "fit_intercept"),
+]
+PATH_BOOL_OPTIONS = [
+    ("lasso_path", "fit_intercept"), ("lasso_path", "positive"), ("lasso_path", "screening"),
+    ("lasso_path", "early_stop"), ("enet_path", "fit_intercept"), ("enet_path", "positive"),
+    ("enet_path", "screening"), ("enet_path", "early_stop"), ("alpha_max", "fit_intercept"),
+    ("alpha_max", "positive"), ("alpha_grid", "fit_intercept"), ("alpha_grid", "positive"),
+    ("ridge_path", "fit_intercept"),
+]
+NOT_BOOLS = ["no", "False", 0, 1, 1.0, None, np.int64(1), [True]]
+
+
+@pytest.mark.parametrize("value", NOT_BOOLS, ids=repr)
+@pytest.mark.parametrize("estimator, option", BOOL_OPTIONS)
+def test_estimator_boolean_options_must_be_bools(estimator, option, value):
+    model = getattr(fastreg, estimator)(**{option: value})
+    with pytest.raises(TypeError, match=f"{option} must be a bool"):
+        model.fit(Xs_dense, ys)
+
+
+@pytest.mark.parametrize("value", NOT_BOOLS, ids=repr)
+@pytest.mark.parametrize("function, option", PATH_BOOL_OPTIONS)
+def test_path_boolean_options_must_be_bools(function, option, value):
+    with pytest.raises(TypeError, match=f"{option} must be a bool"):
+        getattr(fastreg, function)(Xs_dense, ys, **{option: value})
+
+
+@pytest.mark.parametrize("value", [True, False, np.True_, np.False_])
+def test_python_and_numpy_bools_are_accepted(value):
+    for estimator, option in BOOL_OPTIONS:
+        getattr(fastreg, estimator)(**{option: value}).fit(Xs_dense, ys)
+    for function, option in PATH_BOOL_OPTIONS:
+        getattr(fastreg, function)(Xs_dense, ys, **{option: value})
+    ref = fastreg.Lasso(alpha=0.01, fit_intercept=bool(value)).fit(Xs_dense, ys)
+    got = fastreg.Lasso(alpha=0.01, fit_intercept=value).fit(Xs_dense, ys)
+    np.testing.assert_array_equal(got.coef_, ref.coef_)
+
+
+def test_verbose_is_a_bool_or_a_callable():
+    seen = []
+    fastreg.lasso_path(Xs_dense, ys, n_alphas=3, verbose=lambda *args: seen.append(args))
+    assert len(seen) == 3
+    fastreg.lasso_path(Xs_dense, ys, n_alphas=3, verbose=False)
+    for bad in (1, "yes", None):
+        with pytest.raises(TypeError, match="verbose must be a bool or a callable"):
+            fastreg.lasso_path(Xs_dense, ys, n_alphas=3, verbose=bad)

@@ -27,6 +27,8 @@ __all__ = [
     "check_l1_ratio",
     "check_tol",
     "check_max_iter",
+    "check_bool",
+    "check_bools",
 ]
 
 
@@ -465,3 +467,32 @@ def check_alphas(alphas):
         i = int(np.flatnonzero(arr < 0)[0])
         raise ValueError(f"alphas must be >= 0; alphas[{i}] = {arr[i]}.")
     return np.sort(arr)[::-1].copy()
+
+
+def check_bool(value, name):
+    """A boolean option: ``bool`` or ``numpy.bool_`` only; returns a Python bool.
+
+    Other values (strings such as "no", numbers, None) are refused rather than
+    interpreted by their truth value.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool (True or False), got {value!r} of type "
+                    f"{type(value).__name__}.")
+
+
+def check_bools(**options):
+    """Check several boolean options at once, by keyword (the argument names).
+
+    ``verbose`` may also be a callable (a progress callback).
+    """
+    for name, value in options.items():
+        if name == "verbose" and callable(value):
+            continue
+        try:
+            check_bool(value, name)
+        except TypeError:
+            if name == "verbose":
+                raise TypeError(f"verbose must be a bool or a callable, got {value!r} of type "
+                                f"{type(value).__name__}.") from None
+            raise
