@@ -501,3 +501,15 @@ def test_verbose_is_a_bool_or_a_callable():
     for bad in (1, "yes", None):
         with pytest.raises(TypeError, match="verbose must be a bool or a callable"):
             fastreg.lasso_path(Xs_dense, ys, n_alphas=3, verbose=bad)
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "coo_matrix", "csr_array", "coo_array",
+                                  "bsr_matrix"])
+def test_non_native_sparse_data_in_other_formats(kind):
+    """scipy's format conversions refuse big-endian data: it is converted first."""
+    X = getattr(sp, kind)(Xs_dense.astype(np.float32))
+    X.data = X.data.astype(">f4")
+    checked = fastreg._validation.check_X(X)
+    assert checked.format == "csc" and checked.dtype == np.float32 and checked.data.dtype.isnative
+    np.testing.assert_array_equal(checked.toarray(), Xs_dense.astype(np.float32))
+    assert X.data.dtype == np.dtype(">f4")

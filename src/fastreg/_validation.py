@@ -240,6 +240,17 @@ def _is_canonical(indices, indptr):
     return bool(increasing.all())
 
 
+def _with_native_data(X, dtype):
+    """A CSR, BSR or COO X whose data is ``dtype`` (scipy's conversions refuse a
+    non-native byte order), sharing the index arrays; other formats unchanged."""
+    if X.data.dtype == dtype or X.format not in ("csr", "bsr", "coo"):
+        return X
+    data = X.data.astype(dtype)
+    if X.format == "coo":
+        return sp.coo_matrix((data, (X.row, X.col)), shape=X.shape)
+    return type(X)((data, X.indices, X.indptr), shape=X.shape)
+
+
 def _check_sparse(X, name):
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}.")
@@ -247,6 +258,7 @@ def _check_sparse(X, name):
     dtype = _float_dtype(X.dtype, name)
     nnz = _check_structure(X, name)
     if X.format != "csc":
+        X = _with_native_data(X, dtype)
         X = X.tocsc()  # new arrays, built by scipy from the checked structure
         nnz = int(X.indptr[-1])
     data, indices, indptr = X.data, X.indices, X.indptr
