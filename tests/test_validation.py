@@ -513,3 +513,10 @@ def test_non_native_sparse_data_in_other_formats(kind):
     assert checked.format == "csc" and checked.dtype == np.float32 and checked.data.dtype.isnative
     np.testing.assert_array_equal(checked.toarray(), Xs_dense.astype(np.float32))
     assert X.data.dtype == np.dtype(">f4")
+
+
+@pytest.mark.parametrize("kind", ["dok_array", "lil_matrix", "dia_matrix", "bsr_array"])
+def test_other_sparse_formats_are_converted(kind):
+    X = getattr(sp, kind)(Xs_dense)
+    np.testing.assert_allclose(fastreg.Lasso(alpha=0.01).fit(X, ys).coef_,
+                               fastreg.Lasso(alpha=0.01).fit(Xs_dense, ys).coef_, rtol=1e-6)

@@ -243,7 +243,7 @@ def _is_canonical(indices, indptr):
 def _with_native_data(X, dtype):
     """A CSR, BSR or COO X whose data is ``dtype`` (scipy's conversions refuse a
     non-native byte order), sharing the index arrays; other formats unchanged."""
-    if X.data.dtype == dtype or X.format not in ("csr", "bsr", "coo"):
+    if X.format not in ("csr", "bsr", "coo") or X.data.dtype == dtype:
         return X
     data = X.data.astype(dtype)
     if X.format == "coo":
