@@ -89,9 +89,15 @@ def check_X(X, *, name="X"):
     Parameters
     ----------
     X : array-like or scipy.sparse matrix/array of shape (n_samples, n_features)
-        Dense input is returned Fortran-ordered; sparse input as CSC with
-        canonical (sorted, duplicate-free) indices. float32 stays float32,
-        every other real dtype becomes float64.
+        Dense input is returned Fortran-ordered; sparse input (any format,
+        matrix or array, int32 or int64 indices) as a CSC matrix with
+        canonical (sorted, duplicate-free) indices: unsorted indices are
+        sorted and duplicates summed, on a copy. Malformed sparse structure
+        (indices out of range, indptr not non-decreasing or of the wrong
+        length, index and data arrays of different lengths) raises a
+        ValueError. float32 of either byte order stays float32; every other
+        real dtype (bool, integers, float16, float64) becomes float64; the
+        result is always in native byte order.
     name : str
         Argument name used in error messages.
 
