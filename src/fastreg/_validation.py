@@ -27,12 +27,16 @@ __all__ = [
     "check_l1_ratio",
     "check_tol",
     "check_max_iter",
+    "check_bool",
+    "check_bools",
 ]
 
 
 def _all_finite(values):
     """Cheap test first: a sum is finite unless some value is NaN/inf (or it overflows)."""
-    return bool(np.isfinite(np.sum(values, dtype=np.float64))) or bool(np.isfinite(values).all())
+    with np.errstate(over="ignore", invalid="ignore"):  # huge finite values are not an error
+        total = np.sum(values, dtype=np.float64)
+    return bool(np.isfinite(total)) or bool(np.isfinite(values).all())
 
 
 def _first_nonfinite(values):
@@ -48,8 +52,12 @@ def _describe(value):
 
 
 def _float_dtype(dtype, name):
-    """float32 stays float32; other real numeric dtypes become float64."""
-    if dtype == np.float32:
+    """float32 (of either byte order) stays float32; other real numeric dtypes become float64.
+
+    The result is always in native byte order. bool, integer and float16 data
+    become float64.
+    """
+    if dtype.kind == "f" and dtype.itemsize == 4:
         return np.float32
     if dtype.kind in "biuf":
         return np.float64
@@ -61,7 +69,10 @@ def _float_dtype(dtype, name):
 
 def _dense_to_float(array, name):
     """Convert to a real floating array, with a clear error for non-numeric data."""
-    arr = np.asarray(array)
+    try:
+        arr = np.asarray(array)
+    except (TypeError, ValueError) as exc:  # e.g. ragged nested sequences
+        raise ValueError(f"{name} cannot be converted to a numeric array: {exc}") from None
     if arr.dtype.kind in "OUSV":
         try:
             return arr.astype(np.float64)
@@ -78,9 +89,15 @@ def check_X(X, *, name="X"):
     Parameters
     ----------
     X : array-like or scipy.sparse matrix/array of shape (n_samples, n_features)
-        Dense input is returned Fortran-ordered; sparse input as CSC with
-        canonical (sorted, duplicate-free) indices. float32 stays float32,
-        every other real dtype becomes float64.
+        Dense input is returned Fortran-ordered; sparse input (any format,
+        matrix or array, int32 or int64 indices) as a CSC matrix with
+        canonical (sorted, duplicate-free) indices: unsorted indices are
+        sorted and duplicates summed, on a copy. Malformed sparse structure
+        (indices out of range, indptr not non-decreasing or of the wrong
+        length, index and data arrays of different lengths) raises a
+        ValueError. float32 of either byte order stays float32; every other
+        real dtype (bool, integers, float16, float64) becomes float64; the
+        result is always in native byte order.
     name : str
         Argument name used in error messages.
 
@@ -119,30 +136,156 @@ def _check_nonempty(shape, name):
             )
 
 
+def _check_index_array(values, name, what):
+    if not isinstance(values, np.ndarray) or values.ndim != 1:
+        raise ValueError(f"{name} is a malformed sparse matrix: its {what} array must be 1-D.")
+    if values.dtype.kind not in "iu":
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: its {what} array has dtype {values.dtype}; "
+            "expected integers."
+        )
+
+
+def _check_index_range(index, bound, name, what):
+    """Every entry of ``index`` in [0, bound): two vectorized passes, no copy."""
+    if index.size and (index.min() < 0 or index.max() >= bound):
+        bad = int(np.flatnonzero((index < 0) | (index >= bound))[0])
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: {what}[{bad}] = {index[bad]} is outside "
+            f"[0, {bound})."
+        )
+
+
+def _check_compressed(indptr, indices, n_data, n_major, n_minor, name):
+    """Structure of a compressed (CSC/CSR/BSR) matrix, in O(nnz + n_major) vectorized work.
+
+    Index arrays out of range would make the kernels (and scipy's own format
+    conversions) read or write out of bounds, so this runs before anything
+    else touches them. Returns the number of stored entries (``indptr[-1]``).
+    """
+    _check_index_array(indptr, name, "indptr")
+    _check_index_array(indices, name, "indices")
+    if indptr.shape[0] != n_major + 1:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr has length {indptr.shape[0]}, "
+            f"expected {n_major + 1}."
+        )
+    if indices.shape[0] != n_data:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indices has {indices.shape[0]} entries "
+            f"but data has {n_data}."
+        )
+    if indptr[0] != 0:
+        raise ValueError(f"{name} is a malformed sparse matrix: indptr[0] = {indptr[0]}, not 0.")
+    steps = np.diff(indptr)
+    if steps.size and steps.min() < 0:
+        bad = int(np.flatnonzero(steps < 0)[0])
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr is not non-decreasing "
+            f"(indptr[{bad + 1}] = {indptr[bad + 1]} < indptr[{bad}] = {indptr[bad]})."
+        )
+    nnz = int(indptr[-1])
+    if nnz > n_data:
+        raise ValueError(
+            f"{name} is a malformed sparse matrix: indptr[-1] = {nnz} exceeds the "
+            f"{n_data} stored entries."
+        )
+    _check_index_range(indices[:nnz], n_minor, name, "indices")
+    return nnz
+
+
+def _check_data_array(data, n_dims, name):
+    if not isinstance(data, np.ndarray) or data.ndim != n_dims:
+        raise ValueError(f"{name} is a malformed sparse matrix: its data array must be "
+                         f"{n_dims}-D.")
+
+
+def _check_structure(X, name):
+    """Check the index arrays of a sparse X before anything reads them; return nnz for CSC.
+
+    Formats other than CSC, CSR, BSR and COO are converted by scipy from
+    structures that cannot index out of bounds.
+    """
+    fmt = X.format
+    if fmt in ("csc", "csr"):
+        n_major, n_minor = X.shape if fmt == "csr" else X.shape[::-1]
+        _check_data_array(X.data, 1, name)
+        return _check_compressed(X.indptr, X.indices, X.data.shape[0], n_major, n_minor, name)
+    if fmt == "bsr":
+        rows, cols = X.blocksize
+        _check_data_array(X.data, 3, name)
+        _check_compressed(X.indptr, X.indices, X.data.shape[0], X.shape[0] // rows,
+                          X.shape[1] // cols, name)
+    elif fmt == "coo":
+        _check_data_array(X.data, 1, name)
+        coords = X.coords if hasattr(X, "coords") else (X.row, X.col)
+        for axis, (index, what) in enumerate(zip(coords, ("row", "col"))):
+            _check_index_array(index, name, what)
+            if index.shape[0] != X.data.shape[0]:
+                raise ValueError(
+                    f"{name} is a malformed sparse matrix: {what} has {index.shape[0]} "
+                    f"entries but data has {X.data.shape[0]}."
+                )
+            _check_index_range(index, X.shape[axis], name, what)
+    return None
+
+
+def _is_canonical(indices, indptr):
+    """Whether indices strictly increase within every column (sorted, no duplicates).
+
+    One vectorized comparison over the entries; it does not trust scipy's
+    cached flag, which goes stale if the caller edits the index arrays.
+    """
+    nnz = indices.shape[0]
+    if nnz < 2:
+        return True
+    increasing = indices[1:] > indices[:-1]
+    starts = indptr[1:-1]
+    starts = starts[(starts > 0) & (starts < nnz)]
+    increasing[starts - 1] = True  # a new column may start anywhere
+    return bool(increasing.all())
+
+
+def _with_native_data(X, dtype):
+    """A CSR, BSR or COO X whose data is ``dtype`` (scipy's conversions refuse a
+    non-native byte order), sharing the index arrays; other formats unchanged."""
+    if X.format not in ("csr", "bsr", "coo") or X.data.dtype == dtype:
+        return X
+    data = X.data.astype(dtype)
+    if X.format == "coo":
+        return sp.coo_matrix((data, (X.row, X.col)), shape=X.shape)
+    return type(X)((data, X.indices, X.indptr), shape=X.shape)
+
+
 def _check_sparse(X, name):
-    _check_nonempty(X.shape, name)
     if X.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {X.shape}.")
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}.")
+    _check_nonempty(X.shape, name)
     dtype = _float_dtype(X.dtype, name)
-    # tocsc() converts other formats and copies; CSC input is kept as is.
-    X = X.tocsc() if X.format != "csc" else X
-    X = sp.csc_matrix(X) if not isinstance(X, sp.csc_matrix) else X
-    if X.data.dtype != dtype:
-        X = X.astype(dtype)
-    if X.indices.dtype != X.indptr.dtype:
-        index_dtype = np.promote_types(X.indices.dtype, X.indptr.dtype)
-        X = sp.csc_matrix(
-            (X.data, X.indices.astype(index_dtype), X.indptr.astype(index_dtype)),
-            shape=X.shape,
-        )
-    if X.indices.dtype not in (np.int32, np.int64):
-        X = sp.csc_matrix(
-            (X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)), shape=X.shape
-        )
-    if not X.has_canonical_format:
+    nnz = _check_structure(X, name)
+    if X.format != "csc":
+        X = _with_native_data(X, dtype)
+        X = X.tocsc()  # new arrays, built by scipy from the checked structure
+        nnz = int(X.indptr[-1])
+    data, indices, indptr = X.data, X.indices, X.indptr
+    if nnz < data.shape[0]:  # storage beyond indptr[-1] is not part of the matrix
+        data, indices = data[:nnz], indices[:nnz]
+    if data.dtype != dtype:  # also converts a non-native byte order
+        data = data.astype(dtype)
+    if indices.dtype != indptr.dtype or indices.dtype not in (np.int32, np.int64):
+        index_dtype = np.promote_types(indices.dtype, indptr.dtype)
+        if index_dtype not in (np.int32, np.int64):
+            index_dtype = np.int64
+        indices, indptr = indices.astype(index_dtype), indptr.astype(index_dtype)
+    if not (isinstance(X, sp.csc_matrix) and data is X.data and indices is X.indices
+            and indptr is X.indptr):
+        X = sp.csc_matrix((data, indices, indptr), shape=X.shape, copy=False)
+    if not _is_canonical(X.indices, X.indptr):
         # Duplicates would be summed by the kernels' dot products but not by
         # the column norms; canonicalise a copy so both agree.
-        X = X.copy()
+        X = sp.csc_matrix((X.data.copy(), X.indices.copy(), X.indptr.copy()), shape=X.shape)
+        X.has_sorted_indices = False
+        X.has_canonical_format = False
         X.sum_duplicates()
     bad = _first_nonfinite(X.data)
     if bad is not None:
@@ -256,12 +399,16 @@ def check_sample_weight(sample_weight, n_samples):
     if sample_weight is None:
         return None
     sw = _check_nonneg_vector(sample_weight, n_samples, "sample_weight", "one per sample")
-    total = sw.sum()
-    if total <= 0:
+    top = sw.max()
+    if top <= 0:
         raise ValueError("sample_weight sums to zero; at least one weight must be positive.")
-    if np.all(sw == sw[0]):
+    if np.all(sw == top):
         return None
-    return sw * (n_samples / total)
+    # Divide by the largest weight first: the sum then lies in [1, n], so it
+    # neither overflows (weights near the float64 maximum) nor loses the
+    # weights to rounding (subnormal weights, whose ratio n / sum overflows).
+    sw = sw / top
+    return sw * (n_samples / sw.sum())
 
 
 def check_penalty_factor(penalty_factor, n_features):
@@ -303,9 +450,21 @@ def check_max_iter(max_iter):
     return check_scalar(max_iter, "max_iter", low=1, kind=numbers.Integral)
 
 
+def _real_parameter(values, name):
+    """A numeric parameter (not data) as a float64 array: strings and booleans are refused."""
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be real numbers: {exc}") from None
+    if arr.dtype.kind in "USb" or (arr.dtype.kind == "O" and any(
+            isinstance(v, (str, bytes, bool, np.bool_)) for v in arr.ravel())):
+        raise TypeError(f"{name} must be real numbers, got {values!r}.")
+    return _dense_to_float(arr, name).astype(np.float64, copy=False)
+
+
 def check_coef_init(coef_init, n_features):
     """Validate a warm-start coefficient vector; returns a float64 copy."""
-    w0 = np.array(coef_init, dtype=np.float64)
+    w0 = _real_parameter(coef_init, "coef_init").copy()
     if w0.shape != (n_features,):
         raise ValueError(f"coef_init must have shape ({n_features},), got {w0.shape}.")
     bad = _first_nonfinite(w0)
@@ -316,10 +475,7 @@ def check_coef_init(coef_init, n_features):
 
 def check_alphas(alphas):
     """Validate user alphas: finite, non-negative, 1-D; returned in decreasing order."""
-    arr = np.asarray(alphas, dtype=np.float64) if not np.isscalar(alphas) else np.array([alphas])
-    if arr.dtype.kind != "f":
-        raise TypeError(f"alphas must be real numbers, got dtype {arr.dtype}.")
-    arr = np.atleast_1d(arr)
+    arr = np.atleast_1d(_real_parameter(alphas, "alphas"))
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"alphas must be a non-empty 1-D sequence, got shape {arr.shape}.")
     bad = _first_nonfinite(arr)
@@ -329,3 +485,32 @@ def check_alphas(alphas):
         i = int(np.flatnonzero(arr < 0)[0])
         raise ValueError(f"alphas must be >= 0; alphas[{i}] = {arr[i]}.")
     return np.sort(arr)[::-1].copy()
+
+
+def check_bool(value, name):
+    """A boolean option: ``bool`` or ``numpy.bool_`` only; returns a Python bool.
+
+    Other values (strings such as "no", numbers, None) are refused rather than
+    interpreted by their truth value.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool (True or False), got {value!r} of type "
+                    f"{type(value).__name__}.")
+
+
+def check_bools(**options):
+    """Check several boolean options at once, by keyword (the argument names).
+
+    ``verbose`` may also be a callable (a progress callback).
+    """
+    for name, value in options.items():
+        if name == "verbose" and callable(value):
+            continue
+        try:
+            check_bool(value, name)
+        except TypeError:
+            if name == "verbose":
+                raise TypeError(f"verbose must be a bool or a callable, got {value!r} of type "
+                                f"{type(value).__name__}.") from None
+            raise

@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._base import BaseEstimator, LinearRegressorMixin
-from .._validation import check_scalar
+from .._validation import check_bools, check_scalar
 from ._enet_path import enet_path
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -30,6 +30,7 @@ class _ElasticNetBase(LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         # X is validated (and converted, once) by enet_path; only its width is needed here
         coef_init = None

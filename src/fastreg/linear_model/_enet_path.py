@@ -22,6 +22,7 @@ from .._kernels import _problem, _solver, _sweeps, _workspace
 from .._path import PointResult, run_path
 from .._validation import (
     check_alphas,
+    check_bools,
     check_coef_init,
     check_l1_ratio,
     check_max_iter,
@@ -73,6 +74,7 @@ def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
     -------
     alpha_max : float
     """
+    check_bools(fit_intercept=fit_intercept, positive=positive)
     l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
                                             penalty_factor)
     return _alpha_max(design, y_c, l1_ratio, pf, positive)
@@ -89,6 +91,7 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     -------
     alphas : ndarray of shape (n_alphas,), decreasing
     """
+    check_bools(fit_intercept=fit_intercept, positive=positive)
     l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
                                             penalty_factor)
     a_max = _alpha_max(design, y_c, l1_ratio, pf, positive)
@@ -262,6 +265,8 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     ConvergenceWarning
         When an alpha stops at max_iter with a gap above tol; the path still returns.
     """
+    check_bools(fit_intercept=fit_intercept, positive=positive, screening=screening,
+                early_stop=early_stop, verbose=verbose)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
     l1_ratio, design, y_c, y_mean, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,

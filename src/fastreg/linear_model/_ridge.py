@@ -24,7 +24,7 @@ from .._result import Path
 from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
 from .._ridge._design import RidgeDesign
 from .._ridge._solvers import Plan, build_system, check_solver, plan_spectral, solve_alphas
-from .._validation import check_alphas, check_max_iter, check_scalar, check_tol
+from .._validation import check_alphas, check_bools, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 
@@ -114,6 +114,7 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
     ConvergenceWarning
         When CG stops at max_iter above tol.
     """
+    check_bools(fit_intercept=fit_intercept)
     tol, max_iter = _validate_common(solver, tol, max_iter)
     data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
     grid = _alpha_grid(data, n_alphas, eps) if alphas is None else check_alphas(alphas)
@@ -225,6 +226,7 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_bools(fit_intercept=self.fit_intercept)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
         data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
@@ -296,6 +298,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_bools(fit_intercept=self.fit_intercept)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
         data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
         if self.alphas is None:
