@@ -321,3 +321,25 @@ def test_screening_and_working_sets_do_not_change_the_solution(news20_small):
     # the coefficients themselves are only as determined as the problem is
     # conditioned; near-collinear tf-idf columns leave them loose at 1e-5
     np.testing.assert_allclose(screened.coefs.toarray(), plain.coefs.toarray(), atol=1e-4)
+
+
+def test_constant_y_returns_zeros_whatever_the_warm_start():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    with pytest.warns(UserWarning, match="nothing to fit"):
+        path = fastreg.lasso_path(X, np.full(60, 2.5), alphas=[0.1], coef_init=np.ones(10))
+    assert np.all(path.coef_at(0) == 0) and path.intercepts[0] == 2.5
+    model = fastreg.Lasso(alpha=0.01, warm_start=True).fit(X, X @ np.ones(10))
+    assert np.any(model.coef_ != 0)
+    with pytest.warns(UserWarning, match="nothing to fit"):
+        model.fit(X, np.full(60, -1.0))
+    assert np.all(model.coef_ == 0) and model.intercept_ == -1.0
+
+
+def test_constant_column_with_intercept_is_not_fitted():
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.full(9, -1.4253489608701877), rng.normal(size=9)])
+    path = fastreg.lasso_path(X, rng.normal(size=9), n_alphas=5,
+                              sample_weight=rng.uniform(0.1, 2, 9))
+    assert np.all(np.isfinite(path.coefs.data)) and np.all(path.dual_gaps <= 1e-6)
+    assert np.all(path.coefs.toarray()[0] == 0)

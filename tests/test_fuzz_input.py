@@ -271,8 +271,6 @@ def test_ridge(problem, fmt, corruption, weight_kind, fit_intercept, alpha):
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.filterwarnings("ignore:Coordinate descent did not reach")
-@pytest.mark.xfail(reason="a constant column is centered to rounding noise, not to zero",
-                   strict=False)
 @pytest.mark.parametrize("dtype, weighted", [(np.float64, False), (np.float32, True)])
 def test_constant_column_is_certified(dtype, weighted):
     rng = np.random.default_rng(1)

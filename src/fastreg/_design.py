@@ -17,6 +17,9 @@ __all__ = ["Design", "kernel_arrays"]
 
 _EMPTY = np.empty(0, dtype=np.float64)
 
+# Relative size of a squared sum that is rounding noise of centering: (64 eps)².
+_ROUNDING = (64 * np.finfo(np.float64).eps) ** 2
+
 
 def kernel_arrays(X):
     """(dense X, data, indices, indptr) of a validated X; the unused slots are empty.
@@ -45,6 +48,10 @@ def column_stats(X, sample_weight, fit_intercept):
                                           fit_intercept, mean, sq_norms)
     else:
         _design_stats.dense_column_stats(X, sw, fit_intercept, mean, sq_norms)
+    if fit_intercept:
+        # A constant column centers to rounding noise, not to zero; left as is,
+        # the solver would fit that noise. Σ s (x − m)² = Σ s x² − n m².
+        sq_norms[sq_norms <= _ROUNDING * (sq_norms + n * mean * mean)] = 0.0
     return mean, sq_norms
 
 
@@ -104,7 +111,14 @@ class Design:
         if not self.fit_intercept:
             return y.copy(), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         y_mean = np.average(y, axis=0, weights=self.sample_weight)
-        return y - y_mean, y_mean
+        y_c = y - y_mean
+        # a constant y centers to rounding noise: nothing is left to fit
+        noise = self.weighted_sq_norm(y_c) <= _ROUNDING * self.weighted_sq_norm(y)
+        if y_c.ndim == 1 and noise:
+            y_c[:] = 0.0
+        elif y_c.ndim > 1:
+            y_c[:, noise] = 0.0
+        return y_c, y_mean
 
     def weighted_sq_norm(self, v):
         """Σ_i s_i v_i² (over the first axis)."""

@@ -134,6 +134,7 @@ class _EnetPoint:
     def solve(self, k, alpha, alphas):
         n = self.design.n_samples
         if self.null_obj == 0:
+            self.w[:] = 0.0  # nothing to fit (y constant): not even a warm start survives
             return PointResult(0.0, 0, 0.0)
         penalty = _problem.ElasticNetPenalty(
             self.penalty_factor, l1=n * alpha * self.l1_ratio,
@@ -278,13 +279,15 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         alphas = geometric_grid(_alpha_max(design, y_c, l1_ratio, pf, positive), n_alphas, eps, n, p)
     else:
         alphas = check_alphas(alphas)
-    if np.any(alphas == 0):
+    point = _EnetPoint(design, y_c, y_mean, l1_ratio, pf, positive, coef_init, tol, max_iter,
+                       screening)
+    if point.null_obj == 0:
+        warnings.warn("y is constant (after centering, with the sample weights): there is "
+                      "nothing to fit, and every coefficient is zero.", UserWarning, stacklevel=2)
+    elif np.any(alphas == 0):
         warnings.warn("alpha = 0 is unregularized least squares; coordinate descent converges "
                       "slowly there and its duality gap cannot certify it. Use "
                       "fastreg.Ridge or a small positive alpha.", UserWarning, stacklevel=2)
-
-    point = _EnetPoint(design, y_c, y_mean, l1_ratio, pf, positive, coef_init, tol, max_iter,
-                       screening)
     return run_path(point, alphas, tol=tol, max_iter=max_iter, early_stop=automatic and early_stop,
                     verbose=verbose, callback=callback)
 
