@@ -17,21 +17,20 @@ from libc.math cimport INFINITY
 from ._columns cimport Data, col_dot
 from ._enet cimport ElasticNet, enet_penalized, enet_signed
 from ._fused cimport floating, index_t
-from ._quadratic cimport Quadratic
 
 cdef inline double _corr_bound(const Data* d, const ElasticNet* pen, const double* z,
                                const double* stamp, double drift, Py_ssize_t j) noexcept nogil:
     return enet_signed(pen, z[j]) + d.col_norm[j] * (drift - stamp[j])
 
 
-cdef inline bint _keep_out(const Quadratic* f, const ElasticNet* pen, double bound,
+cdef inline bint _keep_out(Py_ssize_t n_unpen, const ElasticNet* pen, double bound,
                            Py_ssize_t j) noexcept nogil:
     # With unpenalized features z holds x̄_jᵀSPθ for the S-orthogonal projection
-    # P of the dual point (see quad_project_unpenalized). P is non-expansive, so
+    # P of the dual point (see quad_project_unpenalized). ``n_unpen``: their number. P is non-expansive, so
     # the drift bound holds while P is fixed: always, unless ``positive`` makes
     # it depend on which unpenalized coefficients are nonzero. Kept out: a bound
     # below 0.9 times the penalty level.
-    return ((f.n_unpen == 0 or not pen.positive) and enet_penalized(pen, j)
+    return ((n_unpen == 0 or not pen.positive) and enet_penalized(pen, j)
             and bound < 0.9 * pen.l1 * pen.pf[j])  # 0.9: measured best
 
 
@@ -68,7 +67,7 @@ cdef inline Py_ssize_t split_features(const Data* d, Py_ssize_t n_features, bint
     return n_feats
 
 
-cdef inline Py_ssize_t refresh(const Data* d, const Quadratic* f, const ElasticNet* pen,
+cdef inline Py_ssize_t refresh(const Data* d, Py_ssize_t n_unpen, const ElasticNet* pen,
                                const floating* Xv, const index_t* Xi, const index_t* Xp,
                                const double* w, const double* theta, double* z, double* stamp,
                                double drift, signed char* left_out, Py_ssize_t* feats,
@@ -88,7 +87,7 @@ cdef inline Py_ssize_t refresh(const Data* d, const Quadratic* f, const ElasticN
     for t in range(n_features - n_kept[0], n_features):
         j = feats[t]
         u = _corr_bound(d, pen, z, stamp, drift, j)
-        if _keep_out(f, pen, u, j):
+        if _keep_out(n_unpen, pen, u, j):
             floor = _floor_with(pen, floor, u, j)
             scratch[moved] = j
             moved += 1
@@ -100,7 +99,7 @@ cdef inline Py_ssize_t refresh(const Data* d, const Quadratic* f, const ElasticN
         j = feats[t]
         if keep_more and w[j] == 0.0:
             u = _corr_bound(d, pen, z, stamp, drift, j)
-            if _keep_out(f, pen, u, j):
+            if _keep_out(n_unpen, pen, u, j):
                 floor = _floor_with(pen, floor, u, j)
                 left_out[j] = 1
                 scratch[moved] = j
@@ -108,7 +107,7 @@ cdef inline Py_ssize_t refresh(const Data* d, const Quadratic* f, const ElasticN
                 continue
         # with unpenalized features z holds projected correlations, and the gap
         # needs raw ones (it projects them, and corrects ‖θ‖ with them)
-        if stamp[j] != drift or f.n_unpen > 0:
+        if stamp[j] != drift or n_unpen > 0:
             z[j] = col_dot(d, Xv, Xi, Xp, j, theta)
             stamp[j] = drift
         feats[m] = j

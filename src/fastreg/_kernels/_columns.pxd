@@ -12,6 +12,7 @@ cdef struct Data:
     bint sparse
     bint weighted
     const double* sw        # sample weights s (NULL when unit)
+    double weight_sum       # Σ s_i (n for the datafits' weights, rescaled to sum to n)
     const double* mean      # weighted column means, zeros without intercept
     const double* sq_norm   # weighted squared norms of the centered columns
     const double* col_norm  # their square roots (for the screening tests)

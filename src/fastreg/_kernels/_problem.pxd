@@ -1,6 +1,7 @@
 # The typed objects of one problem (see _problem.pyx), shared with the solver.
 from ._columns cimport Data
 from ._enet cimport ElasticNet
+from ._logistic cimport Logistic
 from ._quadratic cimport Quadratic
 
 
@@ -20,6 +21,13 @@ cdef class QuadraticLoss:
     cdef readonly object y, unpenalized, cross, y_cross
     cdef object scratch, act
     cdef Quadratic view(self)
+
+
+cdef class LogisticLoss:
+    cdef readonly object y
+    cdef readonly bint fit_intercept
+    cdef object buffers, feature_buffers
+    cdef Logistic view(self)
 
 
 cdef class ElasticNetPenalty:

@@ -17,13 +17,16 @@ cdef class DesignView:
     weights), the column means and centered squared norms, and their roots.
     """
 
-    def __init__(self, design):
+    def __init__(self, design, *, implicit_centering=True):
         self.X, self.data, self.indices, self.indptr = design.kernel_arrays()
         self.sparse = design.sparse
         self.n_samples = design.n_samples
         self.n_features = design.n_features
         self.sample_weight = np.ascontiguousarray(design.weights_or_empty, dtype=np.float64)
-        self.x_mean = np.ascontiguousarray(design.x_mean, dtype=np.float64)
+        # the state keeps the means out of the residual (the quadratic's offset),
+        # or carries an explicit intercept instead (the logistic)
+        self.x_mean = (np.ascontiguousarray(design.x_mean, dtype=np.float64)
+                       if implicit_centering else np.zeros(design.n_features))
         self.sq_norm = np.ascontiguousarray(design.col_sq_norms, dtype=np.float64)
         self.col_norm = np.sqrt(self.sq_norm)
         values = self.data if self.sparse else self.X
@@ -38,6 +41,7 @@ cdef class DesignView:
         d.n_samples = self.n_samples
         d.sparse = self.sparse
         d.weighted = self.sample_weight.shape[0] > 0
+        d.weight_sum = self.n_samples  # weights are rescaled to sum to n
         d.sw = <const double*> _address(self.sample_weight) if d.weighted else NULL
         d.mean = <const double*> _address(self.x_mean)
         d.sq_norm = <const double*> _address(self.sq_norm)
@@ -91,6 +95,45 @@ cdef class QuadraticLoss:
         f.y_unpen = <const double*> _address(self.y_cross)
         f.scratch = <double*> _address(self.scratch)
         f.act = <Py_ssize_t*> _address(self.act)
+        return f
+
+
+cdef class LogisticLoss:
+    """The logistic datafit Σ s_i [log(1 + e^η_i) − y_i η_i], η = Xw + b, y ∈ {0, 1}.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Labels coded 0 / 1.
+    n_features : int
+    fit_intercept : bool
+        Whether b is fitted (exactly, at every step) or fixed at 0.
+    """
+
+    def __init__(self, y, Py_ssize_t n_features, *, bint fit_intercept):
+        self.y = np.ascontiguousarray(y, dtype=np.float64)
+        n = self.y.shape[0]
+        self.fit_intercept = fit_intercept
+        # Newton models' buffers: allocated once per path
+        self.buffers = np.empty((7, max(n, 1)))
+        self.feature_buffers = np.zeros((3, max(n_features, 1)))
+
+    cdef Logistic view(self):
+        cdef Logistic f
+        cdef double[:, ::1] b = self.buffers
+        cdef double[:, ::1] fb = self.feature_buffers
+        f.y = <const double*> _address(self.y)
+        f.fit_intercept = self.fit_intercept
+        f.hess = &b[0, 0]
+        f.response = &b[1, 0]
+        f.r_model = &b[2, 0]
+        f.prob = &b[3, 0]
+        f.lse = &b[4, 0]
+        f.try_prob = &b[5, 0]
+        f.try_lse = &b[6, 0]
+        f.model_mean = &fb[0, 0]
+        f.model_sq_norm = &fb[1, 0]
+        f.w_start = &fb[2, 0]
         return f
 
 

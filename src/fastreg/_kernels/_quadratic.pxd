@@ -28,7 +28,7 @@ cdef struct Quadratic:
 cdef inline double quad_gradient(const Data* d, Py_ssize_t j, double xr,
                                  double offset) noexcept nogil:
     """x̄_jᵀSR from xr = x_jᵀSr: with R = r + offset and Σ_i s_i R_i = 0 (R is centered)."""
-    return xr + d.n_samples * d.mean[j] * offset
+    return xr + d.weight_sum * d.mean[j] * offset
 
 
 cdef inline double quad_lipschitz(const Data* d, Py_ssize_t j) noexcept nogil:

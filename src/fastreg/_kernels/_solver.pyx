@@ -1,22 +1,25 @@
-"""The working-set solver: coordinate descent with screening, bounds and extrapolation.
+"""The working-set solver, written once over a datafit and a penalty.
 
-Problem solved here (n times the objective of the user-facing docs), with a
-datafit F (``_quadratic.pxd``) and a penalty Ω (``_enet.pxd``)::
+Problem solved here (n times the objective of the user-facing docs): a
+datafit F plus the elastic net (``_enet.pxd``)::
 
-    F(w) = ½ Σ_i s_i R_i²,   R = y_c − X̄ w,
     Ω(w) = l1 Σ_j v_j |w_j| + l2/2 Σ_j v_j w_j²,   l1 = n α ρ,  l2 = n α (1 − ρ)
 
-where y_c is the (weighted-)centered target and X̄ = X − 1 mᵀ the implicitly
-centered design (m = 0 without intercept).
+with F the quadratic ½ Σ_i s_i (y_c,i − x̄_iᵀw)² (``_quadratic.pxd``; y_c
+the centered target and X̄ = X − 1 mᵀ the implicitly centered design, m = 0
+without intercept) or the logistic Σ_i s_i [log(1 + e^η_i) − y_i η_i]
+(``_logistic.pxd``). The datafit is a fused type: each specialization is
+compiled with its own steps inlined.
 
 One solve: exact correlations where the bounds do not suffice
-(``_bounds.pxd``) → full duality gap (``_gap.pxd``, the certificate) → Gap
-Safe screening → a working set of growing size (``_working_set.pxd``) →
-coordinate descent on it in short blocks whose iterates are extrapolated
-(``_extrapolation.pxd``), until its own gap is a fraction of the full one.
-The dual point is kept apart from the primal residual: any S-centered vector
-certifies, so the best one found is used, and the previous alpha's certifies
-the warm start of the next.
+(``_bounds.pxd``) → full duality gap (the certificate) → Gap Safe screening →
+a working set of growing size (``_working_set.pxd``) → the datafit's inner
+solver on it until its own gap is a fraction of the full one: coordinate
+descent in short blocks whose iterates are extrapolated
+(``_extrapolation.pxd``) for the quadratic, proximal Newton steps
+(``_newton.pxd``) for the logistic. The dual point is kept apart from the
+primal state: any feasible one certifies, so the best one found is used, and
+the previous alpha's certifies the warm start of the next.
 """
 
 from libc.math cimport INFINITY, fabs, sqrt
@@ -33,20 +36,26 @@ from ._enet cimport (ElasticNet, enet_conjugate, enet_constraint, enet_penalized
 from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation,
                               objective_on, record)
 from ._fused cimport floating, index_t
-from ._gap cimport Gap
-from ._problem cimport DesignView, ElasticNetPenalty, QuadraticLoss, check_state
+from ._gap cimport Gap, logit_gap
+from ._logistic cimport Logistic, logit_dual_point, logit_intercept_step, logit_refresh
+from ._newton cimport newton_working_set
+from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, QuadraticLoss, check_state
 from ._quadratic cimport (Quadratic, quad_gradient, quad_lipschitz, quad_moments, quad_move,
-                          quad_project_unpenalized)
+                          quad_project_unpenalized, quad_safe_radius)
 from ._working_set cimport build_working_set, gap_safe_screen
 from ._workspace cimport Workspace, reserve
 
 
 cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero coefficient
 
+ctypedef fused datafit_t:
+    Quadratic
+    Logistic
+
 
 cdef struct Stats:
     double gap              # certified duality gap (absolute, n times the user scale)
-    double rss              # Σ s_i R_i² at the solution
+    double loss             # the datafit's value F(w) at the solution
     Py_ssize_t n_epochs     # coordinate-descent epochs (over working sets)
     Py_ssize_t n_outer      # working sets solved
     Py_ssize_t n_screened   # features left out at the end (screened or kept out)
@@ -58,11 +67,11 @@ cdef struct Stats:
 # The duality gap (see _gap.pxd). Here, not inline in the .pxd: inlined into
 # its three call sites it measured 3% more instructions per path.
 
-cdef Gap _gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
-                            const floating* Xv, const index_t* Xi, const index_t* Xp,
-                            const Py_ssize_t* feats, Py_ssize_t n_feats, const double* w,
-                            const double* r, double offset, const double* theta, double* z,
-                            bint z_known, double norm_floor) noexcept nogil:
+cdef Gap _quad_gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
+                   const floating* Xv, const index_t* Xi, const index_t* Xp,
+                   const Py_ssize_t* feats, Py_ssize_t n_feats, const double* w,
+                   const double* r, double offset, const double* theta, double* z,
+                   bint z_known, double norm_floor) noexcept nogil:
     """Gap between the primal at (w, R = r + offset) and the dual points built from θ.
 
     Only the features in ``feats`` are checked (all nonzero w_j must be in
@@ -103,7 +112,7 @@ cdef Gap _gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
             kkt_max = a
         if pen.l2 > 0.0:
             fenchel_pen += enet_conjugate(pen, j, z[j])
-    g.rss = rss
+    g.loss = 0.5 * rss
     g.primal = 0.5 * rss + pen.l1 * l1_norm + 0.5 * pen.l2 * l2_norm
     g.kkt = kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
@@ -123,6 +132,7 @@ cdef Gap _gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
         g.lasso_gap = INFINITY
         g.fenchel_gap = INFINITY
     g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
+    g.radius = quad_safe_radius(g.gap)
     return g
 
 
@@ -188,12 +198,12 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
             break  # a fixed point of the working-set problem
         g.gap = INFINITY
         if extrapolated:
-            g = _gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, True, 0.0)
+            g = _quad_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], theta, z, True, 0.0)
             z_at_theta[0] = True
         if not g.gap < best:
             # extrapolation unavailable or not improving: try the residual itself
             residual_into(d, r, offset[0], work.r_acc)
-            g_res = _gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.r_acc,
+            g_res = _quad_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.r_acc,
                                 z, False, 0.0)
             z_at_theta[0] = g_res.gap < g.gap
             if z_at_theta[0]:
@@ -210,7 +220,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const Quadratic* f, const Elas
 # ---------------------------------------------------------------------------
 # The solver for one alpha
 
-cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
+cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
                  const floating* Xv, const index_t* Xi, const index_t* Xp,
                  Py_ssize_t n_features, double* w, double* r, double* offset,
                  double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start, bint screen,
@@ -236,17 +246,31 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
     h.r = work.hist_r
     h.w = work.hist_w
 
+    cdef Py_ssize_t n_unpen = 0
+    if datafit_t is Quadratic:
+        n_unpen = f.n_unpen
+    if datafit_t is Logistic:
+        if not dual_known and f.fit_intercept:
+            logit_intercept_step(d, f, r, offset)
+        logit_refresh(d, f, r, offset[0])  # the cached probabilities of the warm start
     if not dual_known:
-        residual_into(d, r, offset[0], theta)
+        if datafit_t is Quadratic:
+            residual_into(d, r, offset[0], theta)
+        else:
+            logit_dual_point(d, f, theta)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
         passes += 1
     n_feats = split_features(d, n_features, dual_known, stamp, left_out, feats, &n_kept)
     while True:
-        n_feats = refresh(d, f, pen, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
+        n_feats = refresh(d, n_unpen, pen, Xv, Xi, Xp, w, theta, z, stamp, work.drift, left_out,
                           feats, n_feats, n_features, &n_kept, screen and outer > 0, ws,
                           &norm_floor)
-        g = _gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z, True,
-                        norm_floor)
+        if datafit_t is Quadratic:
+            g = _quad_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
+                          True, norm_floor)
+        else:
+            g = logit_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
+                          True, norm_floor)
         # Stop on the certificate, but only after at least one solve at this
         # alpha (unless the warm start is already far inside tol) and with no
         # zero coefficient clearly violating its KKT condition: both cost
@@ -277,9 +301,13 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
             inner_tol = tol_abs
         if not reserve(work, n_ws):
             break  # out of memory: return the current iterate, its gap above tol warns
-        h.w = work.hist_w
-        epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset, inner_tol,
-                                     max_epochs - epochs, work, &h, &z_at_theta)
+        if datafit_t is Quadratic:
+            h.w = work.hist_w
+            epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset,
+                                         inner_tol, max_epochs - epochs, work, &h, &z_at_theta)
+        else:
+            epochs += newton_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset,
+                                         inner_tol, max_epochs - epochs, work, &z_at_theta)
         # a new dual point: the next gap is a full pass
         work.drift += s_distance(d, theta, theta_ref)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
@@ -290,7 +318,7 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
         for t in range(n_ws):
             stamp[ws[t]] = ws_stamp
     stats.gap = g.gap
-    stats.rss = g.rss
+    stats.loss = g.loss
     stats.n_epochs = epochs
     stats.n_outer = outer
     stats.n_screened = n_features - n_feats
@@ -302,47 +330,71 @@ cdef void _solve(const Data* d, const Quadratic* f, const ElasticNet* pen,
 # Python entry points: the design, the datafit and the penalty as typed objects
 # (``_problem.pyx``)
 
-def solve(DesignView design, QuadraticLoss loss, ElasticNetPenalty penalty, double[::1] w,
-          double[::1] r, double[::1] offset, Workspace work, *, double tol_abs,
-          Py_ssize_t max_epochs, Py_ssize_t ws_start=10, bint screen=True,
-          bint dual_known=False):
+cdef void _run(const Data* d, const datafit_t* f, const ElasticNet* pen, DesignView design,
+               double* w, double* r, double* offset, double tol_abs, Py_ssize_t max_epochs,
+               Py_ssize_t ws_start, bint screen, bint dual_known, Workspace work,
+               Stats* stats) noexcept nogil:
+    """_solve for X's value and index types."""
+    cdef Py_ssize_t p = design.n_features
+    if design.single and design.wide_index:
+        _solve(d, f, pen, <const float*> design.Xv, <const int64_t*> design.Xi,
+               <const int64_t*> design.Xp, p, w, r, offset, tol_abs, max_epochs, ws_start,
+               screen, dual_known, work, stats)
+    elif design.single:
+        _solve(d, f, pen, <const float*> design.Xv, <const int32_t*> design.Xi,
+               <const int32_t*> design.Xp, p, w, r, offset, tol_abs, max_epochs, ws_start,
+               screen, dual_known, work, stats)
+    elif design.wide_index:
+        _solve(d, f, pen, <const double*> design.Xv, <const int64_t*> design.Xi,
+               <const int64_t*> design.Xp, p, w, r, offset, tol_abs, max_epochs, ws_start,
+               screen, dual_known, work, stats)
+    else:
+        _solve(d, f, pen, <const double*> design.Xv, <const int32_t*> design.Xi,
+               <const int32_t*> design.Xp, p, w, r, offset, tol_abs, max_epochs, ws_start,
+               screen, dual_known, work, stats)
+
+
+def solve(DesignView design, datafit, ElasticNetPenalty penalty, double[::1] w, double[::1] r,
+          double[::1] offset, Workspace work, *, double tol_abs, Py_ssize_t max_epochs,
+          Py_ssize_t ws_start=10, bint screen=True, bint dual_known=False):
     """Solve one problem in place, until its duality gap ≤ ``tol_abs`` (or max_epochs).
 
-    ``w``, ``r`` (= y_c − X w) and ``offset`` (= x_meanᵀ w, one entry) are the
-    warm start and receive the solution. ``work`` is a :class:`Workspace` of
-    this design's size; ``dual_known`` says it holds the dual point and
-    screening state of a previous solve on the same design and datafit,
-    still valid for this one (the penalty and the iterate may differ).
+    ``datafit`` is a :class:`QuadraticLoss` or a :class:`LogisticLoss`.
+    ``w``, ``r`` and ``offset`` (one entry) are the warm start and receive
+    the solution: for the quadratic, r = y_c − X w and offset = x_meanᵀw;
+    for the logistic, r = −X w and offset = −b (the intercept). ``work`` is
+    a :class:`Workspace` of this design's size; ``dual_known`` says it holds
+    the dual point and screening state of a previous solve on the same
+    design and datafit, still valid for this one (the penalty and the
+    iterate may differ).
 
     Returns
     -------
     stats : dict
-        ``gap`` (absolute), ``rss``, ``n_epochs``, ``n_outer``,
+        ``gap`` (absolute), ``loss``, ``n_epochs``, ``n_outer``,
         ``n_screened``, ``ws_size``, ``n_passes`` (see ``Stats``).
     """
     cdef Data d = design.view()
-    cdef Quadratic f = loss.view()
     cdef ElasticNet pen = penalty.view()
+    cdef Quadratic fq
+    cdef Logistic fl
     cdef Stats stats
-    cdef Py_ssize_t p = design.n_features
+    cdef bint quadratic = isinstance(datafit, QuadraticLoss)
     check_state(design, w, r, offset)
-    if loss.y.shape[0] != design.n_samples or penalty.penalty_factor.shape[0] != p:
+    if not quadratic and not isinstance(datafit, LogisticLoss):
+        raise TypeError("datafit must be a QuadraticLoss or a LogisticLoss")
+    if (datafit.y.shape[0] != design.n_samples
+            or penalty.penalty_factor.shape[0] != design.n_features):
         raise ValueError("the datafit and the penalty must match the design's shape")
+    if quadratic:
+        fq = (<QuadraticLoss> datafit).view()
+    else:
+        fl = (<LogisticLoss> datafit).view()
     with nogil:
-        if design.single and design.wide_index:
-            _solve(&d, &f, &pen, <const float*> design.Xv, <const int64_t*> design.Xi,
-                   <const int64_t*> design.Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                   max_epochs, ws_start, screen, dual_known, work, &stats)
-        elif design.single:
-            _solve(&d, &f, &pen, <const float*> design.Xv, <const int32_t*> design.Xi,
-                   <const int32_t*> design.Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                   max_epochs, ws_start, screen, dual_known, work, &stats)
-        elif design.wide_index:
-            _solve(&d, &f, &pen, <const double*> design.Xv, <const int64_t*> design.Xi,
-                   <const int64_t*> design.Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                   max_epochs, ws_start, screen, dual_known, work, &stats)
+        if quadratic:
+            _run(&d, &fq, &pen, design, &w[0], &r[0], &offset[0], tol_abs, max_epochs,
+                 ws_start, screen, dual_known, work, &stats)
         else:
-            _solve(&d, &f, &pen, <const double*> design.Xv, <const int32_t*> design.Xi,
-                   <const int32_t*> design.Xp, p, &w[0], &r[0], &offset[0], tol_abs,
-                   max_epochs, ws_start, screen, dual_known, work, &stats)
+            _run(&d, &fl, &pen, design, &w[0], &r[0], &offset[0], tol_abs, max_epochs,
+                 ws_start, screen, dual_known, work, &stats)
     return stats

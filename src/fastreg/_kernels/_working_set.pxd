@@ -8,7 +8,7 @@ from libc.math cimport INFINITY, fmax as max, fmin as min
 from ._columns cimport Data
 from ._enet cimport ElasticNet, enet_penalized, enet_priority, enet_provably_zero
 from ._fused cimport floating, index_t
-from ._gap cimport Gap, safe_radius
+from ._gap cimport Gap
 from ._quadratic cimport quad_move
 
 
@@ -25,7 +25,7 @@ cdef inline Py_ssize_t gap_safe_screen(const Data* d, const ElasticNet* pen,
     compacted in place.
     """
     cdef Py_ssize_t t, j, kept = 0
-    cdef double radius = safe_radius(g)
+    cdef double radius = g.radius
     cdef bint fenchel = g.fenchel_gap < g.lasso_gap
     for t in range(n_feats):
         j = feats[t]

@@ -152,7 +152,7 @@ class _EnetPoint:
                             (support, self.w[support])]
         return PointResult(
             stats["gap"] / self.null_obj, stats["n_epochs"],
-            1.0 - 0.5 * stats["rss"] / self.null_obj,
+            1.0 - stats["loss"] / self.null_obj,
             {name: stats[name] for name in ("n_outer", "n_screened", "ws_size", "n_passes")})
 
     def _continue_segment(self, penalty, step):

@@ -1,0 +1,42 @@
+"""Class labels of classifiers: validated, encoded, and mapped back."""
+
+import numpy as np
+
+__all__ = ["encode_binary"]
+
+
+def encode_binary(y, n_samples, sample_weight=None, *, name="y"):
+    """(y coded 0/1 as float64, the two classes sorted) for a two-class target.
+
+    Any labels numpy can sort (strings, integers, booleans, floats) are
+    accepted; NaN, a second dimension, a single class, or a class left with
+    zero total weight raise a ValueError naming ``y`` (or ``sample_weight``).
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per sample); got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"{name} has {y.shape[0]} labels but X has {n_samples} samples.")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError(f"{name} contains NaN labels (first at index "
+                         f"{int(np.flatnonzero(np.isnan(y))[0])}).")
+    if y.dtype.kind == "O" and any(v is None for v in y):
+        raise ValueError(f"{name} contains None labels.")
+    try:
+        classes, codes = np.unique(y, return_inverse=True)
+    except TypeError as err:
+        raise TypeError(f"{name}: labels must be mutually comparable ({err}).") from None
+    if classes.size < 2:
+        raise ValueError(f"{name} has a single class ({classes[0]!r}); a classifier needs two.")
+    if classes.size > 2:
+        raise ValueError(f"{name} has {classes.size} classes; this model is binary "
+                         "(two classes).")
+    y01 = codes.astype(np.float64)
+    if sample_weight is not None:
+        for c in (0, 1):
+            if not np.any(sample_weight[codes == c] > 0):
+                raise ValueError(f"sample_weight gives class {classes[c]!r} zero total weight; "
+                                 "a classifier needs both classes.")
+    return y01, classes

@@ -1,0 +1,211 @@
+"""Sparse logistic regression: ``logistic_path`` and ``LogisticRegression``.
+
+The objective (glmnet's binomial scale, and skglm's), for labels coded
+y ∈ {0, 1}, sample weights s (rescaled to sum to n), penalty factors v and
+l1_ratio ρ::
+
+    L(β, β0) = 1/n Σ_i s_i [log(1 + exp(η_i)) − y_i η_i] + α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²),
+    η_i = β0 + x_iᵀβ
+
+scikit-learn's ``LogisticRegression`` with an elastic-net penalty minimizes
+C Σ_i s_i log-loss + ρ‖β‖₁ + (1−ρ)/2 ‖β‖², so ``C = 1 / (n α)``; celer's
+``LogisticRegression`` uses ``alpha_celer = n α``.
+
+Each alpha is solved by the same working-set solver as the Lasso
+(``_kernels/_solver.pyx``) with the logistic datafit (``_logistic.pxd``),
+whose working sets are solved by proximal Newton steps (``_newton.pxd``):
+every solve stops on a certified duality gap, with or without an intercept.
+"""
+
+import warnings
+
+import numpy as np
+
+from .._design import Design
+from .._grid import alpha_max_from_correlations, geometric_grid
+from .._kernels import _problem, _solver, _workspace
+from .._path import PointResult, run_path
+from .._validation import (
+    check_alphas,
+    check_bools,
+    check_coef_init,
+    check_l1_ratio,
+    check_max_iter,
+    check_penalty_factor,
+    check_tol,
+)
+from ._labels import encode_binary
+
+__all__ = ["logistic_alpha_max", "logistic_path"]
+
+# Smallest working set of the first outer iteration at an alpha.
+_WS_START = 10
+
+
+def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
+    """Validated (l1_ratio, Design, 0/1 labels, classes, penalty factors) of one call."""
+    l1_ratio = check_l1_ratio(l1_ratio)
+    design = Design(X, sample_weight, fit_intercept)
+    y01, classes = encode_binary(y, design.n_samples, design.sample_weight)
+    pf = check_penalty_factor(penalty_factor, design.n_features)
+    if np.any(pf == 0):
+        raise ValueError("penalty_factor: logistic models need every penalty factor > 0 "
+                         "(an unpenalized feature's dual constraint is not certified yet); "
+                         "use a small positive factor instead.")
+    return l1_ratio, design, y01, classes, pf
+
+
+def _null_fit(design, y01):
+    """(target of the correlations at β = 0, n · null objective, its intercept)."""
+    n = design.n_samples
+    if not design.fit_intercept:
+        return y01 - 0.5, n * np.log(2.0), 0.0
+    p = float(np.average(y01, weights=design.sample_weight))
+    entropy = -(p * np.log(p) + (1 - p) * np.log1p(-p))
+    return y01 - p, n * entropy, float(np.log(p) - np.log1p(-p))
+
+
+def _alpha_max(design, y01, l1_ratio, pf, positive):
+    residual, _, _ = _null_fit(design, y01)
+    return alpha_max_from_correlations(design.gradient(residual), design.n_samples, l1_ratio,
+                                       pf, positive)
+
+
+def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
+                       penalty_factor=None, positive=False):
+    """Smallest alpha at which every coefficient of the logistic model is zero.
+
+    ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
+    mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
+    without it. Parameters are as in :func:`logistic_path`.
+    """
+    check_bools(fit_intercept=fit_intercept, positive=positive)
+    l1_ratio, design, y01, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                            penalty_factor)
+    return _alpha_max(design, y01, l1_ratio, pf, positive)
+
+
+class _LogisticPoint:
+    """The logistic point solver of the path driver (see ``fastreg._path``).
+
+    The warm start carried along the path: w, r = −Xw, offset = −β0, and the
+    solver's workspace with its dual point and screening state.
+    """
+
+    def __init__(self, design, y01, l1_ratio, penalty_factor, positive, coef_init, tol,
+                 max_iter, screening):
+        n, p = design.n_samples, design.n_features
+        self.design, self.n_features, self.dtype = design, p, design.dtype
+        self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
+        self.max_iter, self.screening = max_iter, screening
+        _, self.null_obj, b0 = _null_fit(design, y01)
+        self.tol_abs = tol * self.null_obj
+        self.w = np.zeros(p)
+        self.r = np.zeros(n)
+        self.offset = np.array([-b0])
+        if coef_init is not None:
+            self.w[:] = check_coef_init(coef_init, p)
+            self.r -= design.matvec(self.w)
+        self.view = _problem.DesignView(design, implicit_centering=False)
+        self.loss = _problem.LogisticLoss(y01, p, fit_intercept=design.fit_intercept)
+        self.work = _workspace.Workspace(n, p)
+
+    def solve(self, k, alpha, alphas):
+        n = self.design.n_samples
+        penalty = _problem.ElasticNetPenalty(
+            self.penalty_factor, l1=n * alpha * self.l1_ratio,
+            l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
+        stats = _solver.solve(self.view, self.loss, penalty, self.w, self.r, self.offset,
+                              self.work, tol_abs=self.tol_abs, max_epochs=self.max_iter,
+                              ws_start=_WS_START, screen=self.screening, dual_known=k > 0)
+        return PointResult(
+            stats["gap"] / self.null_obj, stats["n_epochs"], 1.0 - stats["loss"] / self.null_obj,
+            {name: stats[name] for name in ("n_outer", "n_screened", "ws_size", "n_passes")})
+
+    def coef(self):
+        return self.w
+
+    def intercept(self):
+        return -float(self.offset[0])
+
+    def release(self):
+        self.work = self.loss = self.view = None
+
+
+def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
+                  fit_intercept=True, sample_weight=None, penalty_factor=None, positive=False,
+                  tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
+                  verbose=False, callback=None):
+    """Regularization path of L1 / elastic-net logistic regression (two classes).
+
+    Minimizes, for each alpha::
+
+        1/n Σ_i s_i [log(1 + exp(η_i)) − y_i η_i] + α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
+
+    with η_i = β0 + x_iᵀβ and y coded 0 / 1 (the second of the two sorted
+    labels is 1). scikit-learn's C is 1 / (n·alpha); celer's alpha is n·alpha.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Any two labels (strings, integers, booleans).
+    l1_ratio : float in [0, 1], default=1.0
+    alphas : array-like, optional
+        Default: ``n_alphas`` values from :func:`logistic_alpha_max` down to eps times it.
+    n_alphas : int, default=100
+    eps : float, optional
+        alpha_min / alpha_max; 1e-3 if n_samples > n_features else 1e-2.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept, exactly at every step.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights, rescaled to sum to n_samples.
+    penalty_factor : array-like of shape (n_features,), optional
+        Positive multipliers v_j of each feature's penalty.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    tol : float, default=1e-6
+        Stop when the duality gap ≤ tol · L_null, where L_null is the objective
+        at β = 0 (with the optimal intercept: the weighted binary entropy of y;
+        without one: log 2).
+    max_iter : int, default=100000
+        Maximum coordinate-descent epochs (over working sets, in all Newton steps) per alpha.
+    screening : bool, default=True
+        Gap Safe screening.
+    early_stop : bool, default=False
+        On the automatic grid only, stop when the deviance ratio improves by
+        less than 1e-5 (relative) or exceeds 0.999 (glmnet's rule).
+    coef_init : array-like of shape (n_features,), optional
+    verbose : bool or callable, default=False
+    callback : callable, optional
+        ``callback(index, alpha, coef, intercept)`` after each alpha; True stops the path.
+
+    Returns
+    -------
+    path : Path
+        As for :func:`fastreg.enet_path`, with ``classes`` (the two labels);
+        ``dev_ratios`` are 1 − deviance / null deviance.
+    """
+    check_bools(fit_intercept=fit_intercept, positive=positive, screening=screening,
+                early_stop=early_stop)
+    tol = check_tol(tol)
+    max_iter = check_max_iter(max_iter)
+    l1_ratio, design, y01, classes, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                                  penalty_factor)
+    automatic = alphas is None
+    if automatic:
+        alphas = geometric_grid(_alpha_max(design, y01, l1_ratio, pf, positive), n_alphas, eps,
+                                design.n_samples, design.n_features)
+    else:
+        alphas = check_alphas(alphas)
+    if np.any(alphas == 0):
+        warnings.warn("alpha = 0 is unregularized logistic regression: on separable data it "
+                      "has no solution, and its duality gap cannot certify it. Use a small "
+                      "positive alpha.", UserWarning, stacklevel=2)
+    point = _LogisticPoint(design, y01, l1_ratio, pf, positive, coef_init, tol, max_iter,
+                           screening)
+    path = run_path(point, alphas, tol=tol, max_iter=max_iter,
+                    early_stop=automatic and early_stop, verbose=verbose, callback=callback,
+                    method="Proximal Newton")
+    path.classes = classes
+    return path
