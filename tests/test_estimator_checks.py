@@ -11,7 +11,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 import fastreg  # noqa: E402
 
-ESTIMATORS = [fastreg.Lasso(alpha=0.1), fastreg.ElasticNet(alpha=0.1, l1_ratio=0.7)]
+ESTIMATORS = [fastreg.Lasso(alpha=0.1), fastreg.ElasticNet(alpha=0.1, l1_ratio=0.7),
+              fastreg.LogisticRegression(alpha=0.01)]
 for name in ("Ridge", "RidgeCV"):
     if hasattr(fastreg, name):
         ESTIMATORS.append(getattr(fastreg, name)())

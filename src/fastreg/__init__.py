@@ -10,12 +10,15 @@ from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
 from .linear_model import (
     ElasticNet,
     Lasso,
+    LogisticRegression,
     Ridge,
     RidgeCV,
     alpha_grid,
     alpha_max,
     enet_path,
     lasso_path,
+    logistic_alpha_max,
+    logistic_path,
     ridge_path,
 )
 
@@ -26,6 +29,7 @@ __all__ = [
     "ElasticNet",
     "IllConditionedWarning",
     "Lasso",
+    "LogisticRegression",
     "NotFittedError",
     "Path",
     "Ridge",
@@ -34,5 +38,7 @@ __all__ = [
     "alpha_max",
     "enet_path",
     "lasso_path",
+    "logistic_alpha_max",
+    "logistic_path",
     "ridge_path",
 ]

@@ -2,16 +2,20 @@
 
 from ._coordinate_descent import ElasticNet, Lasso
 from ._enet_path import alpha_grid, alpha_max, enet_path, lasso_path
+from ._logistic import LogisticRegression, logistic_alpha_max, logistic_path
 from ._ridge import Ridge, RidgeCV, ridge_path
 
 __all__ = [
     "ElasticNet",
     "Lasso",
+    "LogisticRegression",
     "Ridge",
     "RidgeCV",
     "alpha_grid",
     "alpha_max",
     "enet_path",
     "lasso_path",
+    "logistic_alpha_max",
+    "logistic_path",
     "ridge_path",
 ]

@@ -20,7 +20,9 @@ every solve stops on a certified duality gap, with or without an intercept.
 import warnings
 
 import numpy as np
+from scipy.special import expit
 
+from .._base import BaseEstimator
 from .._design import Design
 from .._grid import alpha_max_from_correlations, geometric_grid
 from .._kernels import _problem, _solver, _workspace
@@ -32,11 +34,13 @@ from .._validation import (
     check_l1_ratio,
     check_max_iter,
     check_penalty_factor,
+    check_scalar,
     check_tol,
+    check_X,
 )
 from ._labels import encode_binary
 
-__all__ = ["logistic_alpha_max", "logistic_path"]
+__all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 
 # Smallest working set of the first outer iteration at an alpha.
 _WS_START = 10
@@ -209,3 +213,127 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                     method="Proximal Newton")
     path.classes = classes
     return path
+
+
+class LogisticRegression(BaseEstimator):
+    """L1 / elastic-net logistic regression for two classes, with a certified duality gap.
+
+    Minimizes::
+
+        1/n Σ_i s_i [log(1 + exp(η_i)) − y_i η_i] + α Σ_j v_j (ρ|β_j| + (1−ρ)/2 β_j²)
+
+    with η_i = β0 + x_iᵀβ and y coded 0 / 1 (``classes_[1]`` is 1).
+    scikit-learn's ``LogisticRegression(C=..., l1_ratio=ρ)`` is the same
+    model with ``C = 1 / (n · alpha)``.
+
+    Parameters
+    ----------
+    alpha : float, default=1e-3
+        Regularization strength (> 0).
+    l1_ratio : float in [0, 1], default=1.0
+    fit_intercept : bool, default=True
+    positive : bool, default=False
+    penalty_factor : array-like of shape (n_features,), optional
+        Positive multipliers of each feature's penalty.
+    tol : float, default=1e-6
+        Stop when the duality gap ≤ tol · L_null (the objective at β = 0).
+    max_iter : int, default=100000
+        Maximum coordinate-descent epochs (in all Newton steps).
+    screening : bool, default=True
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` and ``intercept_`` when refitting.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (1, n_features)
+    intercept_ : ndarray of shape (1,)
+    n_iter_ : int
+    dual_gap_ : float
+        Certified duality gap relative to L_null (the units of ``tol``).
+    n_features_in_ : int
+    """
+
+    _estimator_type = "classifier"
+
+    def __init__(self, alpha=1e-3, *, l1_ratio=1.0, fit_intercept=True, positive=False,
+                 penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
+                 warm_start=False):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+        self.tol = tol
+        self.max_iter = max_iter
+        self.screening = screening
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(multi_class=False),
+                    input_tags=InputTags(sparse=True))
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by working-set proximal Newton.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Two classes.
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        alpha = check_scalar(self.alpha, "alpha", low=0.0)
+        check_bools(warm_start=self.warm_start)
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if self.coef_.shape[1:] == np.shape(X)[1:2]:
+                coef_init = self.coef_[0]
+        path = logistic_path(
+            X, y, l1_ratio=self.l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
+            sample_weight=sample_weight, penalty_factor=self.penalty_factor,
+            positive=self.positive, tol=self.tol, max_iter=self.max_iter,
+            screening=self.screening, coef_init=coef_init)
+        self.classes_ = path.classes
+        self.coef_ = path.coef_at(0)[None, :]
+        self.intercept_ = np.array([float(path.intercepts[0])])
+        self.n_iter_ = int(path.n_iters[0])
+        self.dual_gap_ = float(path.dual_gaps[0])
+        self.n_features_in_ = self.coef_.shape[1]
+        return self
+
+    def decision_function(self, X):
+        """η = Xβ + β0: the log-odds of ``classes_[1]``, shape (n_samples,)."""
+        self._check_is_fitted()
+        X = check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input.")
+        return np.asarray(X @ self.coef_[0].astype(X.dtype, copy=False),
+                          dtype=np.float64).ravel() + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
+        p1 = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`, computed without underflow."""
+        eta = self.decision_function(X)
+        return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
+
+    def predict(self, X):
+        """The more probable class of each sample."""
+        positive = self.decision_function(X) > 0  # checks that the model is fitted first
+        return self.classes_[positive.astype(np.intp)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy (weighted if given)."""
+        return float(np.average(self.predict(X) == np.asarray(y), weights=sample_weight))
