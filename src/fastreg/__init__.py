@@ -9,7 +9,9 @@ from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
 from .linear_model import (
     ElasticNet,
+    ElasticNetCV,
     Lasso,
+    LassoCV,
     Ridge,
     RidgeCV,
     alpha_grid,
@@ -24,8 +26,10 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning",
     "ElasticNet",
+    "ElasticNetCV",
     "IllConditionedWarning",
     "Lasso",
+    "LassoCV",
     "NotFittedError",
     "Path",
     "Ridge",
