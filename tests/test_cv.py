@@ -204,7 +204,7 @@ def test_sample_weights_and_penalty_factors_against_folds_by_hand():
         mse = np.average((y[test][:, None] - pred) ** 2, axis=0, weights=w[test])
         np.testing.assert_allclose(cv.cv_scores_[k], mse, rtol=1e-6)  # both certified
     refit = fastreg.ElasticNet(alpha=cv.alpha_, l1_ratio=0.7, penalty_factor=pf,
-                               tol=1e-10).fit(X, y, sample_weight=w)
+                               **TIGHT).fit(X, y, sample_weight=w)
     np.testing.assert_allclose(cv.coef_, refit.coef_, atol=1e-6)
     # weights with scikit-learn too (same folds, same grid)
     sk = sklearn_lm.ElasticNetCV(l1_ratio=0.7, alphas=grid, cv=folds, tol=1e-14,
