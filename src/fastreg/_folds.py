@@ -125,37 +125,46 @@ def _weighted_mse(errors, weights):
 
 
 class FoldResult:
-    """What one fold sends back: held-out mse per alpha reached, and solver counts.
+    """What one fold sends back: held-out mse per alpha solved, and where it stopped.
 
     Attributes
     ----------
-    mse : ndarray of shape (n_reached,)
+    mse : ndarray of shape (n_solved,)
         Held-out (weighted) mean squared error at each alpha solved.
     test_weight : float
         Total weight of the held-out rows (their count without weights).
-    n_iters : ndarray of shape (n_reached,)
+    n_iters : ndarray of shape (n_solved,)
         Coordinate-descent epochs per alpha.
     max_gap : float
         Largest relative duality gap over the alphas solved.
-    stopped_early : bool
-        True when the patience rule stopped the path.
+    last_support, last_values : ndarrays
+        The coefficients at the last alpha solved (sparse), to resume the path.
     """
 
-    def __init__(self, mse, test_weight, n_iters, max_gap, stopped_early):
+    def __init__(self, mse, test_weight, n_iters, max_gap, last_support, last_values):
         self.mse = mse
         self.test_weight = test_weight
         self.n_iters = n_iters
         self.max_gap = max_gap
-        self.stopped_early = stopped_early
+        self.last_support = last_support
+        self.last_values = last_values
+
+    def last_coef(self, n_features):
+        coef = np.zeros(n_features)
+        coef[self.last_support] = self.last_values
+        return coef
 
 
-def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_options):
+def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_options,
+             coef_init=None):
     """Fit the path on the rows ``train`` and score every alpha on the rows ``test``.
 
-    ``X`` is validated (Fortran dense or CSC); ``alphas`` is the decreasing
-    grid computed on the full data. With an int ``patience``, the path stops
-    once this fold's held-out error has not improved for ``patience``
-    consecutive alphas. Returns a :class:`FoldResult`.
+    ``X`` is validated (Fortran dense or CSC); ``alphas`` is a decreasing
+    stretch of the grid computed on the full data, and ``coef_init`` the
+    coefficients at the alpha before it when a path is resumed. With an int
+    ``patience``, the path stops once this fold's held-out error has not
+    improved for ``patience`` consecutive alphas, counted once its error is
+    below the first alpha's. Returns a :class:`FoldResult`.
     """
     from .linear_model._enet_path import enet_path
 
@@ -167,6 +176,7 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     sw_test = None if sample_weight is None else sample_weight[test]
     mse = np.empty(len(alphas))
     best = [np.inf, 0]  # best held-out error so far, and its index
+    last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
 
     def score(index, alpha, coef, intercept):
         if sp.issparse(X_test):
@@ -176,13 +186,18 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
             pred = X_test[:, support] @ coef[support]
         resid = y_test - intercept - np.asarray(pred, dtype=np.float64)
         mse[index] = _weighted_mse(resid * resid, sw_test)
+        support = np.flatnonzero(coef)
+        last[:] = [support, coef[support].copy()]
         if mse[index] < best[0]:
             best[:] = [mse[index], index]
-        return patience is not None and index - best[1] >= patience
+        # Near alpha_max the model is often still all zero: a flat start is not a minimum.
+        return (patience is not None and best[0] < mse[0]
+                and index - best[1] >= patience)
 
     path = enet_path(X_train, y[train], l1_ratio=l1_ratio, alphas=alphas,
-                     sample_weight=sw_train, callback=score, **path_options)
-    reached = len(path.alphas)
+                     sample_weight=sw_train, callback=score, coef_init=coef_init,
+                     **path_options)
+    solved = len(path.alphas)
     test_weight = float(len(test) if sw_test is None else np.sum(sw_test))
-    return FoldResult(mse[:reached].copy(), test_weight, np.asarray(path.n_iters),
-                      float(np.max(path.dual_gaps)) if reached else 0.0, path.stopped_early)
+    return FoldResult(mse[:solved].copy(), test_weight, np.asarray(path.n_iters),
+                      float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1])

@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
-from .._folds import check_cv, fit_fold
+from .._folds import FoldResult, check_cv, fit_fold
 from .._validation import (
     check_alphas,
     check_l1_ratio,
@@ -69,6 +69,71 @@ def _select(alphas, mean, std):
     within = np.flatnonzero(mean <= bound)  # NaN compares False
     i_1se = int(within[np.argmax(alphas[within])])
     return i_min, i_1se
+
+
+def _mean_has_stopped(runs, test_weights, n_grid, patience):
+    """(stopped, target) for one l1_ratio's folds under the mean-curve patience rule.
+
+    The mean curve is taken on the alphas every fold reached. It has stopped
+    when its best value is below its first and is followed by ``patience``
+    alphas without improvement, or when the grid is exhausted; otherwise every
+    fold must reach ``target`` = best index + patience + 1 alphas.
+    """
+    common = min(len(run.mse) for run in runs)
+    if common >= n_grid:
+        return True, n_grid
+    scores = np.array([run.mse[:common] for run in runs])
+    mean = test_weights @ scores / test_weights.sum()
+    best = int(np.argmin(mean))
+    if mean[best] < mean[0] and common - 1 - best >= patience:
+        return True, common
+    return False, min(n_grid, max(best + patience + 1, common + 1))
+
+
+def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
+    """Every (l1_ratio, fold) path as joblib tasks; an object array of merged FoldResults.
+
+    Without patience, one parallel call solves every path over its whole grid.
+    With patience, the first call stops each fold on its own held-out error;
+    then, while the mean curve over folds has not stopped (see
+    :func:`_mean_has_stopped`), the folds short of the alphas it needs resume
+    from their last coefficients in another parallel call. The rounds are
+    synchronous, so the result does not depend on the number of workers.
+    """
+    from joblib import Parallel, delayed
+
+    n_l1, n_folds = len(l1_ratios), len(folds)
+    pairs = [(a, k) for a in range(n_l1) for k in range(n_folds)]
+    done = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a], l1_ratios[a],
+                          patience, options) for a, k in pairs)
+    runs = np.empty((n_l1, n_folds), dtype=object)
+    for (a, k), run in zip(pairs, done):
+        runs[a, k] = run
+    if patience is None:
+        return runs
+    test_weights = np.array([runs[0, k].test_weight for k in range(n_folds)])
+    n_features = X.shape[1]
+    while True:
+        more = []  # (l1 index, fold, first alpha index, end)
+        for a in range(n_l1):
+            stopped, target = _mean_has_stopped(runs[a], test_weights, len(grids[a]), patience)
+            if not stopped:
+                more += [(a, k, len(runs[a, k].mse), target) for k in range(n_folds)
+                         if len(runs[a, k].mse) < target]
+        if not more:
+            return runs
+        resumed = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a][first:end],
+                              l1_ratios[a], None, options,
+                              coef_init=runs[a, k].last_coef(n_features))
+            for a, k, first, end in more)
+        for (a, k, _, _), run in zip(more, resumed):
+            old = runs[a, k]
+            runs[a, k] = FoldResult(np.concatenate([old.mse, run.mse]), old.test_weight,
+                                    np.concatenate([old.n_iters, run.n_iters]),
+                                    max(old.max_gap, run.max_gap), run.last_support,
+                                    run.last_values)
 
 
 class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
@@ -126,25 +191,21 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                      for r in l1_ratios]
         n_alphas = max(len(g) for g in grids)
 
-        from joblib import Parallel, delayed
-
-        tasks = [delayed(fit_fold)(X, y, sw, train, test, grid, r, patience, options)
-                 for r, grid in zip(l1_ratios, grids) for train, test in folds]
-        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(tasks)
-
         n_l1, n_folds = len(l1_ratios), len(folds)
+        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs)
+
         alphas = np.full((n_l1, n_alphas), np.nan)
         scores = np.full((n_l1, n_folds, n_alphas), np.nan)
         mean = np.full((n_l1, n_alphas), np.nan)
         std = np.full((n_l1, n_alphas), np.nan)
-        test_weights = np.array([res.test_weight for res in results[:n_folds]])
+        test_weights = np.array([runs[0, k].test_weight for k in range(n_folds)])
         stopped = np.zeros((n_l1, n_folds), dtype=bool)
         for a, grid in enumerate(grids):
             alphas[a, :len(grid)] = grid
             for k in range(n_folds):
-                res = results[a * n_folds + k]
-                scores[a, k, :len(res.mse)] = res.mse
-                stopped[a, k] = res.stopped_early
+                solved = runs[a, k].mse
+                scores[a, k, :len(solved)] = solved
+                stopped[a, k] = len(solved) < len(grid)
             mean[a], std[a] = _curve(scores[a], test_weights)
 
         # (l1_ratio, alpha) of the smallest mean error; 1se within that l1_ratio
@@ -241,12 +302,18 @@ _SHARED_PARAMS = """\
         the largest alpha whose mean error is at most the minimum plus the
         minimum's standard error (glmnet's ``lambda.1se``).
     patience : int, optional
-        Early stopping: each fold's path stops once its own held-out error has
-        not improved for ``patience`` consecutive alphas. The folds run
-        independently (in parallel), so the rule is per fold; the CV curve
-        (``cv_mean_``, ``cv_std_``) is defined on the alphas every fold reached
-        and is NaN beyond them (``cv_scores_`` keeps what each fold computed).
-        None (default) solves the whole grid.
+        Early stopping on the mean CV curve: the folds stop once the mean
+        held-out error over folds has not improved for ``patience``
+        consecutive alphas (counted once it has dropped below its value at the
+        first alpha). The folds run independently, so this is done in rounds:
+        first each fold's path stops by the same rule on its *own* held-out
+        error; then, if the mean curve (on the alphas every fold reached) has
+        not yet shown ``patience`` alphas without improvement after its
+        minimum, the folds that stopped short resume, warm-started from their
+        last coefficients, up to the alphas the rule needs; and so on. The
+        curve (``cv_mean_``, ``cv_std_``) is NaN on the alphas not every fold
+        reached (``cv_scores_`` keeps what each fold computed). None (default)
+        solves the whole grid.
     n_jobs : int, optional
         Folds (and l1_ratios) run as parallel joblib tasks, in threads by
         default (the solver releases the GIL). Honours
