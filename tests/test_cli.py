@@ -138,7 +138,7 @@ def test_cli_reports_bad_input(tmp_path):
     X, y = sparse_regression()
     write_svmlight(tmp_path / "ok.svm", X, y)
     status, _, err = run([tmp_path / "ok.svm", "--folds", "1"])
-    assert status == 1 and "cv must be at least 2" in err
+    assert status == 1 and "--folds must be at least 2" in err
     np.savez(tmp_path / "bad.npz", A=np.eye(3))
     status, _, err = run([tmp_path / "bad.npz"])
     assert status == 1 and "expected arrays 'X' and 'y'" in err

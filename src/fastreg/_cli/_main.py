@@ -178,6 +178,10 @@ def _cross_validate(problem, args, stderr):
     """The CV estimator (not refitted) and its run time."""
     import fastreg
 
+    if args.folds < 2:
+        raise ValueError(f"--folds must be at least 2, got {args.folds}.")
+    if args.folds > problem.X.shape[0]:
+        raise ValueError(f"--folds {args.folds} is more than the {problem.X.shape[0]} rows.")
     options = dict(n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
                    fit_intercept=args.fit_intercept, cv=args.folds, selection=args.rule,
                    random_state=args.seed, n_jobs=args.jobs, refit=False)

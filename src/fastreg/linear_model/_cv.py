@@ -225,6 +225,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         self.alpha_1se_ = float(alphas[best_l1, i_1se])
         self.alpha_ = float(alphas[best_l1, chosen])
         self.index_min_, self.index_1se_ = i_min, i_1se
+        self._l1_index = best_l1
         self.n_features_in_ = X.shape[1]
         for name in ("coef_", "intercept_", "path_", "n_iter_", "dual_gap_"):
             self.__dict__.pop(name, None)
@@ -265,7 +266,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
             _, ax = plt.subplots(figsize=(7, 4.5))
         alphas, mean, std = self.alphas_, self.cv_mean_, self.cv_std_
         if alphas.ndim == 2:
-            row = int(np.flatnonzero(np.asarray(self._l1_ratios()) == self.l1_ratio_)[0])
+            row = self._l1_index
             alphas, mean, std = alphas[row], mean[row], std[row]
         ok = np.isfinite(mean) & np.isfinite(alphas) & (alphas > 0)
         x = np.log10(alphas[ok])
