@@ -358,6 +358,14 @@ def test_check_cv_on_its_own():
         check_cv([(np.ones(3, bool), np.ones(10, bool))], X, None)
 
 
+def test_constant_target():
+    X, _ = regression(n=30, p=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cv = fastreg.LassoCV(n_alphas=5, cv=3).fit(X, np.full(30, 2.5))
+    assert np.all(cv.coef_ == 0) and cv.intercept_ == 2.5 and cv.cv_mean_[0] == 0
+
+
 def test_plot():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

@@ -189,6 +189,10 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                                 fit_intercept=self.fit_intercept, sample_weight=sw,
                                 penalty_factor=self.penalty_factor, positive=self.positive)
                      for r in l1_ratios]
+            # A zero alpha_max (y constant: nothing to fit) gives the grid [0], on which
+            # the path warns about least squares; any tiny alpha gives the same β = 0.
+            grids = [g if np.any(g > 0) else np.full(1, np.finfo(float).resolution)
+                     for g in grids]
         n_alphas = max(len(g) for g in grids)
 
         n_l1, n_folds = len(l1_ratios), len(folds)
