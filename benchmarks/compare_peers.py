@@ -21,8 +21,23 @@ Usage::
 
     python benchmarks/compare_peers.py [--data {news20,debian,golub,all}] [--repeat N]
                                        [--solvers fastreg,sklearn,celer,...] [--intercept]
+    python benchmarks/compare_peers.py --cv [--data ...] [--cv-tol sklearn=5e-7,glmnet=1e-9]
 
 Solvers that are not installed are skipped.
+
+``--cv`` times 5-fold cross-validation of the Lasso instead (see
+:func:`cv_main`): the same 100-alpha grid (eps 1e-2, from the full data) and
+the same folds for everyone (shuffled K-fold, seed 0), one thread, including
+the final refit on all the data at the chosen alpha: fastreg's ``LassoCV``,
+scikit-learn's ``LassoCV`` (given the folds as ``cv``) and python-glmnet's
+``ElasticNet(n_splits=5)`` (given the folds as ``groups``, which its
+GroupKFold turns into exactly these folds; it fits the whole path on all the
+data first, as cv.glmnet does). Each peer runs at the tolerance that reaches
+relative suboptimality ≤ 1e-6 on the first fold's path (the ladder search of
+the path mode; fastreg's too), or at the one given by ``--cv-tol``. The
+report gives the times, how far each CV curve is from fastreg's, whether
+alpha_min agrees, and fastreg at its default tol=1e-6, with ``n_jobs=2`` and
+with ``patience=10``.
 """
 
 import argparse
@@ -314,6 +329,146 @@ def markdown_tables(rows, solvers):
     return "\n".join(times), "\n".join(tols)
 
 
+# ---------------------------------------------------------------------- cv ---
+
+N_FOLDS, CV_SEED, CV_PATIENCE = 5, 0, 10
+
+
+def cv_folds(n_samples):
+    """Shuffled K-fold (fastreg's ``cv=int`` folds with random_state=CV_SEED), as index pairs."""
+    from fastreg._folds import kfold
+
+    return kfold(n_samples, N_FOLDS, CV_SEED)
+
+
+# Each CV runner takes (X, y, alphas, folds, tol, intercept) and returns a dict
+# with the mean held-out mse per alpha ("mean"), "alpha_min" and the refitted "coef".
+
+def _fastreg_cv(X, y, alphas, folds, tol, intercept, **options):
+    import fastreg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fastreg.LassoCV(alphas=alphas, cv=folds, tol=tol, selection="min",
+                                fit_intercept=intercept, max_iter=1_000_000,
+                                **{"n_jobs": 1, **options}).fit(X, y)
+    return dict(mean=model.cv_mean_, alpha_min=model.alpha_min_, coef=model.coef_)
+
+
+def _sklearn_cv(X, y, alphas, folds, tol, intercept):
+    from sklearn.linear_model import LassoCV
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LassoCV(alphas=alphas, cv=folds, tol=tol, fit_intercept=intercept,
+                        max_iter=1_000_000, n_jobs=1).fit(X, y)
+    return dict(mean=model.mse_path_.mean(axis=1), alpha_min=model.alpha_, coef=model.coef_)
+
+
+def _glmnet_cv(X, y, alphas, folds, tol, intercept):
+    from glmnet import ElasticNet
+
+    groups = np.empty(X.shape[0], dtype=np.int64)
+    for k, (_, test) in enumerate(folds):
+        groups[test] = k
+    model = ElasticNet(alpha=1.0, lambda_path=alphas, standardize=False,
+                       fit_intercept=intercept, tol=tol, n_splits=len(folds),
+                       scoring="mean_squared_error", n_jobs=1, max_iter=10_000_000)
+    model.fit(X, y, groups=groups)
+    # the coefficients at lambda_max_ (its alpha_min) come from the path on all the data
+    return dict(mean=-model.cv_mean_score_, alpha_min=float(model.lambda_max_),
+                coef=model.coef_path_[:, model.lambda_max_inx_])
+
+
+CV_RUNNERS = {
+    "fastreg": ("fastreg", _fastreg_cv),
+    "fastreg tol=1e-6": ("fastreg", lambda X, y, a, f, tol, i: _fastreg_cv(X, y, a, f, 1e-6, i)),
+    "fastreg n_jobs=2": ("fastreg", lambda *a: _fastreg_cv(*a, n_jobs=2)),
+    f"fastreg patience={CV_PATIENCE}": ("fastreg",
+                                        lambda *a: _fastreg_cv(*a, patience=CV_PATIENCE)),
+    "sklearn": ("sklearn", _sklearn_cv),
+    "glmnet": ("glmnet", _glmnet_cv),
+}
+
+
+def _parse_tols(text):
+    tols = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, _, value = item.partition("=")
+        tols[name.strip()] = float(value)
+    return tols
+
+
+def cv_main(args, log):
+    """Time 5-fold CV (with the final refit) of fastreg and its peers; print a table."""
+    given = _parse_tols(args.cv_tol)
+    names = [name for name in CV_RUNNERS
+             if CV_RUNNERS[name][0] == "fastreg" or CV_RUNNERS[name][0] in args.solvers]
+    rows = []
+    for key in (DATA if args.data == "all" else [args.data]):
+        label, loader = DATA[key]
+        X, y = loader(args.intercept)
+        folds = cv_folds(X.shape[0])
+        alphas = alpha_grid(X, y, args.intercept)
+        # each package's tolerance: the loosest reaching TARGET on the first fold's path
+        tols = {}
+        train = folds[0][0]
+        fold_task = None
+        for package in ("fastreg", "sklearn", "glmnet"):
+            if package not in args.solvers or not available(package):
+                continue
+            if package in given:
+                tols[package] = given[package]
+                continue
+            if fold_task is None:
+                fold_task = Task(X[train], y[train], args.intercept)
+                fold_task.alphas = alphas  # the full-data grid, as in the CV
+                reference = Reference(fold_task, "fastreg")
+                log(f"{label}: tolerance search on fold 0 (reference gap "
+                    f"{reference.certified_gap:.1e})")
+            found = search(package, fold_task, reference, 1, args.max_seconds, log)
+            tols[package] = found["tol"] if found["tol"] is not None else LADDER[-1]
+        results = {}
+        for name in names:
+            package, runner = CV_RUNNERS[name]
+            if not available(package):
+                log(f"    {name:20s} not installed, skipped")
+                continue
+            tol = tols[package]
+            times = []
+            for _ in range(args.repeat if package == "fastreg" else 1):
+                start = time.perf_counter()
+                out = runner(X, y, alphas, folds, tol, args.intercept)
+                times.append(time.perf_counter() - start)
+            out.update(seconds=min(times), tol=1e-6 if name == "fastreg tol=1e-6" else tol)
+            results[name] = out
+            log(f"    {name:20s} tol {tol:.0e}: {out['seconds']:8.2f} s, alpha_min "
+                f"{out['alpha_min']:.4e}")
+        rows.append((f"{label} ({describe(X)})", results))
+
+    print(f"Lasso {N_FOLDS}-fold CV, {N_ALPHAS} alphas down to {EPS:g}·alpha_max, same folds "
+          f"and grid for all, n_jobs=1 unless said, final refit included, "
+          f"{'with' if args.intercept else 'no'} intercept. Ratio to fastreg in parentheses; "
+          "curve: largest relative difference of the mean CV mse from fastreg's.\n")
+    print("| data | solver | tol | time | curve vs fastreg | same alpha_min |")
+    print("|---|---|---|---|---|---|")
+    for label, results in rows:
+        base = results.get("fastreg")
+        for name, out in results.items():
+            ratio = f" ({out['seconds'] / base['seconds']:.2g}×)" if base else ""
+            if base is not None:
+                both = np.isfinite(out["mean"]) & np.isfinite(base["mean"])
+                diff = np.max(np.abs(out["mean"][both] - base["mean"][both]) /
+                              base["mean"][both])
+                same = "yes" if np.isclose(out["alpha_min"], base["alpha_min"], rtol=1e-9) \
+                    else "no"
+            else:
+                diff, same = np.nan, "—"
+            print(f"| {label} | {name} | {out['tol']:.0e} | {out['seconds']:.3g} s{ratio} | "
+                  f"{diff:.1e} | {same} |")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Lasso path time of fastreg and its peers at max relative "
@@ -328,6 +483,11 @@ def main(argv=None):
                         help="stop tightening a solver's tolerance once one run takes longer")
     parser.add_argument("--intercept", action="store_true",
                         help="fit an (unpenalized) intercept along the path")
+    parser.add_argument("--cv", action="store_true",
+                        help="time 5-fold cross-validation (LassoCV) instead of one path")
+    parser.add_argument("--cv-tol", metavar="NAME=TOL,...",
+                        help="with --cv: peers' tolerances (e.g. sklearn=5e-7,glmnet=1e-9) "
+                             "instead of searching them on the first fold")
     args = parser.parse_args(argv)
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
     unknown = set(solvers) - set(SOLVERS)
@@ -338,6 +498,10 @@ def main(argv=None):
 
     def log(message):
         print(message, file=sys.stderr, flush=True)
+
+    if args.cv:
+        args.solvers = solvers
+        return cv_main(args, log)
 
     rows = []
     for key in (DATA if args.data == "all" else [args.data]):

@@ -25,8 +25,8 @@ def run(argv):
     return status, out.getvalue(), err.getvalue()
 
 
-def held_out_r2(report):
-    return float(re.search(r"held-out R² (-?\d+\.\d+)", report).group(1))
+def cv_r2(report):
+    return float(re.search(r"CV R² (-?\d+\.\d+)", report).group(1))
 
 
 def feature_columns(report):
@@ -75,13 +75,14 @@ def test_cli_svmlight_file(tmp_path):
     status, report, progress = run([path, "--top", "2", "--n-alphas", "30", "--seed", "3"])
     assert status == 0, progress
     assert "300 rows x 40 columns (sparse" in report
-    assert "train 240 / test 60 (seed 3)" in report
-    assert "30 alphas" in report
-    assert held_out_r2(report) > 0.95
+    assert "5-fold (seed 3)" in report and "<- 1se" in report and "<- min" in report
+    assert "30 alphas" in report and "1se rule" in report
+    assert cv_r2(report) > 0.95
     positive, negative = feature_columns(report)
     assert positive == ["x3", "x7"]
     assert negative[0] == "x11"
-    # the progress bar is drawn once per alpha and ends on the last one
+    # the CV stage, then the progress bar drawn once per alpha of the path on all rows
+    assert progress.startswith("cv   5 folds x 30 alphas")
     assert progress.count("\rpath [") == 30
     assert "30/30" in progress
 
@@ -91,13 +92,13 @@ def test_cli_npz_dense_with_names_and_plot(tmp_path):
     names = np.array([f"f{j:02d}" for j in range(X.shape[1])])
     path = tmp_path / "data.npz"
     np.savez(path, X=X.toarray(), y=y, feature_names=names)
-    argv = [path, "--quiet", "--top", "1", "--test-size", "0.3", "--eps", "1e-2"]
+    argv = [path, "--quiet", "--top", "1", "--folds", "3", "--rule", "min", "--eps", "1e-2"]
     if _has_matplotlib():
         argv += ["--plot", tmp_path / "path.png"]
     status, report, progress = run(argv)
     assert status == 0, progress
     assert progress == ""
-    assert "(dense)" in report and "train 210 / test 90" in report
+    assert "(dense)" in report and "3-fold (seed 0)" in report and "min rule" in report
     assert feature_columns(report) == (["f03"], ["f11"])
     if _has_matplotlib():
         assert (tmp_path / "path.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -112,7 +113,23 @@ def test_cli_sparse_npz_with_separate_target(tmp_path):
     assert status == 0
     assert "ElasticNet (l1_ratio 0.7)" in report
     assert "intercept 0.0000" in report
-    assert held_out_r2(report) > 0.9
+    assert cv_r2(report) > 0.9
+
+
+def test_cli_cv_chooses_alpha_by_the_rules(tmp_path):
+    """The report's alphas are LassoCV's, and the chosen one follows --rule."""
+    import fastreg
+
+    X, y = sparse_regression(seed=4)
+    np.savez(tmp_path / "d.npz", X=X.toarray(), y=y)
+    cv = fastreg.LassoCV(n_alphas=20, cv=4, random_state=2).fit(X, y)
+    for rule, alpha in (("1se", cv.alpha_1se_), ("min", cv.alpha_min_)):
+        status, report, _ = run([tmp_path / "d.npz", "--quiet", "--n-alphas", "20",
+                                 "--folds", "4", "--seed", "2", "--rule", rule])
+        assert status == 0
+        assert f"chosen  alpha {alpha:.3e}" in report
+    assert f"alpha_min {cv.alpha_min_:.3e}" in report
+    assert f"alpha_1se {cv.alpha_1se_:.3e}" in report
 
 
 def test_cli_reports_bad_input(tmp_path):
@@ -120,14 +137,14 @@ def test_cli_reports_bad_input(tmp_path):
     assert status == 1 and "no such file" in err
     X, y = sparse_regression()
     write_svmlight(tmp_path / "ok.svm", X, y)
-    status, _, err = run([tmp_path / "ok.svm", "--test-size", "1.5"])
-    assert status == 1 and "--test-size" in err
+    status, _, err = run([tmp_path / "ok.svm", "--folds", "1"])
+    assert status == 1 and "--folds must be at least 2" in err
     np.savez(tmp_path / "bad.npz", A=np.eye(3))
     status, _, err = run([tmp_path / "bad.npz"])
     assert status == 1 and "expected arrays 'X' and 'y'" in err
 
 
-@pytest.mark.parametrize("option", ["--top", "--n-alphas", "--min-df"])
+@pytest.mark.parametrize("option", ["--top", "--n-alphas", "--min-df", "--folds", "--jobs"])
 def test_cli_rejects_nonpositive_counts(option, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([option, "0"])
@@ -140,17 +157,18 @@ def test_help_runs_as_a_module():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     for option in ("--l1-ratio", "--n-alphas", "--eps", "--tol", "--no-intercept",
-                   "--test-size", "--seed", "--top", "--plot"):
+                   "--folds", "--rule", "--jobs", "--seed", "--top", "--plot"):
         assert option in done.stdout
 
 
 def test_default_job_on_debian_packages():
-    status, report, progress = run([])
+    # the default data; a shorter grid and folds in 2 threads keep the test quick
+    status, report, progress = run(["--jobs", "2", "--eps", "1e-2"])
     assert status == 0, progress
     assert "Debian package descriptions" in report
-    assert "63540 packages" in report
+    assert "63540 packages" in report and "5-fold (seed 0)" in report
     assert "100/100" in progress
-    assert held_out_r2(report) > 0.2
+    assert cv_r2(report) > 0.2
     positive, negative = feature_columns(report)
     assert len(positive) == 10 and len(negative) == 10
     # Every listed word is a real description word, and the classic small

@@ -9,7 +9,9 @@ from ._result import Path
 from ._warnings import ConvergenceWarning, IllConditionedWarning, NotFittedError
 from .linear_model import (
     ElasticNet,
+    ElasticNetCV,
     Lasso,
+    LassoCV,
     LogisticRegression,
     Ridge,
     RidgeCV,
@@ -27,8 +29,10 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning",
     "ElasticNet",
+    "ElasticNetCV",
     "IllConditionedWarning",
     "Lasso",
+    "LassoCV",
     "LogisticRegression",
     "NotFittedError",
     "Path",

@@ -2,10 +2,11 @@
 
 ``python -m fastreg`` fits the embedded Debian package dataset (tf-idf of the
 package descriptions → log installed size); ``python -m fastreg FILE`` fits a
-user's svmlight/libsvm or ``.npz`` file the same way. Each run splits the
-rows into train and test with a fixed seed, fits the path on the train part
-with a progress bar on stderr, picks the alpha with the best held-out R², and
-prints a short report on stdout.
+user's svmlight/libsvm or ``.npz`` file the same way. Each run chooses alpha
+by K-fold cross-validation (:class:`fastreg.LassoCV`, glmnet's 1se rule by
+default), fits the path on all rows with a progress bar on stderr, and
+prints a short report on stdout: the CV curve's summary and the strongest
+features at the chosen alpha.
 """
 
 import argparse
@@ -26,10 +27,11 @@ fastreg: tf-idf features of each package's one-line description predict the
 logarithm of its installed size. With FILE, it fits that file instead:
 svmlight/libsvm text (optionally .gz/.bz2), or a .npz archive holding arrays
 X and y (or a sparse matrix written by scipy.sparse.save_npz, with y in the
-archive or given by --y). Rows are split into train and test at random with
-a fixed seed; the path is fitted on the train rows, and the alpha with the
-best held-out R² is reported with its largest positive and negative
-coefficients.
+archive or given by --y). alpha is chosen by K-fold cross-validation
+(shuffled with a fixed seed) with the one-standard-error rule: the largest
+alpha whose mean held-out error is within one standard error of the
+smallest. The path is then fitted on all rows, and the chosen alpha is
+reported with its largest positive and negative coefficients.
 """
 
 _EPILOG = """\
@@ -70,45 +72,38 @@ def build_parser():
                              "gap is at most T times the null objective (default: 1e-6)")
     parser.add_argument("--no-intercept", dest="fit_intercept", action="store_false",
                         help="do not fit an intercept")
-    parser.add_argument("--test-size", type=float, default=0.2, metavar="F",
-                        help="fraction of rows held out for choosing alpha (default: 0.2)")
+    parser.add_argument("--folds", type=_positive_int, default=5, metavar="K",
+                        help="number of cross-validation folds, at least 2 (default: 5)")
+    parser.add_argument("--rule", choices=("1se", "min"), default="1se",
+                        help="alpha of the smallest mean CV error ('min') or the largest "
+                             "within one standard error of it ('1se', the default)")
+    parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                        help="folds fitted in parallel threads (default: 1)")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
-                        help="seed of the train/test split (default: 0)")
+                        help="seed of the fold shuffle (default: 0)")
     parser.add_argument("--top", type=_positive_int, default=10, metavar="K",
                         help="number of strongest positive and negative features to "
                              "list (default: 10)")
     parser.add_argument("--min-df", type=_positive_int, default=5, metavar="N",
-                        help="Debian dataset only: keep words found in at least N train "
+                        help="Debian dataset only: keep words found in at least N "
                              "descriptions (default: 5)")
     parser.add_argument("--plot", metavar="PNG",
-                        help="save the coefficient paths to this image (needs matplotlib)")
+                        help="save the coefficient paths and the CV curve to this image "
+                             "(needs matplotlib)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
 @dataclass
 class Problem:
-    """A train/test split ready to fit, with what the report says about it."""
+    """Data ready to fit, with what the report says about it."""
 
-    X_train: object
-    y_train: np.ndarray
-    X_test: object
-    y_test: np.ndarray
+    X: object
+    y: np.ndarray
     feature_names: np.ndarray
     title: str
     details: str
     prep_seconds: float
-
-
-def _split(n_samples, test_size, seed):
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"--test-size must be in (0, 1), got {test_size}.")
-    n_test = int(round(test_size * n_samples))
-    if n_test < 2 or n_samples - n_test < 2:
-        raise ValueError(f"cannot split {n_samples} rows with --test-size {test_size}: "
-                         "train and test need at least 2 rows each.")
-    order = np.random.default_rng(seed).permutation(n_samples)
-    return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
 def _debian_problem(args):
@@ -117,18 +112,15 @@ def _debian_problem(args):
 
     start = time.perf_counter()
     data = load_debian_packages()
-    train, test = _split(len(data), args.test_size, args.seed)
     docs = np.array(data.description, dtype=object)
     y = np.log(data.installed_size_kib.astype(np.float64))
-    # Vocabulary and idf come from the train rows only, so the test rows are unseen text.
+    # The vocabulary and idf use all descriptions (no target): the folds share them.
     vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, stop_words=ENGLISH_STOP_WORDS,
                                  min_df=args.min_df, sublinear_tf=True, norm="l2")
-    X_train = vectorizer.fit_transform(docs[train])
-    X_test = vectorizer.transform(docs[test])
-    details = (f"{len(data)} packages, tf-idf of {X_train.shape[1]} description words "
-               f"(min_df {args.min_df}, sublinear tf, l2 rows); "
-               f"train {len(train)} / test {len(test)} (seed {args.seed})")
-    return Problem(X_train, y[train], X_test, y[test], vectorizer.feature_names_,
+    X = vectorizer.fit_transform(docs)
+    details = (f"{len(data)} packages, tf-idf of {X.shape[1]} description words "
+               f"(min_df {args.min_df}, sublinear tf, l2 rows)")
+    return Problem(X, y, vectorizer.feature_names_,
                    "Debian package descriptions -> log(installed size in KiB)", details,
                    time.perf_counter() - start)
 
@@ -139,16 +131,11 @@ def _file_problem(args):
     start = time.perf_counter()
     X, y, names = load_file(args.file, y=args.y)
     y = np.asarray(y, dtype=np.float64)
-    train, test = _split(X.shape[0], args.test_size, args.seed)
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)  # row slicing; the solver converts the train part to CSC once
     if names is None or len(names) != X.shape[1]:
         names = np.array([f"x{j}" for j in range(X.shape[1])])
     kind = f"sparse, {X.nnz} nonzeros" if sp.issparse(X) else "dense"
-    details = (f"{X.shape[0]} rows x {X.shape[1]} columns ({kind}); "
-               f"train {len(train)} / test {len(test)} (seed {args.seed})")
-    return Problem(X[train], y[train], X[test], y[test], names, str(args.file), details,
-                   time.perf_counter() - start)
+    details = f"{X.shape[0]} rows x {X.shape[1]} columns ({kind})"
+    return Problem(X, y, names, str(args.file), details, time.perf_counter() - start)
 
 
 class ProgressBar:
@@ -179,13 +166,6 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _predict(X, path):
-    """Predictions for every alpha of the path: shape (n_samples, n_alphas)."""
-    scores = path.coefs.T @ X.T
-    scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-    return scores.T + np.asarray(path.intercepts)
-
-
 def r2_scores(y, predictions):
     """R² of each column of ``predictions`` (NaN when y is constant)."""
     residual = ((y[:, None] - predictions) ** 2).sum(axis=0)
@@ -194,21 +174,45 @@ def r2_scores(y, predictions):
         return 1.0 - residual / total
 
 
-def _fit_path(problem, args, stderr):
+def _cross_validate(problem, args, stderr):
+    """The CV estimator (not refitted) and its run time."""
     import fastreg
 
+    if args.folds < 2:
+        raise ValueError(f"--folds must be at least 2, got {args.folds}.")
+    if args.folds > problem.X.shape[0]:
+        raise ValueError(f"--folds {args.folds} is more than the {problem.X.shape[0]} rows.")
     options = dict(n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
-                   fit_intercept=args.fit_intercept)
-    bar = None if args.quiet else ProgressBar(args.n_alphas, stderr)
+                   fit_intercept=args.fit_intercept, cv=args.folds, selection=args.rule,
+                   random_state=args.seed, n_jobs=args.jobs, refit=False)
+    if args.l1_ratio == 1.0:
+        model = fastreg.LassoCV(**options)
+    else:
+        model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **options)
+    if not args.quiet:
+        stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas "
+                     f"({args.jobs} job{'s' if args.jobs > 1 else ''}) ...")
+        stderr.flush()
+    start = time.perf_counter()
+    model.fit(problem.X, problem.y)
+    seconds = time.perf_counter() - start
+    if not args.quiet:
+        stderr.write(f" {seconds:.1f} s\n")
+        stderr.flush()
+    return model, seconds
+
+
+def _fit_path(problem, args, alphas, stderr):
+    """The path on all rows over the CV grid, with the progress bar."""
+    import fastreg
+
+    options = dict(alphas=alphas, tol=args.tol, fit_intercept=args.fit_intercept)
+    bar = None if args.quiet else ProgressBar(len(alphas), stderr)
     if bar is not None:
         options["verbose"] = bar
     start = time.perf_counter()
     try:
-        if args.l1_ratio == 1.0:
-            path = fastreg.lasso_path(problem.X_train, problem.y_train, **options)
-        else:
-            path = fastreg.enet_path(problem.X_train, problem.y_train,
-                                     l1_ratio=args.l1_ratio, **options)
+        path = fastreg.enet_path(problem.X, problem.y, l1_ratio=args.l1_ratio, **options)
     finally:
         if bar is not None:
             bar.close()
@@ -237,34 +241,59 @@ def _feature_table(positive, negative):
     return lines
 
 
-def report(problem, path, seconds, args):
-    """The text report of a fitted path, as a list of lines."""
+def cv_summary(model, path, rows=8):
+    """Lines of the CV curve's summary: about ``rows`` alphas, with alpha_min and alpha_1se."""
+    alphas, mean, std = model.alphas_, model.cv_mean_, model.cv_std_
+    picks = set(np.linspace(0, len(alphas) - 1, rows).round().astype(int).tolist())
+    picks |= {model.index_min_, model.index_1se_}
+    nnz = path.n_nonzero
+    lines = [f"  {'#':>4} {'alpha':>10} {'nonzeros':>8} {'CV mse':>10} {'± se':>9}"]
+    for i in sorted(picks):
+        mark = ("  <- min" if i == model.index_min_ else "") + \
+               ("  <- 1se" if i == model.index_1se_ else "")
+        lines.append(f"  {i + 1:>4} {alphas[i]:>10.3e} {nnz[i]:>8d} {mean[i]:>10.5f} "
+                     f"{std[i]:>9.5f}{mark}")
+    return lines
+
+
+def report(problem, model, path, seconds, args):
+    """The text report of the CV and the path on all rows, as a list of lines.
+
+    ``seconds`` is (cross-validation, path) time.
+    """
     import fastreg
 
-    r2 = r2_scores(problem.y_test, _predict(problem.X_test, path))
-    best = int(np.nanargmax(r2)) if np.any(np.isfinite(r2)) else len(path.alphas) - 1
+    best = model.index_1se_ if args.rule == "1se" else model.index_min_
     coef = path.coef_at(best)
-    model = "Lasso" if args.l1_ratio == 1.0 else f"ElasticNet (l1_ratio {args.l1_ratio:g})"
+    model_name = "Lasso" if args.l1_ratio == 1.0 else f"ElasticNet (l1_ratio {args.l1_ratio:g})"
     positive, negative = _top_features(coef, problem.feature_names, args.top)
     n_alphas = len(path.alphas)
     epochs = int(np.asarray(path.n_iters).sum())
+    variance = float(np.var(problem.y))
+    cv_r2 = 1.0 - model.cv_mean_[best] / variance if variance > 0 else float("nan")
+    rule = "1se rule" if args.rule == "1se" else "min rule"
     lines = [
-        f"fastreg {fastreg.__version__}: {model} path, {problem.title}",
+        f"fastreg {fastreg.__version__}: {model_name} path, {problem.title}",
         f"data    {problem.details}",
-        f"path    {n_alphas} alphas from {path.alphas[0]:.3e} to {path.alphas[-1]:.3e}, "
-        f"{epochs} epochs, largest gap {np.max(path.dual_gaps):.1e} (tol {args.tol:g})",
-        f"time    {seconds:.2f} s for the path, "
-        f"{problem.prep_seconds:.2f} s to load and prepare the data",
-        f"chosen  alpha {path.alphas[best]:.3e} (#{best + 1} of {n_alphas}), best held-out "
-        f"R² {r2[best]:.4f}, {np.count_nonzero(coef)} nonzero coefficients, "
+        f"cv      {len(model.folds_)}-fold (seed {args.seed}): min CV mse "
+        f"{model.cv_mean_[model.index_min_]:.5f} ± {model.cv_std_[model.index_min_]:.5f} at "
+        f"alpha_min {model.alpha_min_:.3e} (#{model.index_min_ + 1}); alpha_1se "
+        f"{model.alpha_1se_:.3e} (#{model.index_1se_ + 1})",
+        *cv_summary(model, path),
+        f"path    {n_alphas} alphas from {path.alphas[0]:.3e} to {path.alphas[-1]:.3e} on all "
+        f"rows, {epochs} epochs, largest gap {np.max(path.dual_gaps):.1e} (tol {args.tol:g})",
+        f"time    {seconds[0]:.2f} s for the cross-validation, {seconds[1]:.2f} s for the "
+        f"path, {problem.prep_seconds:.2f} s to load and prepare the data",
+        f"chosen  alpha {path.alphas[best]:.3e} (#{best + 1} of {n_alphas}, {rule}), CV R² "
+        f"{cv_r2:.4f}, {np.count_nonzero(coef)} nonzero coefficients, "
         f"intercept {float(path.intercepts[best]):.4f}",
         "strongest features at the chosen alpha:",
         *_feature_table(positive, negative),
     ]
-    return lines, best, r2
+    return lines, best
 
 
-def _save_plot(path, problem, best, filename):
+def _save_plot(path, model, problem, best, filename):
     try:
         import matplotlib
     except ImportError:
@@ -272,12 +301,19 @@ def _save_plot(path, problem, best, filename):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ax = path.plot(feature_names=problem.feature_names)
-    ax.axvline(np.log10(path.alphas[best]), color="k", linestyle=":", linewidth=1)
-    ax.set_title(f"{problem.title}: coefficient paths (dotted: best held-out R²)", fontsize=9)
-    ax.figure.tight_layout()
-    ax.figure.savefig(filename, dpi=120)
-    plt.close(ax.figure)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 8), sharex=True)
+    path.plot(ax=top, feature_names=problem.feature_names)
+    top.axvline(np.log10(path.alphas[best]), color="k", linestyle=":", linewidth=1)
+    top.set_title(f"{problem.title}: coefficient paths (dotted: chosen alpha)", fontsize=9)
+    top.set_xlabel("")
+    model.plot(ax=bottom)
+    if not bottom.xaxis_inverted():
+        bottom.invert_xaxis()
+    bottom.set_title(f"{len(model.folds_)}-fold cross-validation: mean ± one standard error",
+                     fontsize=9)
+    fig.tight_layout()
+    fig.savefig(filename, dpi=120)
+    plt.close(fig)
 
 
 def main(argv=None, *, stdout=None, stderr=None):
@@ -295,11 +331,12 @@ def main(argv=None, *, stdout=None, stderr=None):
     args = build_parser().parse_args(argv)
     try:
         problem = _file_problem(args) if args.file else _debian_problem(args)
-        path, seconds = _fit_path(problem, args, stderr)
-        lines, best, _ = report(problem, path, seconds, args)
+        model, cv_seconds = _cross_validate(problem, args, stderr)
+        path, path_seconds = _fit_path(problem, args, model.alphas_, stderr)
+        lines, best = report(problem, model, path, (cv_seconds, path_seconds), args)
         if args.plot:
-            _save_plot(path, problem, best, args.plot)
-            lines.append(f"plot    coefficient paths saved to {args.plot}")
+            _save_plot(path, model, problem, best, args.plot)
+            lines.append(f"plot    coefficient paths and CV curve saved to {args.plot}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         stderr.write(f"python -m fastreg: error: {exc}\n")
         return 1

@@ -1,13 +1,16 @@
 """Estimators and path functions, one module per model family."""
 
 from ._coordinate_descent import ElasticNet, Lasso
+from ._cv import ElasticNetCV, LassoCV
 from ._enet_path import alpha_grid, alpha_max, enet_path, lasso_path
 from ._logistic import LogisticRegression, logistic_alpha_max, logistic_path
 from ._ridge import Ridge, RidgeCV, ridge_path
 
 __all__ = [
     "ElasticNet",
+    "ElasticNetCV",
     "Lasso",
+    "LassoCV",
     "LogisticRegression",
     "Ridge",
     "RidgeCV",

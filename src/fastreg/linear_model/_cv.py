@@ -1,0 +1,473 @@
+"""Cross-validated Lasso and ElasticNet: ``LassoCV`` and ``ElasticNetCV``.
+
+The alpha grid comes from the full data (:func:`fastreg.alpha_grid`, with the
+same weights, penalty factors, intercept and sign constraint as the fit).
+Each fold fits the warm-started path on its training rows over that grid
+(:func:`fastreg.enet_path`) and scores every alpha on its held-out rows; the
+folds (and, for ``ElasticNetCV``, the l1_ratios) are independent tasks run by
+one ``joblib.Parallel`` call, so they spread over threads, processes or a
+Dask cluster, and give identical results whatever runs them.
+
+The CV curve follows glmnet's ``cv.glmnet``: at each alpha, ``cv_mean_`` is
+the mean of the folds' held-out errors weighted by each fold's held-out
+weight (its row count without sample weights), i.e. the pooled held-out mse,
+and ``cv_std_`` its standard error,
+``sqrt(Σ_k W_k (m_k − cv_mean)² / Σ_k W_k / (K − 1))``. With folds of equal
+size these are scikit-learn's ``mse_path_.mean(axis=1)`` and
+``std(ddof=1) / sqrt(K)``.
+"""
+
+import numbers
+
+import numpy as np
+
+from .._base import BaseEstimator, LinearRegressorMixin
+from .._folds import FoldResult, check_cv, fit_fold
+from .._validation import (
+    check_alphas,
+    check_l1_ratio,
+    check_max_iter,
+    check_sample_weight,
+    check_tol,
+    check_X,
+    check_y,
+)
+from ._enet_path import alpha_grid, enet_path
+
+__all__ = ["ElasticNetCV", "LassoCV"]
+
+_SELECTIONS = ("min", "1se")
+
+
+def _check_patience(patience):
+    if patience is None:
+        return None
+    if isinstance(patience, (bool, np.bool_)) or not isinstance(patience, numbers.Integral):
+        raise TypeError(f"patience must be None or a positive integer, got {patience!r}.")
+    if patience < 1:
+        raise ValueError(f"patience must be None or >= 1 (alphas without improvement before "
+                         f"a fold stops), got {patience}.")
+    return int(patience)
+
+
+def _curve(scores, test_weights):
+    """(mean, standard error) over folds of scores (n_folds, n_alphas), NaN where unreached."""
+    n_folds = scores.shape[0]
+    w = test_weights / test_weights.sum()
+    with np.errstate(invalid="ignore"):
+        mean = w @ scores  # NaN wherever a fold did not reach the alpha
+        if n_folds < 2:
+            return mean, np.full_like(mean, np.nan)
+        var = w @ (scores - mean) ** 2 / (n_folds - 1)
+    return mean, np.sqrt(var)
+
+
+def _select(alphas, mean, std):
+    """(index of the minimum, index of the 1se alpha) on one curve (NaN = not reached)."""
+    i_min = int(np.nanargmin(mean))
+    bound = mean[i_min] + (std[i_min] if np.isfinite(std[i_min]) else 0.0)
+    within = np.flatnonzero(mean <= bound)  # NaN compares False
+    i_1se = int(within[np.argmax(alphas[within])])
+    return i_min, i_1se
+
+
+def _mean_has_stopped(runs, test_weights, n_grid, patience):
+    """(stopped, target) for one l1_ratio's folds under the mean-curve patience rule.
+
+    The mean curve is taken on the alphas every fold reached. It has stopped
+    when its best value is below its first and is followed by ``patience``
+    alphas without improvement, or when the grid is exhausted; otherwise every
+    fold must reach ``target`` = best index + patience + 1 alphas.
+    """
+    common = min(len(run.mse) for run in runs)
+    if common >= n_grid:
+        return True, n_grid
+    scores = np.array([run.mse[:common] for run in runs])
+    mean = test_weights @ scores / test_weights.sum()
+    best = int(np.argmin(mean))
+    if mean[best] < mean[0] and common - 1 - best >= patience:
+        return True, common
+    return False, min(n_grid, max(best + patience + 1, common + 1))
+
+
+def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
+    """Every (l1_ratio, fold) path as joblib tasks; an object array of merged FoldResults.
+
+    Without patience, one parallel call solves every path over its whole grid.
+    With patience, the first call stops each fold on its own held-out error;
+    then, while the mean curve over folds has not stopped (see
+    :func:`_mean_has_stopped`), the folds short of the alphas it needs resume
+    from their last coefficients in another parallel call. The rounds are
+    synchronous, so the result does not depend on the number of workers.
+    """
+    from joblib import Parallel, delayed
+
+    n_l1, n_folds = len(l1_ratios), len(folds)
+    pairs = [(a, k) for a in range(n_l1) for k in range(n_folds)]
+    done = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a], l1_ratios[a],
+                          patience, options) for a, k in pairs)
+    runs = np.empty((n_l1, n_folds), dtype=object)
+    for (a, k), run in zip(pairs, done):
+        runs[a, k] = run
+    if patience is None:
+        return runs
+    test_weights = np.array([runs[0, k].test_weight for k in range(n_folds)])
+    n_features = X.shape[1]
+    while True:
+        more = []  # (l1 index, fold, first alpha index, end)
+        for a in range(n_l1):
+            stopped, target = _mean_has_stopped(runs[a], test_weights, len(grids[a]), patience)
+            if not stopped:
+                more += [(a, k, len(runs[a, k].mse), target) for k in range(n_folds)
+                         if len(runs[a, k].mse) < target]
+        if not more:
+            return runs
+        resumed = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a][first:end],
+                              l1_ratios[a], None, options,
+                              coef_init=runs[a, k].last_coef(n_features))
+            for a, k, first, end in more)
+        for (a, k, _, _), run in zip(more, resumed):
+            old = runs[a, k]
+            runs[a, k] = FoldResult(np.concatenate([old.mse, run.mse]), old.test_weight,
+                                    np.concatenate([old.n_iters, run.n_iters]),
+                                    max(old.max_gap, run.max_gap), run.last_support,
+                                    run.last_values)
+
+
+class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
+    """Shared ``fit``, selection and plot of the cross-validated path estimators."""
+
+    _multi_l1 = False
+
+    def _l1_ratios(self):
+        return [1.0]
+
+    def fit(self, X, y, sample_weight=None):
+        """Choose alpha (and l1_ratio) by cross-validation, then refit on all the data.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights. They weight the training objective of every
+            fold and the held-out mse (``Σ s_i e_i² / Σ s_i`` over the fold).
+
+        Returns
+        -------
+        self
+        """
+        if self.selection not in _SELECTIONS:
+            raise ValueError(f"selection must be 'min' or '1se', got {self.selection!r}.")
+        patience = _check_patience(self.patience)
+        check_tol(self.tol)
+        check_max_iter(self.max_iter)
+        l1_ratios = self._l1_ratios()
+        X = check_X(X)
+        n_samples = X.shape[0]
+        y = check_y(y, n_samples)
+        sw = check_sample_weight(sample_weight, n_samples)  # None for equal weights
+        folds = check_cv(self.cv, X, y, self.random_state)
+        for k, (train, test) in enumerate(folds):
+            if sw is not None and not np.sum(sw[train]) > 0:
+                raise ValueError(f"cv: the training rows of fold {k} all have zero sample "
+                                 "weight.")
+            if sw is not None and not np.sum(sw[test]) > 0:
+                raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample "
+                                 "weight; their error is undefined.")
+
+        options = dict(fit_intercept=self.fit_intercept, positive=self.positive,
+                       penalty_factor=self.penalty_factor, tol=self.tol,
+                       max_iter=self.max_iter, screening=self.screening)
+        if self.alphas is not None:
+            given = check_alphas(self.alphas)
+            grids = [given for _ in l1_ratios]
+        else:
+            grids = [alpha_grid(X, y, l1_ratio=r, n_alphas=self.n_alphas, eps=self.eps,
+                                fit_intercept=self.fit_intercept, sample_weight=sw,
+                                penalty_factor=self.penalty_factor, positive=self.positive)
+                     for r in l1_ratios]
+            # A zero alpha_max (y constant: nothing to fit) gives the grid [0], on which
+            # the path warns about least squares; any tiny alpha gives the same β = 0.
+            grids = [g if np.any(g > 0) else np.full(1, np.finfo(float).resolution)
+                     for g in grids]
+        n_alphas = max(len(g) for g in grids)
+
+        n_l1, n_folds = len(l1_ratios), len(folds)
+        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs)
+
+        alphas = np.full((n_l1, n_alphas), np.nan)
+        scores = np.full((n_l1, n_folds, n_alphas), np.nan)
+        mean = np.full((n_l1, n_alphas), np.nan)
+        std = np.full((n_l1, n_alphas), np.nan)
+        test_weights = np.array([runs[0, k].test_weight for k in range(n_folds)])
+        stopped = np.zeros((n_l1, n_folds), dtype=bool)
+        for a, grid in enumerate(grids):
+            alphas[a, :len(grid)] = grid
+            for k in range(n_folds):
+                solved = runs[a, k].mse
+                scores[a, k, :len(solved)] = solved
+                stopped[a, k] = len(solved) < len(grid)
+            mean[a], std[a] = _curve(scores[a], test_weights)
+
+        # (l1_ratio, alpha) of the smallest mean error; 1se within that l1_ratio
+        best_l1 = int(np.argmin([np.nanmin(m) for m in mean]))
+        i_min, i_1se = _select(alphas[best_l1], mean[best_l1], std[best_l1])
+        chosen = i_min if self.selection == "min" else i_1se
+
+        squeeze = not self._multi_l1 or n_l1 == 1
+        self.alphas_ = alphas[0] if squeeze else alphas
+        self.cv_scores_ = scores[0] if squeeze else scores
+        self.cv_mean_ = mean[0] if squeeze else mean
+        self.cv_std_ = std[0] if squeeze else std
+        self.stopped_early_ = stopped[0] if squeeze else stopped
+        self.folds_ = folds
+        self.l1_ratio_ = float(l1_ratios[best_l1])
+        self.alpha_min_ = float(alphas[best_l1, i_min])
+        self.alpha_1se_ = float(alphas[best_l1, i_1se])
+        self.alpha_ = float(alphas[best_l1, chosen])
+        self.index_min_, self.index_1se_ = i_min, i_1se
+        self._l1_index = best_l1
+        self.n_features_in_ = X.shape[1]
+        for name in ("coef_", "intercept_", "path_", "n_iter_", "dual_gap_"):
+            self.__dict__.pop(name, None)
+        if self.refit:
+            # The warm-started path down to the chosen alpha: on sparse data much
+            # faster than a cold solve at that alpha alone.
+            path = enet_path(X, y, l1_ratio=self.l1_ratio_, alphas=grids[best_l1][:chosen + 1],
+                             sample_weight=sw, **options)
+            self.path_ = path
+            self.coef_ = path.coef_at(len(path) - 1)
+            self.intercept_ = float(path.intercepts[-1])
+            self.n_iter_ = int(path.n_iters[-1])
+            self.dual_gap_ = float(path.dual_gaps[-1])
+        return self
+
+    def _check_cv_fitted(self):
+        if not hasattr(self, "cv_mean_"):
+            from .._warnings import not_fitted_error
+
+            raise not_fitted_error(
+                f"This {type(self).__name__} instance is not fitted yet; call fit first.")
+
+    def plot(self, ax=None):
+        """Plot the CV curve: mean held-out mse ± one standard error against log10(alpha).
+
+        Dotted vertical lines mark ``alpha_min_`` and ``alpha_1se_`` (as glmnet's
+        ``plot.cv.glmnet``). With several l1_ratios, the curve of the chosen one
+        is drawn. Requires matplotlib.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        self._check_cv_fitted()
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4.5))
+        alphas, mean, std = self.alphas_, self.cv_mean_, self.cv_std_
+        if alphas.ndim == 2:
+            row = self._l1_index
+            alphas, mean, std = alphas[row], mean[row], std[row]
+        ok = np.isfinite(mean) & np.isfinite(alphas) & (alphas > 0)
+        x = np.log10(alphas[ok])
+        err = np.where(np.isfinite(std[ok]), std[ok], 0.0)
+        ax.errorbar(x, mean[ok], yerr=err, fmt="o", color="tab:red", ecolor="0.6",
+                    markersize=3, elinewidth=1, capsize=2)
+        for alpha, label in ((self.alpha_min_, "alpha_min"), (self.alpha_1se_, "alpha_1se")):
+            if alpha > 0:
+                ax.axvline(np.log10(alpha), color="k", linestyle=":", linewidth=1)
+                ax.annotate(label, (np.log10(alpha), 1.0), xycoords=("data", "axes fraction"),
+                            rotation=90, va="top", ha="right", fontsize=7)
+        ax.invert_xaxis()
+        ax.set_xlabel("log10(alpha)")
+        ax.set_ylabel("mean squared error (held out)")
+        return ax
+
+
+_SHARED_PARAMS = """\
+    alphas : array-like, optional
+        The grid. Default: ``n_alphas`` values from :func:`fastreg.alpha_grid` on
+        the full data (same weights, penalty factors, intercept, ``positive``).
+    n_alphas : int, default=100
+    eps : float, optional
+        alpha_min / alpha_max of the automatic grid (1e-3 if n_samples >
+        n_features, else 1e-2).
+    cv : int, splitter or iterable, default=5
+        An int k ≥ 2: shuffled K-fold with ``np.random.default_rng(random_state)``
+        (the global RNG is never used). An object with ``split(X, y)`` (e.g. a
+        scikit-learn splitter). Or an iterable of (train, test) pairs of integer
+        row indices (or boolean masks); it is read once per ``fit`` (a generator
+        can be fitted once only).
+    selection : {"1se", "min"}, default="1se"
+        ``"min"``: the alpha of the smallest mean held-out error. ``"1se"``:
+        the largest alpha whose mean error is at most the minimum plus the
+        minimum's standard error (glmnet's ``lambda.1se``).
+    patience : int, optional
+        Early stopping on the mean CV curve: the folds stop once the mean
+        held-out error over folds has not improved for ``patience``
+        consecutive alphas (counted once it has dropped below its value at the
+        first alpha). The folds run independently, so this is done in rounds:
+        first each fold's path stops by the same rule on its *own* held-out
+        error; then, if the mean curve (on the alphas every fold reached) has
+        not yet shown ``patience`` alphas without improvement after its
+        minimum, the folds that stopped short resume, warm-started from their
+        last coefficients, up to the alphas the rule needs; and so on. The
+        curve (``cv_mean_``, ``cv_std_``) is NaN on the alphas not every fold
+        reached (``cv_scores_`` keeps what each fold computed). None (default)
+        solves the whole grid.
+    n_jobs : int, optional
+        Folds (and l1_ratios) run as parallel joblib tasks, in threads by
+        default (the solver releases the GIL). Honours
+        ``joblib.parallel_config`` (e.g. ``backend="dask"``). Results do not
+        depend on n_jobs or the backend.
+    random_state : int, numpy Generator or None, default=0
+        Seed of the K-fold shuffle when ``cv`` is an int.
+    refit : bool, default=True
+        Refit on all the data at the chosen alpha (along the warm-started path
+        from alpha_max). With False, ``coef_``, ``intercept_`` and ``path_``
+        are not set and the estimator cannot predict.
+    fit_intercept : bool, default=True
+    tol : float, default=1e-6
+        Relative duality-gap tolerance of every solve (see :func:`fastreg.enet_path`).
+    max_iter : int, default=100000
+    positive : bool, default=False
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-feature penalty multipliers, used in every fold and in the grid.
+    screening : bool, default=True
+        Gap Safe screening."""
+
+_SHARED_ATTRIBUTES = """\
+    alpha_ : float
+        The chosen alpha (``alpha_1se_`` or ``alpha_min_`` per ``selection``).
+    alpha_min_, alpha_1se_ : float
+    index_min_, index_1se_ : int
+        Their positions in the grid.
+    coef_ : ndarray of shape (n_features,)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : float
+    path_ : Path
+        The path on all the data from the top of the grid down to ``alpha_``
+        (only with ``refit=True``).
+    n_iter_ : int
+        Epochs of the final solve at ``alpha_``.
+    dual_gap_ : float
+        Its certified relative duality gap.
+    folds_ : list of (train, test) index arrays
+    n_features_in_ : int"""
+
+
+class LassoCV(_CrossValidatedPath):
+    __doc__ = f"""Lasso with alpha chosen by K-fold cross-validation.
+
+    Every fold fits the warm-started Lasso path over one grid computed on the
+    full data and scores each alpha by its held-out mean squared error; the
+    chosen alpha (``selection``) is refitted on all the data.
+
+    Parameters
+    ----------
+{_SHARED_PARAMS}
+
+    Attributes
+    ----------
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid, decreasing.
+    cv_scores_ : ndarray of shape (n_folds, n_alphas)
+        Held-out (weighted) mse of each fold at each alpha; NaN where a fold
+        stopped early. scikit-learn's ``mse_path_`` is its transpose.
+    cv_mean_ : ndarray of shape (n_alphas,)
+        Mean over folds, weighted by each fold's held-out weight (glmnet's cvm).
+    cv_std_ : ndarray of shape (n_alphas,)
+        Its standard error (glmnet's cvsd).
+    stopped_early_ : ndarray of shape (n_folds,) of bool
+{_SHARED_ATTRIBUTES}
+
+    Notes
+    -----
+    Folds and l1_ratios scale out (threads, processes, a Dask cluster through
+    ``joblib.parallel_config(backend="dask")``); one path does not: its alphas
+    are solved in sequence, each warm-started from the previous one.
+    """
+
+    def __init__(self, *, alphas=None, n_alphas=100, eps=None, cv=5, selection="1se",
+                 patience=None, n_jobs=None, random_state=0, refit=True, fit_intercept=True,
+                 tol=1e-6, max_iter=100_000, positive=False, penalty_factor=None,
+                 screening=True):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.cv = cv
+        self.selection = selection
+        self.patience = patience
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.refit = refit
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+        self.screening = screening
+
+
+class ElasticNetCV(_CrossValidatedPath):
+    __doc__ = f"""ElasticNet with alpha and l1_ratio chosen by K-fold cross-validation.
+
+    For every l1_ratio, a grid is computed on the full data; every
+    (l1_ratio, fold) pair is one task of a single ``joblib.Parallel`` call.
+    The pair (l1_ratio, alpha) with the smallest mean held-out error is
+    ``(l1_ratio_, alpha_min_)``; with ``selection="1se"`` the alpha is then
+    chosen by the 1se rule along the curve of ``l1_ratio_``.
+
+    Parameters
+    ----------
+    l1_ratio : float or sequence of floats in [0, 1], default=0.5
+        Candidate mixing parameters (1 is the Lasso).
+{_SHARED_PARAMS}
+
+    Attributes
+    ----------
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alphas_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+        The grid of each l1_ratio (with several l1_ratios; one grid when
+        ``l1_ratio`` is a single value).
+    cv_scores_ : ndarray of shape (n_l1_ratio, n_folds, n_alphas) or (n_folds, n_alphas)
+    cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+    stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
+{_SHARED_ATTRIBUTES}
+    """
+
+    _multi_l1 = True
+
+    def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None, cv=5,
+                 selection="1se", patience=None, n_jobs=None, random_state=0, refit=True,
+                 fit_intercept=True, tol=1e-6, max_iter=100_000, positive=False,
+                 penalty_factor=None, screening=True):
+        self.l1_ratio = l1_ratio
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.cv = cv
+        self.selection = selection
+        self.patience = patience
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.refit = refit
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+        self.screening = screening
+
+    def _l1_ratios(self):
+        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"l1_ratio must be a float or a non-empty 1-D sequence of floats, "
+                             f"got {self.l1_ratio!r}.")
+        return [check_l1_ratio(v) for v in values]
+
