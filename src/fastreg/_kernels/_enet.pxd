@@ -97,3 +97,49 @@ cdef inline double enet_priority(const ElasticNet* pen, const Data* d, double sc
                                  Py_ssize_t j, double zj) noexcept nogil:
     """Distance of a zero coefficient's dual point to its constraint (smaller: sooner in)."""
     return (pen.l1 * pen.pf[j] - scale * enet_signed(pen, zj)) / enet_augmented_norm(pen, d, j)
+
+
+cdef struct DualTerms:
+    # The penalty's part of a duality gap, over the checked features.
+    double l1_norm          # Σ v_j |w_j|
+    double l2_norm          # Σ v_j w_j²
+    double dual_norm        # max_j |x̄_jᵀSθ − l2 v_j w_j| / v_j (at least norm_floor)
+    double kkt_max          # the same max over zero coefficients
+    double conjugate        # Σ_j Ω_j*(x̄_jᵀSθ), when l2 > 0
+    bint infeasible         # an unpenalized feature's constraint is violated
+
+
+cdef inline DualTerms enet_dual_terms(const ElasticNet* pen, const Py_ssize_t* feats,
+                                      Py_ssize_t n_feats, const double* w, const double* z,
+                                      double norm_floor, bint projected) noexcept nogil:
+    """The penalty's value and dual constraints at correlations z = X̄ᵀSθ over ``feats``.
+
+    An unpenalized feature needs x̄_jᵀSθ = 0: met when θ was ``projected``
+    onto that subspace, except by an inactive nonnegative one (x̄_jᵀSθ ≤ 0
+    then suffices), and not certified otherwise.
+    """
+    cdef Py_ssize_t t, j
+    cdef double a
+    cdef DualTerms dt
+    dt.l1_norm = 0.0
+    dt.l2_norm = 0.0
+    dt.dual_norm = norm_floor
+    dt.kkt_max = 0.0
+    dt.conjugate = 0.0
+    dt.infeasible = False
+    for t in range(n_feats):
+        j = feats[t]
+        if not enet_penalized(pen, j):
+            if not projected or (pen.positive and w[j] == 0.0 and z[j] > 0.0):
+                dt.infeasible = True
+            continue
+        dt.l1_norm += pen.pf[j] * fabs(w[j])
+        dt.l2_norm += pen.pf[j] * w[j] * w[j]
+        a = enet_constraint(pen, j, z[j], w[j])
+        if a > dt.dual_norm:
+            dt.dual_norm = a
+        if w[j] == 0.0 and a > dt.kkt_max:
+            dt.kkt_max = a
+        if pen.l2 > 0.0:
+            dt.conjugate += enet_conjugate(pen, j, z[j])
+    return dt

@@ -10,10 +10,10 @@
 # The quadratic datafit's gap is ``_quad_gap`` in _solver.pyx (compiled once
 # there: inlined into its three call sites it cost 3% more instructions); the
 # logistic's is here.
-from libc.math cimport INFINITY, fabs, sqrt
+from libc.math cimport INFINITY, sqrt
 
 from ._columns cimport Data, col_dot
-from ._enet cimport ElasticNet, enet_conjugate, enet_constraint, enet_penalized
+from ._enet cimport DualTerms, ElasticNet, enet_dual_terms
 from ._fused cimport floating, index_t
 from ._logistic cimport Logistic, logit_cached_value, logit_dual_value
 
@@ -44,42 +44,29 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     lasso-type point are only 1-strongly concave, so √(2·gap) there when l2 > 0.
     """
     cdef Py_ssize_t t, j
-    cdef double l1_norm = 0.0, l2_norm = 0.0, a, dual_norm = norm_floor, fenchel_pen = 0.0
-    cdef double c = 1.0, kkt_max = 0.0, entropy_full, best
-    cdef bint infeasible = False
+    cdef double c = 1.0, entropy_full, best
+    cdef DualTerms dt
     cdef Gap g
     g.loss = logit_cached_value(d, f, r, offset)
     if not z_known:
         for t in range(n_feats):
             j = feats[t]
             z[j] = col_dot(d, Xv, Xi, Xp, j, theta)
-    for t in range(n_feats):
-        j = feats[t]
-        if not enet_penalized(pen, j):
-            infeasible = True  # the dual needs x̄_jᵀSθ = 0 exactly: not certified here
-            continue
-        l1_norm += pen.pf[j] * fabs(w[j])
-        l2_norm += pen.pf[j] * w[j] * w[j]
-        a = enet_constraint(pen, j, z[j], w[j])
-        if a > dual_norm:
-            dual_norm = a
-        if w[j] == 0.0 and a > kkt_max:
-            kkt_max = a
-        if pen.l2 > 0.0:
-            fenchel_pen += enet_conjugate(pen, j, z[j])
-    g.primal = g.loss + pen.l1 * l1_norm + 0.5 * pen.l2 * l2_norm
-    g.kkt = kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
-    if dual_norm > pen.l1:
-        c = pen.l1 / dual_norm
+    # no projection for unpenalized features: their dual constraint is not certified
+    dt = enet_dual_terms(pen, feats, n_feats, w, z, norm_floor, False)
+    g.primal = g.loss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
+    g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
+    if dt.dual_norm > pen.l1:
+        c = pen.l1 / dt.dual_norm
     # the entropies cost two logs per sample: only those needed
     entropy_full = logit_dual_value(d, f, theta, 1.0) if c == 1.0 or pen.l2 > 0.0 else 0.0
     g.scale = c
     g.lasso_gap = g.primal - ((entropy_full if c == 1.0 else logit_dual_value(d, f, theta, c))
-                              - 0.5 * c * c * pen.l2 * l2_norm)
+                              - 0.5 * c * c * pen.l2 * dt.l2_norm)
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:
-        g.fenchel_gap = g.primal - (entropy_full - fenchel_pen)
-    if infeasible:
+        g.fenchel_gap = g.primal - (entropy_full - dt.conjugate)
+    if dt.infeasible:
         g.lasso_gap = INFINITY
         g.fenchel_gap = INFINITY
     if g.fenchel_gap < g.lasso_gap:

@@ -31,8 +31,7 @@ import numpy as np
 from ._bounds cimport refresh, split_features
 from ._cd cimport cd_epoch, residual_into, s_distance
 from ._columns cimport Data, col_dot, col_dot_pair
-from ._enet cimport (ElasticNet, enet_conjugate, enet_constraint, enet_penalized,
-                     enet_prox)
+from ._enet cimport DualTerms, ElasticNet, enet_dual_terms
 from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation,
                               objective_on, record)
 from ._fused cimport floating, index_t
@@ -84,10 +83,8 @@ cdef Gap _quad_gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
     out on a bound: see ``_bounds.pxd``).
     """
     cdef Py_ssize_t t, j
-    cdef double rss, theta_sq, theta_y, l1_norm = 0.0, l2_norm = 0.0
-    cdef double a, dual_norm = norm_floor, fenchel_pen = 0.0, c, d1, d2
-    cdef bint infeasible = False
-    cdef double kkt_max = 0.0
+    cdef double rss, theta_sq, theta_y, c, d1, d2
+    cdef DualTerms dt
     cdef Gap g
     quad_moments(d, f, r, offset, theta, &rss, &theta_sq, &theta_y)
     if not z_known:
@@ -96,39 +93,25 @@ cdef Gap _quad_gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
             z[j] = col_dot(d, Xv, Xi, Xp, j, theta)  # = x̄_jᵀSθ since θ is centered
     if f.n_unpen > 0:
         quad_project_unpenalized(f, pen.positive, feats, n_feats, w, z, &theta_sq, &theta_y)
-    for t in range(n_feats):
-        j = feats[t]
-        if not enet_penalized(pen, j):
-            # projected out, except an inactive nonnegative one: θ must satisfy x̄_jᵀSθ ≤ 0
-            if pen.positive and w[j] == 0.0 and z[j] > 0.0:
-                infeasible = True
-            continue
-        l1_norm += pen.pf[j] * fabs(w[j])
-        l2_norm += pen.pf[j] * w[j] * w[j]
-        a = enet_constraint(pen, j, z[j], w[j])
-        if a > dual_norm:
-            dual_norm = a
-        if w[j] == 0.0 and a > kkt_max:
-            kkt_max = a
-        if pen.l2 > 0.0:
-            fenchel_pen += enet_conjugate(pen, j, z[j])
+    dt = enet_dual_terms(pen, feats, n_feats, w, z, norm_floor, True)
     g.loss = 0.5 * rss
-    g.primal = 0.5 * rss + pen.l1 * l1_norm + 0.5 * pen.l2 * l2_norm
-    g.kkt = kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
+    g.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
+    g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
-    c = theta_y / (theta_sq + pen.l2 * l2_norm) if theta_sq + pen.l2 * l2_norm > 0.0 else 1.0
+    c = (theta_y / (theta_sq + pen.l2 * dt.l2_norm) if theta_sq + pen.l2 * dt.l2_norm > 0.0
+         else 1.0)
     if c < 0.0:
         c = 0.0
-    if dual_norm * c > pen.l1:
-        c = pen.l1 / dual_norm
-    d1 = c * theta_y - 0.5 * c * c * (theta_sq + pen.l2 * l2_norm)
+    if dt.dual_norm * c > pen.l1:
+        c = pen.l1 / dt.dual_norm
+    d1 = c * theta_y - 0.5 * c * c * (theta_sq + pen.l2 * dt.l2_norm)
     g.scale = c
     g.lasso_gap = g.primal - d1
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:
-        d2 = theta_y - 0.5 * theta_sq - fenchel_pen
+        d2 = theta_y - 0.5 * theta_sq - dt.conjugate
         g.fenchel_gap = g.primal - d2
-    if infeasible:
+    if dt.infeasible:
         g.lasso_gap = INFINITY
         g.fenchel_gap = INFINITY
     g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
