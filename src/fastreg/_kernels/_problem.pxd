@@ -14,20 +14,26 @@ cdef class DesignView:
     cdef const void* Xp
     cdef bint single         # float32 values
     cdef bint wide_index     # int64 indices
+    cdef Data data_struct
     cdef Data view(self)
+    cdef void _build(self)
 
 
 cdef class QuadraticLoss:
     cdef readonly object y, unpenalized, cross, y_cross
     cdef object scratch, act
+    cdef Quadratic struct
     cdef Quadratic view(self)
+    cdef void _build(self)
 
 
 cdef class LogisticLoss:
     cdef readonly object y
     cdef readonly bint fit_intercept
     cdef object buffers, feature_buffers
+    cdef Logistic struct
     cdef Logistic view(self)
+    cdef void _build(self)
 
 
 cdef class ElasticNetPenalty:

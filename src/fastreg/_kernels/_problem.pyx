@@ -35,8 +35,13 @@ cdef class DesignView:
         self.Xv = _address(values)
         self.Xi = _address(self.indices) if self.sparse else NULL
         self.Xp = _address(self.indptr) if self.sparse else NULL
+        self._build()
 
     cdef Data view(self):
+        return self.data_struct
+
+    cdef void _build(self):
+        # once: the struct points into arrays this object keeps alive
         cdef Data d
         d.n_samples = self.n_samples
         d.sparse = self.sparse
@@ -46,7 +51,7 @@ cdef class DesignView:
         d.mean = <const double*> _address(self.x_mean)
         d.sq_norm = <const double*> _address(self.sq_norm)
         d.col_norm = <const double*> _address(self.col_norm)
-        return d
+        self.data_struct = d
 
 
 cdef const void* _address(array) except? NULL:
@@ -85,8 +90,12 @@ cdef class QuadraticLoss:
         # the projection's workspace: allocated once, not per gap
         self.scratch = np.empty(k * k + k)
         self.act = np.empty(k, dtype=np.intp)
+        self._build()
 
     cdef Quadratic view(self):
+        return self.struct
+
+    cdef void _build(self):
         cdef Quadratic f
         f.y = <const double*> _address(self.y)
         f.n_unpen = self.unpenalized.shape[0]
@@ -95,7 +104,7 @@ cdef class QuadraticLoss:
         f.y_unpen = <const double*> _address(self.y_cross)
         f.scratch = <double*> _address(self.scratch)
         f.act = <Py_ssize_t*> _address(self.act)
-        return f
+        self.struct = f
 
 
 cdef class LogisticLoss:
@@ -117,8 +126,12 @@ cdef class LogisticLoss:
         # Newton models' buffers: allocated once per path
         self.buffers = np.empty((7, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
+        self._build()
 
     cdef Logistic view(self):
+        return self.struct
+
+    cdef void _build(self):
         cdef Logistic f
         cdef double[:, ::1] b = self.buffers
         cdef double[:, ::1] fb = self.feature_buffers
@@ -134,7 +147,7 @@ cdef class LogisticLoss:
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
         f.w_start = &fb[2, 0]
-        return f
+        self.struct = f
 
 
 cdef class ElasticNetPenalty:
