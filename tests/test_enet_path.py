@@ -343,3 +343,39 @@ def test_constant_column_with_intercept_is_not_fitted():
                               sample_weight=rng.uniform(0.1, 2, 9))
     assert np.all(np.isfinite(path.coefs.data)) and np.all(path.dual_gaps <= 1e-6)
     assert np.all(path.coefs.toarray()[0] == 0)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_alpha_max_is_exact_with_unpenalized_features(positive, fit_intercept):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    y = X @ rng.normal(size=10) + rng.normal(size=60) + 3.0
+    pf = np.ones(10)
+    pf[[0, 4]] = 0.0
+    kwargs = dict(penalty_factor=pf, positive=positive, fit_intercept=fit_intercept)
+    a_max = fastreg.alpha_max(X, y, **kwargs)
+    path = fastreg.lasso_path(X, y, alphas=[a_max * (1 + 1e-6), a_max * 0.98], tol=1e-12, **kwargs)
+    penalized = pf > 0
+    assert np.all(path.coef_at(0)[penalized] == 0)
+    assert np.count_nonzero(path.coef_at(1)[penalized]) >= 1
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-200, 1e200, 1e300])
+def test_extreme_magnitudes_of_y_are_solved_by_scaling(scale):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    y = X @ rng.normal(size=10) + rng.normal(size=60)
+    ref = fastreg.Lasso(alpha=0.05, tol=1e-10).fit(X, y)
+    model = fastreg.Lasso(alpha=0.05 * scale, tol=1e-10).fit(X, y * scale)
+    np.testing.assert_allclose(model.coef_ / scale, ref.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(model.intercept_ / scale, ref.intercept_, rtol=1e-10, atol=1e-12)
+    assert np.isfinite(model.dual_gap_) and model.dual_gap_ <= 1e-10
+
+
+@pytest.mark.parametrize("scale", [1e-160, 1e160])
+def test_x_out_of_range_is_refused(scale):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10)) * scale
+    with pytest.raises(ValueError, match="X: its largest magnitude"):
+        fastreg.Lasso(alpha=0.05).fit(X, rng.normal(size=60))

@@ -55,6 +55,23 @@ def column_stats(X, sample_weight, fit_intercept):
     return mean, sq_norms
 
 
+# Beyond these magnitudes squared column norms over- or underflow float64.
+_LARGEST, _SMALLEST = 1e150, 1e-150
+
+
+def _check_magnitude(X):
+    """Refuse X whose squares leave float64's range: the solvers' sums would be wrong."""
+    values = X.data if sp.issparse(X) else X
+    if values.size == 0:
+        return
+    top = float(np.max(np.abs(values)))
+    if top > _LARGEST or 0.0 < top < _SMALLEST:
+        raise ValueError(
+            f"X: its largest magnitude is {top:.3g}, outside [{_SMALLEST:g}, {_LARGEST:g}], "
+            "where squared column norms over- or underflow float64. Rescale X (e.g. divide "
+            "by a power of ten): a linear model's coefficients scale inversely with it.")
+
+
 class Design:
     """Validated design matrix with weights and column statistics.
 
@@ -87,6 +104,7 @@ class Design:
         self.dtype = self.X.dtype
         self.fit_intercept = bool(fit_intercept)
         self.sample_weight = check_sample_weight(sample_weight, self.n_samples)
+        _check_magnitude(self.X)
         self.x_mean, self.col_sq_norms = self._column_stats()
 
     def _column_stats(self):
@@ -112,8 +130,12 @@ class Design:
             return y.copy(), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         y_mean = np.average(y, axis=0, weights=self.sample_weight)
         y_c = y - y_mean
-        # a constant y centers to rounding noise: nothing is left to fit
-        noise = self.weighted_sq_norm(y_c) <= _ROUNDING * self.weighted_sq_norm(y)
+        # a constant y centers to rounding noise: nothing is left to fit (compared
+        # after scaling by the largest |y|, so that no square over- or underflows)
+        scale = np.max(np.abs(y), axis=0) if y.size else 1.0
+        scale = np.where(scale > 0, scale, 1.0)
+        noise = (self.weighted_sq_norm(y_c / scale)
+                 <= _ROUNDING * self.weighted_sq_norm(y / scale))
         if y_c.ndim == 1 and noise:
             y_c[:] = 0.0
         elif y_c.ndim > 1:

@@ -47,8 +47,31 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
 
 
 def _alpha_max(design, y_c, l1_ratio, penalty_factor, positive):
-    return alpha_max_from_correlations(design.gradient(y_c), design.n_samples, l1_ratio,
-                                       penalty_factor, positive)
+    """alpha_max at the fit of the unpenalized features (and the intercept).
+
+    Below alpha_max some penalized coefficient leaves zero; above it, the
+    solution is the least-squares fit of the unpenalized features alone, so
+    the correlations that decide are those of its residual.
+    """
+    z = design.gradient(y_c)
+    unpen, cross, y_cross = _unpenalized_products(design, y_c, penalty_factor)
+    if unpen.size:
+        z = z - cross @ _unpenalized_fit(cross[unpen], y_cross, positive)
+    return alpha_max_from_correlations(z, design.n_samples, l1_ratio, penalty_factor, positive)
+
+
+def _unpenalized_fit(gram, target, positive):
+    """argmin ½ βᵀGβ − bᵀβ (β ≥ 0 with ``positive``): the unpenalized features' fit."""
+    if not positive:
+        return np.linalg.lstsq(gram, target, rcond=None)[0]
+    from scipy.optimize import nnls
+
+    # ½βᵀGβ − bᵀβ = ½‖Aβ − c‖² + const with G = AᵀA, b = Aᵀc
+    vals, vecs = np.linalg.eigh(gram)
+    keep = vals > vals.max() * 1e-12 if vals.size else vals > 0
+    A = np.sqrt(vals[keep])[:, None] * vecs[:, keep].T
+    c = (vecs[:, keep].T @ target) / np.sqrt(vals[keep])
+    return nnls(A, c)[0]
 
 
 def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
@@ -114,13 +137,17 @@ class _EnetPoint:
         self.n_features, self.dtype, self.l1_ratio = p, design.dtype, l1_ratio
         self.penalty_factor, self.positive = penalty_factor, positive
         self.max_iter, self.screening = max_iter, screening
+        # The problem is scale-equivariant: y (and so w) is solved divided by a
+        # power of two when its squares would over- or underflow; l1 scales along.
+        self.scale = _y_scale(y_c)
+        y_c = y_c / self.scale
         self.null_obj = 0.5 * float(design.weighted_sq_norm(y_c))  # n · P_null
         self.tol_abs = tol * self.null_obj
         self.w = np.zeros(p)
         self.r = y_c.copy()
         self.offset = np.zeros(1)
         if coef_init is not None:
-            self.w[:] = check_coef_init(coef_init, p)
+            self.w[:] = check_coef_init(coef_init, p) / self.scale
             self.r -= design.matvec(self.w)
             self.offset[0] = design.x_mean @ self.w
         self.view = _problem.DesignView(design)
@@ -137,7 +164,7 @@ class _EnetPoint:
             self.w[:] = 0.0  # nothing to fit (y constant): not even a warm start survives
             return PointResult(0.0, 0, 0.0)
         penalty = _problem.ElasticNetPenalty(
-            self.penalty_factor, l1=n * alpha * self.l1_ratio,
+            self.penalty_factor, l1=n * alpha * self.l1_ratio / self.scale,
             l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
         if k >= 2 and not self.design.sparse:
             self._continue_segment(penalty, (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2]))
@@ -171,13 +198,21 @@ class _EnetPoint:
                                  moved.astype(np.intp), before, step, self.r_work)
 
     def coef(self):
-        return self.w
+        return self.w if self.scale == 1.0 else self.w * self.scale
 
     def intercept(self):
-        return self.design.intercept(self.w, self.y_mean)
+        return self.design.intercept(self.coef(), self.y_mean)
 
     def release(self):
         self.work = self.loss = self.view = None
+
+
+def _y_scale(y_c):
+    """1, or the power of two near max |y_c| when y's squares would leave float64's range."""
+    top = float(np.max(np.abs(y_c))) if y_c.size else 0.0
+    if top == 0.0 or 1e-100 < top < 1e100:
+        return 1.0
+    return float(2.0 ** np.round(np.log2(top)))
 
 
 def _unpenalized_products(design, y_c, penalty_factor):
