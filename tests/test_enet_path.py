@@ -379,3 +379,20 @@ def test_x_out_of_range_is_refused(scale):
     X = rng.normal(size=(60, 10)) * scale
     with pytest.raises(ValueError, match="X: its largest magnitude"):
         fastreg.Lasso(alpha=0.05).fit(X, rng.normal(size=60))
+
+
+def test_enormous_alpha_and_tiny_penalty_factors():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    y = X @ rng.normal(size=10) + rng.normal(size=60)
+    for model in (fastreg.Lasso(alpha=1e307), fastreg.ElasticNet(alpha=1e307, l1_ratio=1e-4)):
+        model.fit(X, y)
+        assert np.all(model.coef_ == 0) and model.dual_gap_ == 0.0
+        assert model.intercept_ == pytest.approx(y.mean())
+    pf = np.ones(10)
+    pf[0] = 1e-320
+    with pytest.raises(ValueError, match="penalty_factor must be 0"):
+        fastreg.alpha_max(X, y, penalty_factor=pf)
+    # an l1_ratio below the grid's floor: alpha_max stays exact for the clamp
+    small = fastreg.ElasticNet(alpha=50.0, l1_ratio=1e-4, tol=1e-10).fit(X, y)
+    assert np.any(small.coef_ != 0) and small.dual_gap_ <= 1e-10

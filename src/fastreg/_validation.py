@@ -420,6 +420,12 @@ def check_penalty_factor(penalty_factor, n_features):
         raise ValueError(
             "penalty_factor is zero for every feature; at least one feature must be penalized."
         )
+    positive = pf[pf > 0]
+    if positive.min() < 1e-150 or positive.max() > 1e150:
+        raise ValueError(
+            f"penalty_factor must be 0 (unpenalized) or within [1e-150, 1e150]; got values from "
+            f"{positive.min():.3g} to {positive.max():.3g}, whose ratios to alpha over- or "
+            "underflow. Use 0 for an unpenalized feature.")
     return pf
 
 

@@ -151,6 +151,9 @@ class _EnetPoint:
             self.r -= design.matvec(self.w)
             self.offset[0] = design.x_mean @ self.w
         self.view = _problem.DesignView(design)
+        # exact for this l1_ratio (the grid's uses at least 1e-3), in the user's scale
+        self.alpha_max = (_alpha_max(design, y_c, 1.0, penalty_factor, positive)
+                          * self.scale / l1_ratio if l1_ratio > 0 else np.inf)
         unpen, cross, y_cross = _unpenalized_products(design, y_c, penalty_factor)
         self.loss = _problem.QuadraticLoss(y_c, unpenalized=unpen, cross=cross, y_cross=y_cross)
         self.work = _workspace.Workspace(design.n_samples, p)
@@ -163,6 +166,10 @@ class _EnetPoint:
         if self.null_obj == 0:
             self.w[:] = 0.0  # nothing to fit (y constant): not even a warm start survives
             return PointResult(0.0, 0, 0.0)
+        if alpha > 2.0 * self.alpha_max:
+            # every penalized coefficient is zero from alpha_max up: solve there, as
+            # n·alpha may overflow for an enormous alpha
+            alpha = 2.0 * self.alpha_max
         penalty = _problem.ElasticNetPenalty(
             self.penalty_factor, l1=n * alpha * self.l1_ratio / self.scale,
             l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
