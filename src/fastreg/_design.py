@@ -120,12 +120,13 @@ class Design:
         """(dense X, data, indices, indptr) for the kernels; unused slots are empty."""
         return kernel_arrays(self.X)
 
-    def center_y(self, y):
+    def center_y(self, y, *, validated=False):
         """Validate y against X; return (float64 centered copy, weighted mean).
 
         y may be 1-D or 2-D (n_samples, n_targets); the mean is 0 without intercept.
+        ``validated`` says y already went through ``check_y`` or ``check_targets``.
         """
-        y = check_targets(y, self.n_samples)
+        y = y if validated else check_targets(y, self.n_samples)
         if not self.fit_intercept:
             return y.copy(), np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         y_mean = np.average(y, axis=0, weights=self.sample_weight)

@@ -41,7 +41,7 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
     """Validated (l1_ratio, Design, centered y, y mean, penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
-    y_c, y_mean = design.center_y(check_y(y, design.n_samples))
+    y_c, y_mean = design.center_y(check_y(y, design.n_samples), validated=True)
     pf = check_penalty_factor(penalty_factor, design.n_features)
     return l1_ratio, design, y_c, y_mean, pf
 
