@@ -396,3 +396,27 @@ def test_enormous_alpha_and_tiny_penalty_factors():
     # an l1_ratio below the grid's floor: alpha_max stays exact for the clamp
     small = fastreg.ElasticNet(alpha=50.0, l1_ratio=1e-4, tol=1e-10).fit(X, y)
     assert np.any(small.coef_ != 0) and small.dual_gap_ <= 1e-10
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_no_hidden_copy_of_float32_x(layout):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    # large enough that the float64 conversion buffer of a few MB is not a copy
+    X = np.asfortranarray(rng.normal(size=(20000, 500)).astype(np.float32))
+    if layout == "csc":
+        X = sp.csc_matrix(np.where(np.abs(X) > 1.0, X, 0).astype(np.float32))
+    size = X.nbytes if layout == "dense" else X.data.nbytes
+    y = rng.normal(size=20000)
+    pf = np.ones(500)
+    pf[:2] = 0
+    tracemalloc.start()
+    try:
+        fastreg.alpha_grid(X, y, penalty_factor=pf)
+        path = fastreg.lasso_path(X, y, n_alphas=3, penalty_factor=pf)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert path.coefs.dtype == np.float32
+    assert peak < 0.5 * size, (peak, size)

@@ -10,7 +10,7 @@ kernels use the column means instead (see ``_kernels/_quadratic.pxd``).
 import numpy as np
 import scipy.sparse as sp
 
-from ._kernels import _design_stats
+from ._kernels import _dense_products, _design_stats
 from ._validation import check_sample_weight, check_targets, check_X
 
 __all__ = ["Design", "kernel_arrays"]
@@ -64,7 +64,7 @@ def _check_magnitude(X):
     values = X.data if sp.issparse(X) else X
     if values.size == 0:
         return
-    top = float(np.max(np.abs(values)))
+    top = max(float(values.max()), -float(values.min()))  # no |X| copy
     if top > _LARGEST or 0.0 < top < _SMALLEST:
         raise ValueError(
             f"X: its largest magnitude is {top:.3g}, outside [{_SMALLEST:g}, {_LARGEST:g}], "
@@ -151,11 +151,24 @@ class Design:
 
     def gradient(self, r):
         """Centered weighted correlations x̄_jᵀ S r for a centered residual r (Σ s r = 0)."""
-        sr = r if self.sample_weight is None else self.sample_weight * r
-        z = self.X.T @ sr
+        sr = r if self.sample_weight is None else (
+            self.sample_weight.reshape(-1, *([1] * (np.ndim(r) - 1))) * r)
+        z = self.X.T @ sr if self.dtype == np.float64 else self._rmatmat_single(sr)
         if self.fit_intercept:
             z = z - np.outer(self.x_mean, np.sum(sr, axis=0)).reshape(z.shape)
         return np.asarray(z, dtype=np.float64)
+
+    def _rmatmat_single(self, sr):
+        """Xᵀ sr for float32 X in float64, without the float64 copy of X numpy or scipy make."""
+        cols = np.asfortranarray(np.asarray(sr, dtype=np.float64).reshape(self.n_samples, -1))
+        out = np.empty((self.n_features, cols.shape[1]), order="F")
+        if self.sparse:
+            for k in range(cols.shape[1]):
+                _design_stats.sparse_rmatvec(self.X.data, self.X.indices, self.X.indptr,
+                                             cols[:, k], out[:, k])
+        else:
+            _dense_products.xt_matmat(self.X, cols, out)
+        return out.reshape((self.n_features,) + np.shape(sr)[1:])
 
     def matvec(self, coef):
         """X @ coef for coefficients of shape (n_features,) or (n_features, k)."""

@@ -81,3 +81,19 @@ def sparse_column_stats(const floating[::1] data, const index_t[::1] indices,
                 acc += s * d * d
             mean[j] = m
             sq_norm[j] = acc + m * m * (n - w_stored)
+
+
+def sparse_rmatvec(const floating[::1] data, const index_t[::1] indices,
+                   const index_t[::1] indptr, const double[::1] v, double[::1] out):
+    """out = Xᵀ v for a CSC X, accumulated in float64 without converting X's values.
+
+    scipy would first cast a float32 X to a float64 copy of its values.
+    """
+    cdef Py_ssize_t p = indptr.shape[0] - 1, j, k
+    cdef double acc
+    with nogil:
+        for j in range(p):
+            acc = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += data[k] * v[indices[k]]
+            out[j] = acc
