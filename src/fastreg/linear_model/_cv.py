@@ -22,7 +22,9 @@ import numbers
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
-from .._folds import FoldResult, check_cv, fit_fold
+from .._folds import FoldModel, FoldResult, check_cv, fit_fold
+from .._grid import geometric_grid
+from .._scoring import deviance, misclassification, one_minus_auc, squared_error
 from .._validation import (
     check_alphas,
     check_l1_ratio,
@@ -32,11 +34,20 @@ from .._validation import (
     check_X,
     check_y,
 )
-from ._enet_path import alpha_grid, enet_path
+from ._enet_path import alpha_max, enet_path
+from ._logistic import logistic_alpha_max, logistic_path
 
 __all__ = ["ElasticNetCV", "LassoCV"]
 
 _SELECTIONS = ("min", "1se")
+
+_REGRESSION = FoldModel(enet_path, squared_error)
+# scoring → (fold model, what cv_mean_ holds)
+_CLASSIFICATION = {
+    "deviance": (FoldModel(logistic_path, deviance), "binomial deviance"),
+    "accuracy": (FoldModel(logistic_path, misclassification), "misclassification error"),
+    "auc": (FoldModel(logistic_path, one_minus_auc), "1 − AUC"),
+}
 
 
 def _check_patience(patience):
@@ -79,10 +90,10 @@ def _mean_has_stopped(runs, test_weights, n_grid, patience):
     alphas without improvement, or when the grid is exhausted; otherwise every
     fold must reach ``target`` = best index + patience + 1 alphas.
     """
-    common = min(len(run.mse) for run in runs)
+    common = min(len(run.errors) for run in runs)
     if common >= n_grid:
         return True, n_grid
-    scores = np.array([run.mse[:common] for run in runs])
+    scores = np.array([run.errors[:common] for run in runs])
     mean = test_weights @ scores / test_weights.sum()
     best = int(np.argmin(mean))
     if mean[best] < mean[0] and common - 1 - best >= patience:
@@ -90,8 +101,10 @@ def _mean_has_stopped(runs, test_weights, n_grid, patience):
     return False, min(n_grid, max(best + patience + 1, common + 1))
 
 
-def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
+def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, model):
     """Every (l1_ratio, fold) path as joblib tasks; an object array of merged FoldResults.
+
+    ``model`` is the :class:`~fastreg._folds.FoldModel` every task fits and scores.
 
     Without patience, one parallel call solves every path over its whole grid.
     With patience, the first call stops each fold on its own held-out error;
@@ -106,7 +119,7 @@ def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
     pairs = [(a, k) for a in range(n_l1) for k in range(n_folds)]
     done = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a], l1_ratios[a],
-                          patience, options) for a, k in pairs)
+                          patience, options, model=model) for a, k in pairs)
     runs = np.empty((n_l1, n_folds), dtype=object)
     for (a, k), run in zip(pairs, done):
         runs[a, k] = run
@@ -119,30 +132,58 @@ def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
         for a in range(n_l1):
             stopped, target = _mean_has_stopped(runs[a], test_weights, len(grids[a]), patience)
             if not stopped:
-                more += [(a, k, len(runs[a, k].mse), target) for k in range(n_folds)
-                         if len(runs[a, k].mse) < target]
+                more += [(a, k, len(runs[a, k].errors), target) for k in range(n_folds)
+                         if len(runs[a, k].errors) < target]
         if not more:
             return runs
         resumed = Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a][first:end],
                               l1_ratios[a], None, options,
-                              coef_init=runs[a, k].last_coef(n_features))
+                              coef_init=runs[a, k].last_coef(n_features), model=model)
             for a, k, first, end in more)
         for (a, k, _, _), run in zip(more, resumed):
             old = runs[a, k]
-            runs[a, k] = FoldResult(np.concatenate([old.mse, run.mse]), old.test_weight,
+            runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
                                     np.concatenate([old.n_iters, run.n_iters]),
                                     max(old.max_gap, run.max_gap), run.last_support,
                                     run.last_values)
 
 
-class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
-    """Shared ``fit``, selection and plot of the cross-validated path estimators."""
+class _CrossValidatedPath(BaseEstimator):
+    """Shared ``fit``, selection and plot of the cross-validated path estimators.
+
+    A model plugs in through: ``_alpha_max`` (the grid's top on the full
+    data), ``_fold_model`` (the path function and the held-out error of
+    every fold task, also used for the refit), ``_target`` (the validated
+    y), ``_check_fold`` and ``_set_coef``.
+    """
 
     _multi_l1 = False
+    _stratify = False
+    _alpha_max = staticmethod(alpha_max)
 
     def _l1_ratios(self):
-        return [1.0]
+        if not self._multi_l1:
+            return [1.0]
+        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"l1_ratio must be a float or a non-empty 1-D sequence of floats, "
+                             f"got {self.l1_ratio!r}.")
+        return [check_l1_ratio(v) for v in values]
+
+    def _fold_model(self):
+        """(FoldModel, name of the held-out error) of this estimator."""
+        return _REGRESSION, "mean squared error"
+
+    def _target(self, y, n_samples, sw):
+        return check_y(y, n_samples)
+
+    def _check_fold(self, k, y, sw, train, test):
+        """Raise a ValueError naming ``cv`` if fold k cannot be fitted or scored."""
+
+    def _set_coef(self, coef, intercept):
+        self.coef_ = coef
+        self.intercept_ = intercept
 
     def fit(self, X, y, sample_weight=None):
         """Choose alpha (and l1_ratio) by cross-validation, then refit on all the data.
@@ -153,7 +194,8 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights. They weight the training objective of every
-            fold and the held-out mse (``Σ s_i e_i² / Σ s_i`` over the fold).
+            fold and the held-out error (e.g. ``Σ s_i e_i² / Σ s_i`` over the
+            fold for the mse).
 
         Returns
         -------
@@ -161,15 +203,16 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         """
         if self.selection not in _SELECTIONS:
             raise ValueError(f"selection must be 'min' or '1se', got {self.selection!r}.")
+        model, _ = self._fold_model()
         patience = _check_patience(self.patience)
         check_tol(self.tol)
         check_max_iter(self.max_iter)
         l1_ratios = self._l1_ratios()
         X = check_X(X)
         n_samples = X.shape[0]
-        y = check_y(y, n_samples)
         sw = check_sample_weight(sample_weight, n_samples)  # None for equal weights
-        folds = check_cv(self.cv, X, y, self.random_state)
+        y = self._target(y, n_samples, sw)
+        folds = check_cv(self.cv, X, y, self.random_state, stratify=self._stratify)
         for k, (train, test) in enumerate(folds):
             if sw is not None and not np.sum(sw[train]) > 0:
                 raise ValueError(f"cv: the training rows of fold {k} all have zero sample "
@@ -177,6 +220,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
             if sw is not None and not np.sum(sw[test]) > 0:
                 raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample "
                                  "weight; their error is undefined.")
+            self._check_fold(k, y, sw, train, test)
 
         options = dict(fit_intercept=self.fit_intercept, positive=self.positive,
                        penalty_factor=self.penalty_factor, tol=self.tol,
@@ -185,18 +229,22 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
             given = check_alphas(self.alphas)
             grids = [given for _ in l1_ratios]
         else:
-            grids = [alpha_grid(X, y, l1_ratio=r, n_alphas=self.n_alphas, eps=self.eps,
-                                fit_intercept=self.fit_intercept, sample_weight=sw,
-                                penalty_factor=self.penalty_factor, positive=self.positive)
+            grids = [geometric_grid(self._alpha_max(X, y, l1_ratio=r,
+                                                    fit_intercept=self.fit_intercept,
+                                                    sample_weight=sw,
+                                                    penalty_factor=self.penalty_factor,
+                                                    positive=self.positive),
+                                    self.n_alphas, self.eps, n_samples, X.shape[1])
                      for r in l1_ratios]
-            # A zero alpha_max (y constant: nothing to fit) gives the grid [0], on which
-            # the path warns about least squares; any tiny alpha gives the same β = 0.
+            # A zero alpha_max (nothing to fit) gives the grid [0], on which the path
+            # warns about an unregularized fit; any tiny alpha gives the same β = 0.
             grids = [g if np.any(g > 0) else np.full(1, np.finfo(float).resolution)
                      for g in grids]
         n_alphas = max(len(g) for g in grids)
 
         n_l1, n_folds = len(l1_ratios), len(folds)
-        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs)
+        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs,
+                          model)
 
         alphas = np.full((n_l1, n_alphas), np.nan)
         scores = np.full((n_l1, n_folds, n_alphas), np.nan)
@@ -207,7 +255,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         for a, grid in enumerate(grids):
             alphas[a, :len(grid)] = grid
             for k in range(n_folds):
-                solved = runs[a, k].mse
+                solved = runs[a, k].errors
                 scores[a, k, :len(solved)] = solved
                 stopped[a, k] = len(solved) < len(grid)
             mean[a], std[a] = _curve(scores[a], test_weights)
@@ -236,11 +284,10 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         if self.refit:
             # The warm-started path down to the chosen alpha: on sparse data much
             # faster than a cold solve at that alpha alone.
-            path = enet_path(X, y, l1_ratio=self.l1_ratio_, alphas=grids[best_l1][:chosen + 1],
-                             sample_weight=sw, **options)
+            path = model.path(X, y, l1_ratio=self.l1_ratio_,
+                              alphas=grids[best_l1][:chosen + 1], sample_weight=sw, **options)
             self.path_ = path
-            self.coef_ = path.coef_at(len(path) - 1)
-            self.intercept_ = float(path.intercepts[-1])
+            self._set_coef(path.coef_at(len(path) - 1), float(path.intercepts[-1]))
             self.n_iter_ = int(path.n_iters[-1])
             self.dual_gap_ = float(path.dual_gaps[-1])
         return self
@@ -253,8 +300,10 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                 f"This {type(self).__name__} instance is not fitted yet; call fit first.")
 
     def plot(self, ax=None):
-        """Plot the CV curve: mean held-out mse ± one standard error against log10(alpha).
+        """Plot the CV curve: mean held-out error ± one standard error against log10(alpha).
 
+        The error is ``cv_mean_`` (the mse for regression; for classifiers the
+        deviance, misclassification error or 1 − AUC, per ``scoring``).
         Dotted vertical lines mark ``alpha_min_`` and ``alpha_1se_`` (as glmnet's
         ``plot.cv.glmnet``). With several l1_ratios, the curve of the chosen one
         is drawn. Requires matplotlib.
@@ -284,13 +333,29 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                             rotation=90, va="top", ha="right", fontsize=7)
         ax.invert_xaxis()
         ax.set_xlabel("log10(alpha)")
-        ax.set_ylabel("mean squared error (held out)")
+        ax.set_ylabel(f"{self._fold_model()[1]} (held out)")
         return ax
+
+
+class _RegressionCV(LinearRegressorMixin, _CrossValidatedPath):
+    """The cross-validated elastic net: regression, held-out mse."""
+
+
+_GRID_DOC = {
+    "regression": (":func:`fastreg.alpha_grid`", ":func:`fastreg.enet_path`"),
+    "logistic": (":func:`fastreg.logistic_alpha_max` down to ``eps`` times it",
+                 ":func:`fastreg.logistic_path`"),
+}
+
+
+def _shared_params(kind):
+    grid, path = _GRID_DOC[kind]
+    return _SHARED_PARAMS.replace("{grid}", grid).replace("{path}", path)
 
 
 _SHARED_PARAMS = """\
     alphas : array-like, optional
-        The grid. Default: ``n_alphas`` values from :func:`fastreg.alpha_grid` on
+        The grid. Default: ``n_alphas`` values from {grid} on
         the full data (same weights, penalty factors, intercept, ``positive``).
     n_alphas : int, default=100
     eps : float, optional
@@ -332,7 +397,7 @@ _SHARED_PARAMS = """\
         are not set and the estimator cannot predict.
     fit_intercept : bool, default=True
     tol : float, default=1e-6
-        Relative duality-gap tolerance of every solve (see :func:`fastreg.enet_path`).
+        Relative duality-gap tolerance of every solve (see {path}).
     max_iter : int, default=100000
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
@@ -346,9 +411,6 @@ _SHARED_ATTRIBUTES = """\
     alpha_min_, alpha_1se_ : float
     index_min_, index_1se_ : int
         Their positions in the grid.
-    coef_ : ndarray of shape (n_features,)
-        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
-    intercept_ : float
     path_ : Path
         The path on all the data from the top of the grid down to ``alpha_``
         (only with ``refit=True``).
@@ -360,7 +422,7 @@ _SHARED_ATTRIBUTES = """\
     n_features_in_ : int"""
 
 
-class LassoCV(_CrossValidatedPath):
+class LassoCV(_RegressionCV):
     __doc__ = f"""Lasso with alpha chosen by K-fold cross-validation.
 
     Every fold fits the warm-started Lasso path over one grid computed on the
@@ -369,7 +431,7 @@ class LassoCV(_CrossValidatedPath):
 
     Parameters
     ----------
-{_SHARED_PARAMS}
+{_shared_params("regression")}
 
     Attributes
     ----------
@@ -383,6 +445,9 @@ class LassoCV(_CrossValidatedPath):
     cv_std_ : ndarray of shape (n_alphas,)
         Its standard error (glmnet's cvsd).
     stopped_early_ : ndarray of shape (n_folds,) of bool
+    coef_ : ndarray of shape (n_features,)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : float
 {_SHARED_ATTRIBUTES}
 
     Notes
@@ -413,7 +478,7 @@ class LassoCV(_CrossValidatedPath):
         self.screening = screening
 
 
-class ElasticNetCV(_CrossValidatedPath):
+class ElasticNetCV(_RegressionCV):
     __doc__ = f"""ElasticNet with alpha and l1_ratio chosen by K-fold cross-validation.
 
     For every l1_ratio, a grid is computed on the full data; every
@@ -426,7 +491,7 @@ class ElasticNetCV(_CrossValidatedPath):
     ----------
     l1_ratio : float or sequence of floats in [0, 1], default=0.5
         Candidate mixing parameters (1 is the Lasso).
-{_SHARED_PARAMS}
+{_shared_params("regression")}
 
     Attributes
     ----------
@@ -438,6 +503,9 @@ class ElasticNetCV(_CrossValidatedPath):
     cv_scores_ : ndarray of shape (n_l1_ratio, n_folds, n_alphas) or (n_folds, n_alphas)
     cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
     stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
+    coef_ : ndarray of shape (n_features,)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : float
 {_SHARED_ATTRIBUTES}
     """
 
@@ -463,11 +531,4 @@ class ElasticNetCV(_CrossValidatedPath):
         self.positive = positive
         self.penalty_factor = penalty_factor
         self.screening = screening
-
-    def _l1_ratios(self):
-        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"l1_ratio must be a float or a non-empty 1-D sequence of floats, "
-                             f"got {self.l1_ratio!r}.")
-        return [check_l1_ratio(v) for v in values]
 
