@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from .._base import BaseEstimator, LinearRegressorMixin
+from .._base import BaseEstimator, LinearClassifierMixin, LinearRegressorMixin
 from .._folds import FoldModel, FoldResult, check_cv, fit_fold
 from .._grid import geometric_grid
 from .._scoring import deviance, misclassification, one_minus_auc, squared_error
@@ -35,9 +35,10 @@ from .._validation import (
     check_y,
 )
 from ._enet_path import alpha_max, enet_path
+from ._labels import encode_binary
 from ._logistic import logistic_alpha_max, logistic_path
 
-__all__ = ["ElasticNetCV", "LassoCV"]
+__all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV"]
 
 _SELECTIONS = ("min", "1se")
 
@@ -532,3 +533,108 @@ class ElasticNetCV(_RegressionCV):
         self.penalty_factor = penalty_factor
         self.screening = screening
 
+
+class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
+    __doc__ = f"""Sparse logistic regression (two classes) with alpha chosen by cross-validation.
+
+    For every l1_ratio, a grid is computed on the full data (from
+    :func:`fastreg.logistic_alpha_max`); every (l1_ratio, fold) pair fits the
+    warm-started :func:`fastreg.logistic_path` on the fold's training rows and
+    scores each alpha on its held-out rows; the chosen (l1_ratio, alpha) is
+    refitted on all the data. An int ``cv`` gives **stratified** folds.
+
+    scikit-learn's ``LogisticRegressionCV`` takes ``Cs``; its C is
+    ``1 / (n_samples · alpha)`` (weights summing to n_samples).
+
+    Parameters
+    ----------
+    l1_ratio : float or sequence of floats in [0, 1], default=1.0
+        Candidate mixing parameters (1 is the L1 penalty).
+    scoring : {{"deviance", "accuracy", "auc"}}, default="deviance"
+        The held-out error, always minimized: ``"deviance"`` is twice the
+        (weighted) mean log-loss, ``2 Σ s_i [log(1 + exp η_i) − y_i η_i] / Σ s_i``;
+        ``"accuracy"`` the misclassification error, 1 − (weighted) accuracy
+        (the prediction is ``classes_[1]`` where η > 0); ``"auc"`` is 1 − the
+        (weighted) area under the ROC curve of η (rank formula, ties counted
+        one half). ``cv_scores_``, ``cv_mean_`` and ``cv_std_`` hold that
+        error, so ``1 - cv_mean_`` is the mean accuracy or AUC.
+{_shared_params("logistic")}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; the model gives the log-odds of ``classes_[1]``.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alphas_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+    cv_scores_ : ndarray of shape (n_l1_ratio, n_folds, n_alphas) or (n_folds, n_alphas)
+        The held-out error (per ``scoring``: deviance, 1 − accuracy or 1 − AUC)
+        of each fold at each alpha; NaN where a fold stopped early.
+    cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+        Its mean over folds, weighted by each fold's held-out weight, and the
+        standard error (glmnet's cvm and cvsd).
+    stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
+    coef_ : ndarray of shape (1, n_features)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : ndarray of shape (1,)
+{_SHARED_ATTRIBUTES}
+
+    Notes
+    -----
+    Every fold's training rows must hold both classes (with positive
+    weight), and with ``scoring="auc"`` so must its held-out rows; with an
+    int ``cv`` that holds when each class has at least ``cv`` samples.
+    """
+
+    _multi_l1 = True
+    _stratify = True
+    _alpha_max = staticmethod(logistic_alpha_max)
+
+    def __init__(self, *, alphas=None, n_alphas=100, eps=None, l1_ratio=1.0, cv=5,
+                 scoring="deviance", selection="1se", patience=None, n_jobs=None,
+                 random_state=0, refit=True, fit_intercept=True, tol=1e-6, max_iter=100_000,
+                 positive=False, penalty_factor=None, screening=True):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.l1_ratio = l1_ratio
+        self.cv = cv
+        self.scoring = scoring
+        self.selection = selection
+        self.patience = patience
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.refit = refit
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+        self.screening = screening
+
+    def _fold_model(self):
+        if not isinstance(self.scoring, str) or self.scoring not in _CLASSIFICATION:
+            raise ValueError(f"scoring must be one of {', '.join(map(repr, _CLASSIFICATION))}; "
+                             f"got {self.scoring!r}.")
+        return _CLASSIFICATION[self.scoring]
+
+    def _target(self, y, n_samples, sw):
+        y01, self.classes_ = encode_binary(y, n_samples, sw)
+        return y01
+
+    def _check_fold(self, k, y, sw, train, test):
+        parts = [("training", train)] + ([("held-out", test)] if self.scoring == "auc" else [])
+        for what, rows in parts:
+            weight = np.ones(len(rows)) if sw is None else sw[rows]
+            for c in (0, 1):
+                if not np.any(weight[y[rows] == c] > 0):
+                    need = ("to fit the model" if what == "training"
+                            else "for the AUC (use scoring='deviance' or fewer folds)")
+                    raise ValueError(
+                        f"cv: the {what} rows of fold {k} hold no sample of class "
+                        f"{self.classes_[c]!r} (with positive weight); both classes are needed "
+                        f"{need}.")
+
+    def _set_coef(self, coef, intercept):
+        self.coef_ = coef[None, :]
+        self.intercept_ = np.array([intercept])
