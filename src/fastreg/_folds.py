@@ -103,7 +103,7 @@ def check_cv(cv, X, y, random_state=None, stratify=False):
         (:func:`stratified_kfold`).
     """
     n_samples = X.shape[0]
-    if isinstance(cv, (bool, np.bool_)):
+    if isinstance(cv, (bool, np.bool_, str, bytes)):  # a str has a split method
         raise TypeError(f"cv must be an int, a splitter with split(X, y) or an iterable of "
                         f"(train, test) pairs, got {cv!r}.")
     if isinstance(cv, numbers.Integral):
