@@ -632,7 +632,7 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
                             else "for the AUC (use scoring='deviance' or fewer folds)")
                     raise ValueError(
                         f"cv: the {what} rows of fold {k} hold no sample of class "
-                        f"{self.classes_[c]!r} (with positive weight); both classes are needed "
+                        f"{self.classes_[c].tolist()!r} (with positive weight); both classes are needed "
                         f"{need}.")
 
     def _set_coef(self, coef, intercept):
