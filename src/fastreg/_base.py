@@ -34,6 +34,11 @@ class BaseEstimator:
             if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
         )
 
+    def _store_params(self, params):
+        """Store every constructor argument unchanged: ``self._store_params(locals())``."""
+        for name in self._param_names():
+            setattr(self, name, params[name])
+
     def get_params(self, deep=True):
         """Return the estimator's hyper-parameters as a dict."""
         params = {}

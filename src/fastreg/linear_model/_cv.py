@@ -1,4 +1,4 @@
-"""Cross-validated Lasso and ElasticNet: ``LassoCV`` and ``ElasticNetCV``.
+"""Cross-validated paths: ``LassoCV``, ``ElasticNetCV`` and ``LogisticRegressionCV``.
 
 The alpha grid comes from the full data (:func:`fastreg.alpha_grid`, with the
 same weights, penalty factors, intercept and sign constraint as the fit).
@@ -15,6 +15,13 @@ and ``cv_std_`` its standard error,
 ``sqrt(Σ_k W_k (m_k − cv_mean)² / Σ_k W_k / (K − 1))``. With folds of equal
 size these are scikit-learn's ``mse_path_.mean(axis=1)`` and
 ``std(ddof=1) / sqrt(K)``.
+
+``LogisticRegressionCV`` runs the same machinery with another model: the
+grid's top from :func:`fastreg.logistic_alpha_max`, the folds' paths from
+:func:`fastreg.logistic_path`, stratified folds from an int ``cv``, and a
+held-out error chosen by ``scoring`` (deviance, misclassification error or
+1 − AUC, see ``fastreg._scoring``); the curve and the selection rules are
+the same code.
 """
 
 import numbers
@@ -462,21 +469,7 @@ class LassoCV(_RegressionCV):
                  patience=None, n_jobs=None, random_state=0, refit=True, fit_intercept=True,
                  tol=1e-6, max_iter=100_000, positive=False, penalty_factor=None,
                  screening=True):
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.cv = cv
-        self.selection = selection
-        self.patience = patience
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.refit = refit
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.positive = positive
-        self.penalty_factor = penalty_factor
-        self.screening = screening
+        self._store_params(locals())
 
 
 class ElasticNetCV(_RegressionCV):
@@ -516,22 +509,7 @@ class ElasticNetCV(_RegressionCV):
                  selection="1se", patience=None, n_jobs=None, random_state=0, refit=True,
                  fit_intercept=True, tol=1e-6, max_iter=100_000, positive=False,
                  penalty_factor=None, screening=True):
-        self.l1_ratio = l1_ratio
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.cv = cv
-        self.selection = selection
-        self.patience = patience
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.refit = refit
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.positive = positive
-        self.penalty_factor = penalty_factor
-        self.screening = screening
+        self._store_params(locals())
 
 
 class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
@@ -594,23 +572,7 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
                  scoring="deviance", selection="1se", patience=None, n_jobs=None,
                  random_state=0, refit=True, fit_intercept=True, tol=1e-6, max_iter=100_000,
                  positive=False, penalty_factor=None, screening=True):
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.l1_ratio = l1_ratio
-        self.cv = cv
-        self.scoring = scoring
-        self.selection = selection
-        self.patience = patience
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.refit = refit
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.positive = positive
-        self.penalty_factor = penalty_factor
-        self.screening = screening
+        self._store_params(locals())
 
     def _fold_model(self):
         if not isinstance(self.scoring, str) or self.scoring not in _CLASSIFICATION:
