@@ -36,14 +36,19 @@ def lasso_cv(X, y, alphas, **options):
                            tol=TOL, selection="min", **options).fit(X, y)
 
 
-class LassoCV:
-    """5-fold CV of the benchmark path on the real text datasets."""
+class _OneRun:
+    """One timed run per benchmark: a CV is long and deterministic."""
 
-    params = ["news20", "debian"]
     param_names = ["data"]
     timeout = 900
     number = 1
     repeat = 1
+
+
+class LassoCV(_OneRun):
+    """5-fold CV of the benchmark path on the real text datasets."""
+
+    params = ["news20", "debian"]
 
     def setup(self, data):
         self.X, self.y = load(data)
@@ -77,14 +82,10 @@ class LassoCV:
     track_patience_alphas_percent.unit = "%"
 
 
-class LogisticRegressionCV:
+class LogisticRegressionCV(_OneRun):
     """5-fold stratified CV of the L1 logistic path on news20 (deviance)."""
 
     params = ["news20"]
-    param_names = ["data"]
-    timeout = 900
-    number = 1
-    repeat = 1
 
     def setup(self, data):
         self.X, self.y = load(data)
