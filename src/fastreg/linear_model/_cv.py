@@ -351,7 +351,7 @@ class _RegressionCV(LinearRegressorMixin, _CrossValidatedPath):
 
 _GRID_DOC = {
     "regression": (":func:`fastreg.alpha_grid`", ":func:`fastreg.enet_path`"),
-    "logistic": (":func:`fastreg.logistic_alpha_max` down to ``eps`` times it",
+    "logistic": (":func:`fastreg.logistic_alpha_max` down to\n        ``eps`` times it",
                  ":func:`fastreg.logistic_path`"),
 }
 
@@ -363,15 +363,15 @@ def _shared_params(kind):
 
 _SHARED_PARAMS = """\
     alphas : array-like, optional
-        The grid. Default: ``n_alphas`` values from {grid} on
-        the full data (same weights, penalty factors, intercept, ``positive``).
+        The grid. Default: ``n_alphas`` values from {grid}, on the full data
+        (same weights, penalty factors, intercept, ``positive``).
     n_alphas : int, default=100
     eps : float, optional
         alpha_min / alpha_max of the automatic grid (1e-3 if n_samples >
         n_features, else 1e-2).
     cv : int, splitter or iterable, default=5
-        An int k ≥ 2: shuffled K-fold with ``np.random.default_rng(random_state)``
-        (the global RNG is never used). An object with ``split(X, y)`` (e.g. a
+        An int k ≥ 2: shuffled K-fold (stratified by class for classifiers) with
+        ``np.random.default_rng(random_state)`` (the global RNG is never used). An object with ``split(X, y)`` (e.g. a
         scikit-learn splitter). Or an iterable of (train, test) pairs of integer
         row indices (or boolean masks); it is read once per ``fit`` (a generator
         can be fitted once only).
