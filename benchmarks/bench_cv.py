@@ -1,4 +1,4 @@
-"""asv benchmarks of cross-validated Lasso (``LassoCV``).
+"""asv benchmarks of cross-validated Lasso and logistic regression.
 
 The CV everywhere: 5 shuffled folds (seed 0), the 100-alpha benchmark grid
 (alpha_max down to 1e-2·alpha_max, from the full data), no intercept, tol
@@ -9,6 +9,9 @@ The CV everywhere: 5 shuffled folds (seed 0), the 100-alpha benchmark grid
   all the data (the floor is about 4–5 paths on 80% of the rows plus the
   refit); epochs summed over folds; and how many alphas ``patience=10``
   solves per fold, in percent of the full grid.
+* ``LogisticRegressionCV``: the same on news20 (the ±1 target, with an
+  intercept, stratified folds, deviance scoring) on the 100-alpha grid from
+  ``logistic_alpha_max`` down to 1e-2 of it.
 """
 
 import numpy as np
@@ -33,14 +36,19 @@ def lasso_cv(X, y, alphas, **options):
                            tol=TOL, selection="min", **options).fit(X, y)
 
 
-class LassoCV:
-    """5-fold CV of the benchmark path on the real text datasets."""
+class _OneRun:
+    """One timed run per benchmark: a CV is long and deterministic."""
 
-    params = ["news20", "debian"]
     param_names = ["data"]
     timeout = 900
     number = 1
     repeat = 1
+
+
+class LassoCV(_OneRun):
+    """5-fold CV of the benchmark path on the real text datasets."""
+
+    params = ["news20", "debian"]
 
     def setup(self, data):
         self.X, self.y = load(data)
@@ -72,3 +80,36 @@ class LassoCV:
         return float(100.0 * np.mean(np.isfinite(model.cv_scores_)))
 
     track_patience_alphas_percent.unit = "%"
+
+
+class LogisticRegressionCV(_OneRun):
+    """5-fold stratified CV of the L1 logistic path on news20 (deviance)."""
+
+    params = ["news20"]
+
+    def setup(self, data):
+        self.X, self.y = load(data)
+        top = fastreg.logistic_alpha_max(self.X, self.y)
+        self.alphas = np.geomspace(top, EPS * top, N_ALPHAS)
+
+    def cv(self, **options):
+        return fastreg.LogisticRegressionCV(alphas=self.alphas, cv=N_FOLDS, random_state=0,
+                                            tol=TOL, selection="min", **options).fit(self.X,
+                                                                                     self.y)
+
+    def time_cv(self, data):
+        self.cv(n_jobs=1)
+
+    def time_cv_two_threads(self, data):
+        self.cv(n_jobs=2)
+
+    def time_cv_patience(self, data):
+        self.cv(n_jobs=1, patience=PATIENCE)
+
+    def track_cv_over_path(self, data):
+        """CV time (5 folds + refit) in units of one path on all the data."""
+        path = best_time(lambda: fastreg.logistic_path(self.X, self.y, alphas=self.alphas,
+                                                       tol=TOL), 1)
+        return best_time(lambda: self.cv(n_jobs=1), 1) / path
+
+    track_cv_over_path.unit = "paths"

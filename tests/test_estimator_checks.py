@@ -17,12 +17,14 @@ for name in ("Ridge", "RidgeCV"):
     if hasattr(fastreg, name):
         ESTIMATORS.append(getattr(fastreg, name)())
 ESTIMATORS += [fastreg.LassoCV(n_alphas=10, cv=3),
-               fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=10, cv=3)]
+               fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=10, cv=3),
+               fastreg.LogisticRegressionCV(n_alphas=10, cv=3)]
 
 
 def expected_failed_checks(estimator):
     """Cross-validation splits rows, not weight: a weight of 2 is not a repeated row."""
-    if isinstance(estimator, (fastreg.LassoCV, fastreg.ElasticNetCV)):
+    if isinstance(estimator, (fastreg.LassoCV, fastreg.ElasticNetCV,
+                              fastreg.LogisticRegressionCV)):
         reason = "folds split rows, so integer weights are not repeated rows (as scikit-learn's)"
         return {"check_sample_weight_equivalence_on_dense_data": reason,
                 "check_sample_weight_equivalence_on_sparse_data": reason}

@@ -3,17 +3,19 @@
 fastreg does not depend on scikit-learn at run time, so this module provides
 the small part of its estimator protocol the models need: constructor
 parameters via ``get_params``/``set_params`` (so ``clone``, ``Pipeline`` and
-``GridSearchCV`` work), fitted-state checks, ``predict`` and ``score``.
+``GridSearchCV`` work), fitted-state checks, and the predictions of linear
+regressors and binary classifiers.
 """
 
 import inspect
 
 import numpy as np
+from scipy.special import expit
 
 from ._validation import check_X, check_y
 from ._warnings import not_fitted_error
 
-__all__ = ["BaseEstimator", "LinearRegressorMixin"]
+__all__ = ["BaseEstimator", "LinearClassifierMixin", "LinearRegressorMixin"]
 
 
 class BaseEstimator:
@@ -31,6 +33,11 @@ class BaseEstimator:
             for name, p in signature.parameters.items()
             if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
         )
+
+    def _store_params(self, params):
+        """Store every constructor argument unchanged: ``self._store_params(locals())``."""
+        for name in self._param_names():
+            setattr(self, name, params[name])
 
     def get_params(self, deep=True):
         """Return the estimator's hyper-parameters as a dict."""
@@ -84,6 +91,16 @@ class BaseEstimator:
                 f"This {type(self).__name__} instance is not fitted yet; call fit first."
             )
 
+    def _validate_predict_X(self, X):
+        self._check_is_fitted()
+        X = check_X(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
+
 
 def _same(a, b):
     try:
@@ -99,16 +116,6 @@ class LinearRegressorMixin:
 
     def _set_n_features(self, X):
         self.n_features_in_ = X.shape[1]
-
-    def _validate_predict_X(self, X):
-        self._check_is_fitted()
-        X = check_X(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input."
-            )
-        return X
 
     def predict(self, X):
         """Predict targets for X.
@@ -138,3 +145,44 @@ class LinearRegressorMixin:
             r2 = np.where(total > 0, 1.0 - resid / np.where(total > 0, total, 1.0),
                           np.where(resid > 0, 0.0, 1.0))
         return float(np.mean(r2))
+
+
+class LinearClassifierMixin:
+    """Predictions of binary linear classifiers with ``classes_``, ``coef_`` (1, p), ``intercept_`` (1,).
+
+    ``coef_`` and ``intercept_`` give the log-odds of ``classes_[1]``.
+    """
+
+    _estimator_type = "classifier"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(multi_class=False),
+                    input_tags=InputTags(sparse=True))
+
+    def decision_function(self, X):
+        """η = Xβ + β0: the log-odds of ``classes_[1]``, shape (n_samples,)."""
+        X = self._validate_predict_X(X)
+        return np.asarray(X @ self.coef_[0].astype(X.dtype, copy=False),
+                          dtype=np.float64).ravel() + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
+        p1 = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`, computed without underflow."""
+        eta = self.decision_function(X)
+        return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
+
+    def predict(self, X):
+        """The more probable class of each sample."""
+        positive = self.decision_function(X) > 0  # checks that the model is fitted first
+        return self.classes_[positive.astype(np.intp)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy (weighted if given)."""
+        return float(np.average(self.predict(X) == np.asarray(y), weights=sample_weight))

@@ -3,11 +3,14 @@
 * :func:`check_cv` turns the ``cv`` argument (an int, a splitter object with
   ``split(X, y)``, or an iterable of (train, test) index pairs) into a list of
   validated (train, test) integer index arrays. An int gives shuffled K-fold
-  with a local ``np.random.default_rng(random_state)``, never the global RNG.
+  (stratified by class for classifiers) with a local
+  ``np.random.default_rng(random_state)``, never the global RNG.
 * :func:`fit_fold` is one task of a cross-validation: it fits the
   warm-started path on a fold's training rows and scores every alpha on its
   held-out rows. It is a plain top-level function of picklable arguments, so
-  joblib can run it in threads, processes or on a Dask cluster.
+  joblib can run it in threads, processes or on a Dask cluster. The model is
+  a :class:`FoldModel`: its path function (``enet_path``, ``logistic_path``)
+  and its held-out error (``fastreg._scoring``).
 
 Folds slice the rows of X (one copy of the training part per fold) rather
 than giving held-out rows zero sample weight. Both give the same problem
@@ -22,7 +25,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_cv", "kfold", "fit_fold", "FoldResult"]
+__all__ = ["check_cv", "kfold", "stratified_kfold", "fit_fold", "FoldModel", "FoldResult"]
 
 
 def kfold(n_samples, n_splits, random_state=None):
@@ -35,13 +38,32 @@ def kfold(n_samples, n_splits, random_state=None):
     order = np.random.default_rng(random_state).permutation(n_samples)
     sizes = np.full(n_splits, n_samples // n_splits)
     sizes[: n_samples % n_splits] += 1
-    folds, start = [], 0
-    for size in sizes:
-        test = np.sort(order[start:start + size])
-        mask = np.ones(n_samples, dtype=bool)
+    return _split(order, np.repeat(np.arange(n_splits), sizes), n_splits)
+
+
+def stratified_kfold(labels, n_splits, random_state=None):
+    """Shuffled K-fold with each class spread evenly over the folds.
+
+    The rows of each class (in sorted order of the labels) are shuffled with
+    ``np.random.default_rng(random_state)``, the classes laid end to end, and
+    the rows dealt to the folds in turn: every fold holds ⌊n_c/K⌋ or ⌈n_c/K⌉
+    rows of a class of n_c rows, and the fold sizes differ by at most one.
+    """
+    rng = np.random.default_rng(random_state)
+    codes = np.unique(labels, return_inverse=True)[1].ravel()
+    order = np.concatenate([rng.permutation(np.flatnonzero(codes == c))
+                            for c in range(codes.max() + 1)])
+    return _split(order, np.arange(len(order)) % n_splits, n_splits)
+
+
+def _split(order, fold_of, n_splits):
+    """(train, test) sorted index arrays, row ``order[i]`` held out in fold ``fold_of[i]``."""
+    folds = []
+    for k in range(n_splits):
+        test = np.sort(order[fold_of == k])
+        mask = np.ones(len(order), dtype=bool)
         mask[test] = False
         folds.append((np.flatnonzero(mask), test))
-        start += size
     return folds
 
 
@@ -63,7 +85,7 @@ def _as_indices(part, n_samples, what, k):
     return np.where(arr < 0, arr + n_samples, arr).astype(np.intp)
 
 
-def check_cv(cv, X, y, random_state=None):
+def check_cv(cv, X, y, random_state=None, stratify=False):
     """Validated folds: a list of (train, test) integer index arrays.
 
     Parameters
@@ -76,9 +98,12 @@ def check_cv(cv, X, y, random_state=None):
     y : array-like of shape (n_samples,)
     random_state : int, numpy Generator or None
         Seed of the K-fold shuffle when ``cv`` is an int.
+    stratify : bool, default=False
+        With an int ``cv``, stratify the folds by the labels ``y``
+        (:func:`stratified_kfold`).
     """
     n_samples = X.shape[0]
-    if isinstance(cv, (bool, np.bool_)):
+    if isinstance(cv, (bool, np.bool_, str, bytes)):  # a str has a split method
         raise TypeError(f"cv must be an int, a splitter with split(X, y) or an iterable of "
                         f"(train, test) pairs, got {cv!r}.")
     if isinstance(cv, numbers.Integral):
@@ -87,6 +112,8 @@ def check_cv(cv, X, y, random_state=None):
         if cv > n_samples:
             raise ValueError(f"cv={cv} folds need at least {cv} samples, got "
                              f"n_samples={n_samples}.")
+        if stratify:
+            return stratified_kfold(y, int(cv), random_state)
         return kfold(n_samples, int(cv), random_state)
     if hasattr(cv, "split"):
         pairs = cv.split(X, y)
@@ -118,19 +145,28 @@ def take_rows(X, rows):
     return np.asfortranarray(X[rows])
 
 
-def _weighted_mse(errors, weights):
-    if weights is None:
-        return float(np.mean(errors))
-    return float(np.average(errors, weights=weights))
+class FoldModel:
+    """What a cross-validation fits on each fold: a path function and a held-out error.
+
+    ``path(X, y, l1_ratio=, alphas=, sample_weight=, callback=, coef_init=,
+    **options)`` fits the warm-started path (:func:`fastreg.enet_path`,
+    :func:`fastreg.logistic_path`); ``score(y, pred, intercept, weights)``
+    is the held-out error to minimize (see ``fastreg._scoring``). Both are
+    top-level functions, so the model pickles by reference.
+    """
+
+    def __init__(self, path, score):
+        self.path = path
+        self.score = score
 
 
 class FoldResult:
-    """What one fold sends back: held-out mse per alpha solved, and where it stopped.
+    """What one fold sends back: held-out error per alpha solved, and where it stopped.
 
     Attributes
     ----------
-    mse : ndarray of shape (n_solved,)
-        Held-out (weighted) mean squared error at each alpha solved.
+    errors : ndarray of shape (n_solved,)
+        Held-out error (the model's score: mse, deviance, …) at each alpha solved.
     test_weight : float
         Total weight of the held-out rows (their count without weights).
     n_iters : ndarray of shape (n_solved,)
@@ -141,8 +177,8 @@ class FoldResult:
         The coefficients at the last alpha solved (sparse), to resume the path.
     """
 
-    def __init__(self, mse, test_weight, n_iters, max_gap, last_support, last_values):
-        self.mse = mse
+    def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values):
+        self.errors = errors
         self.test_weight = test_weight
         self.n_iters = n_iters
         self.max_gap = max_gap
@@ -156,17 +192,22 @@ class FoldResult:
 
 
 def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_options,
-             coef_init=None):
+             coef_init=None, model=None):
     """Fit the path on the rows ``train`` and score every alpha on the rows ``test``.
 
     ``X`` is validated (Fortran dense or CSC); ``alphas`` is a decreasing
     stretch of the grid computed on the full data, and ``coef_init`` the
-    coefficients at the alpha before it when a path is resumed. With an int
-    ``patience``, the path stops once this fold's held-out error has not
+    coefficients at the alpha before it when a path is resumed. ``model`` is
+    a :class:`FoldModel` (default: the elastic net scored by mse). With an
+    int ``patience``, the path stops once this fold's held-out error has not
     improved for ``patience`` consecutive alphas, counted once its error is
     below the first alpha's. Returns a :class:`FoldResult`.
     """
-    from .linear_model._enet_path import enet_path
+    if model is None:
+        from ._scoring import squared_error
+        from .linear_model._enet_path import enet_path
+
+        model = FoldModel(enet_path, squared_error)
 
     X_train, X_test = take_rows(X, train), take_rows(X, test)
     if sp.issparse(X_test):
@@ -174,7 +215,7 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     y_test = y[test]
     sw_train = None if sample_weight is None else sample_weight[train]
     sw_test = None if sample_weight is None else sample_weight[test]
-    mse = np.empty(len(alphas))
+    errors = np.empty(len(alphas))
     best = [np.inf, 0]  # best held-out error so far, and its index
     last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
 
@@ -184,20 +225,20 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
         else:
             support = np.flatnonzero(coef)
             pred = X_test[:, support] @ coef[support]
-        resid = y_test - intercept - np.asarray(pred, dtype=np.float64)
-        mse[index] = _weighted_mse(resid * resid, sw_test)
+        errors[index] = model.score(y_test, np.asarray(pred, dtype=np.float64), intercept,
+                                    sw_test)
         support = np.flatnonzero(coef)
         last[:] = [support, coef[support].copy()]
-        if mse[index] < best[0]:
-            best[:] = [mse[index], index]
+        if errors[index] < best[0]:
+            best[:] = [errors[index], index]
         # Near alpha_max the model is often still all zero: a flat start is not a minimum.
-        return (patience is not None and best[0] < mse[0]
+        return (patience is not None and best[0] < errors[0]
                 and index - best[1] >= patience)
 
-    path = enet_path(X_train, y[train], l1_ratio=l1_ratio, alphas=alphas,
-                     sample_weight=sw_train, callback=score, coef_init=coef_init,
-                     **path_options)
+    path = model.path(X_train, y[train], l1_ratio=l1_ratio, alphas=alphas,
+                      sample_weight=sw_train, callback=score, coef_init=coef_init,
+                      **path_options)
     solved = len(path.alphas)
     test_weight = float(len(test) if sw_test is None else np.sum(sw_test))
-    return FoldResult(mse[:solved].copy(), test_weight, np.asarray(path.n_iters),
+    return FoldResult(errors[:solved].copy(), test_weight, np.asarray(path.n_iters),
                       float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1])

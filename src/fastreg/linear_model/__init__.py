@@ -1,7 +1,7 @@
 """Estimators and path functions, one module per model family."""
 
 from ._coordinate_descent import ElasticNet, Lasso
-from ._cv import ElasticNetCV, LassoCV
+from ._cv import ElasticNetCV, LassoCV, LogisticRegressionCV
 from ._enet_path import alpha_grid, alpha_max, enet_path, lasso_path
 from ._logistic import LogisticRegression, logistic_alpha_max, logistic_path
 from ._ridge import Ridge, RidgeCV, ridge_path
@@ -12,6 +12,7 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LogisticRegression",
+    "LogisticRegressionCV",
     "Ridge",
     "RidgeCV",
     "alpha_grid",

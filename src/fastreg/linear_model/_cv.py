@@ -1,4 +1,4 @@
-"""Cross-validated Lasso and ElasticNet: ``LassoCV`` and ``ElasticNetCV``.
+"""Cross-validated paths: ``LassoCV``, ``ElasticNetCV`` and ``LogisticRegressionCV``.
 
 The alpha grid comes from the full data (:func:`fastreg.alpha_grid`, with the
 same weights, penalty factors, intercept and sign constraint as the fit).
@@ -15,14 +15,23 @@ and ``cv_std_`` its standard error,
 ``sqrt(Σ_k W_k (m_k − cv_mean)² / Σ_k W_k / (K − 1))``. With folds of equal
 size these are scikit-learn's ``mse_path_.mean(axis=1)`` and
 ``std(ddof=1) / sqrt(K)``.
+
+``LogisticRegressionCV`` runs the same machinery with another model: the
+grid's top from :func:`fastreg.logistic_alpha_max`, the folds' paths from
+:func:`fastreg.logistic_path`, stratified folds from an int ``cv``, and a
+held-out error chosen by ``scoring`` (deviance, misclassification error or
+1 − AUC, see ``fastreg._scoring``); the curve and the selection rules are
+the same code.
 """
 
 import numbers
 
 import numpy as np
 
-from .._base import BaseEstimator, LinearRegressorMixin
-from .._folds import FoldResult, check_cv, fit_fold
+from .._base import BaseEstimator, LinearClassifierMixin, LinearRegressorMixin
+from .._folds import FoldModel, FoldResult, check_cv, fit_fold
+from .._grid import geometric_grid
+from .._scoring import deviance, misclassification, one_minus_auc, squared_error
 from .._validation import (
     check_alphas,
     check_l1_ratio,
@@ -32,11 +41,21 @@ from .._validation import (
     check_X,
     check_y,
 )
-from ._enet_path import alpha_grid, enet_path
+from ._enet_path import alpha_max, enet_path
+from ._labels import encode_binary
+from ._logistic import logistic_alpha_max, logistic_path
 
-__all__ = ["ElasticNetCV", "LassoCV"]
+__all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV"]
 
 _SELECTIONS = ("min", "1se")
+
+_REGRESSION = FoldModel(enet_path, squared_error)
+# scoring → (fold model, what cv_mean_ holds)
+_CLASSIFICATION = {
+    "deviance": (FoldModel(logistic_path, deviance), "binomial deviance"),
+    "accuracy": (FoldModel(logistic_path, misclassification), "misclassification error"),
+    "auc": (FoldModel(logistic_path, one_minus_auc), "1 − AUC"),
+}
 
 
 def _check_patience(patience):
@@ -79,10 +98,10 @@ def _mean_has_stopped(runs, test_weights, n_grid, patience):
     alphas without improvement, or when the grid is exhausted; otherwise every
     fold must reach ``target`` = best index + patience + 1 alphas.
     """
-    common = min(len(run.mse) for run in runs)
+    common = min(len(run.errors) for run in runs)
     if common >= n_grid:
         return True, n_grid
-    scores = np.array([run.mse[:common] for run in runs])
+    scores = np.array([run.errors[:common] for run in runs])
     mean = test_weights @ scores / test_weights.sum()
     best = int(np.argmin(mean))
     if mean[best] < mean[0] and common - 1 - best >= patience:
@@ -90,8 +109,10 @@ def _mean_has_stopped(runs, test_weights, n_grid, patience):
     return False, min(n_grid, max(best + patience + 1, common + 1))
 
 
-def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
+def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, model):
     """Every (l1_ratio, fold) path as joblib tasks; an object array of merged FoldResults.
+
+    ``model`` is the :class:`~fastreg._folds.FoldModel` every task fits and scores.
 
     Without patience, one parallel call solves every path over its whole grid.
     With patience, the first call stops each fold on its own held-out error;
@@ -106,7 +127,7 @@ def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
     pairs = [(a, k) for a in range(n_l1) for k in range(n_folds)]
     done = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a], l1_ratios[a],
-                          patience, options) for a, k in pairs)
+                          patience, options, model=model) for a, k in pairs)
     runs = np.empty((n_l1, n_folds), dtype=object)
     for (a, k), run in zip(pairs, done):
         runs[a, k] = run
@@ -119,30 +140,58 @@ def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs):
         for a in range(n_l1):
             stopped, target = _mean_has_stopped(runs[a], test_weights, len(grids[a]), patience)
             if not stopped:
-                more += [(a, k, len(runs[a, k].mse), target) for k in range(n_folds)
-                         if len(runs[a, k].mse) < target]
+                more += [(a, k, len(runs[a, k].errors), target) for k in range(n_folds)
+                         if len(runs[a, k].errors) < target]
         if not more:
             return runs
         resumed = Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a][first:end],
                               l1_ratios[a], None, options,
-                              coef_init=runs[a, k].last_coef(n_features))
+                              coef_init=runs[a, k].last_coef(n_features), model=model)
             for a, k, first, end in more)
         for (a, k, _, _), run in zip(more, resumed):
             old = runs[a, k]
-            runs[a, k] = FoldResult(np.concatenate([old.mse, run.mse]), old.test_weight,
+            runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
                                     np.concatenate([old.n_iters, run.n_iters]),
                                     max(old.max_gap, run.max_gap), run.last_support,
                                     run.last_values)
 
 
-class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
-    """Shared ``fit``, selection and plot of the cross-validated path estimators."""
+class _CrossValidatedPath(BaseEstimator):
+    """Shared ``fit``, selection and plot of the cross-validated path estimators.
+
+    A model plugs in through: ``_alpha_max`` (the grid's top on the full
+    data), ``_fold_model`` (the path function and the held-out error of
+    every fold task, also used for the refit), ``_target`` (the validated
+    y), ``_check_fold`` and ``_set_coef``.
+    """
 
     _multi_l1 = False
+    _stratify = False
+    _alpha_max = staticmethod(alpha_max)
 
     def _l1_ratios(self):
-        return [1.0]
+        if not self._multi_l1:
+            return [1.0]
+        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"l1_ratio must be a float or a non-empty 1-D sequence of floats, "
+                             f"got {self.l1_ratio!r}.")
+        return [check_l1_ratio(v) for v in values]
+
+    def _fold_model(self):
+        """(FoldModel, name of the held-out error) of this estimator."""
+        return _REGRESSION, "mean squared error"
+
+    def _target(self, y, n_samples, sw):
+        return check_y(y, n_samples)
+
+    def _check_fold(self, k, y, sw, train, test):
+        """Raise a ValueError naming ``cv`` if fold k cannot be fitted or scored."""
+
+    def _set_coef(self, coef, intercept):
+        self.coef_ = coef
+        self.intercept_ = intercept
 
     def fit(self, X, y, sample_weight=None):
         """Choose alpha (and l1_ratio) by cross-validation, then refit on all the data.
@@ -153,7 +202,8 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights. They weight the training objective of every
-            fold and the held-out mse (``Σ s_i e_i² / Σ s_i`` over the fold).
+            fold and the held-out error (e.g. ``Σ s_i e_i² / Σ s_i`` over the
+            fold for the mse).
 
         Returns
         -------
@@ -161,15 +211,16 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         """
         if self.selection not in _SELECTIONS:
             raise ValueError(f"selection must be 'min' or '1se', got {self.selection!r}.")
+        model, _ = self._fold_model()
         patience = _check_patience(self.patience)
         check_tol(self.tol)
         check_max_iter(self.max_iter)
         l1_ratios = self._l1_ratios()
         X = check_X(X)
         n_samples = X.shape[0]
-        y = check_y(y, n_samples)
         sw = check_sample_weight(sample_weight, n_samples)  # None for equal weights
-        folds = check_cv(self.cv, X, y, self.random_state)
+        y = self._target(y, n_samples, sw)
+        folds = check_cv(self.cv, X, y, self.random_state, stratify=self._stratify)
         for k, (train, test) in enumerate(folds):
             if sw is not None and not np.sum(sw[train]) > 0:
                 raise ValueError(f"cv: the training rows of fold {k} all have zero sample "
@@ -177,6 +228,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
             if sw is not None and not np.sum(sw[test]) > 0:
                 raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample "
                                  "weight; their error is undefined.")
+            self._check_fold(k, y, sw, train, test)
 
         options = dict(fit_intercept=self.fit_intercept, positive=self.positive,
                        penalty_factor=self.penalty_factor, tol=self.tol,
@@ -185,18 +237,22 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
             given = check_alphas(self.alphas)
             grids = [given for _ in l1_ratios]
         else:
-            grids = [alpha_grid(X, y, l1_ratio=r, n_alphas=self.n_alphas, eps=self.eps,
-                                fit_intercept=self.fit_intercept, sample_weight=sw,
-                                penalty_factor=self.penalty_factor, positive=self.positive)
+            grids = [geometric_grid(self._alpha_max(X, y, l1_ratio=r,
+                                                    fit_intercept=self.fit_intercept,
+                                                    sample_weight=sw,
+                                                    penalty_factor=self.penalty_factor,
+                                                    positive=self.positive),
+                                    self.n_alphas, self.eps, n_samples, X.shape[1])
                      for r in l1_ratios]
-            # A zero alpha_max (y constant: nothing to fit) gives the grid [0], on which
-            # the path warns about least squares; any tiny alpha gives the same β = 0.
+            # A zero alpha_max (nothing to fit) gives the grid [0], on which the path
+            # warns about an unregularized fit; any tiny alpha gives the same β = 0.
             grids = [g if np.any(g > 0) else np.full(1, np.finfo(float).resolution)
                      for g in grids]
         n_alphas = max(len(g) for g in grids)
 
         n_l1, n_folds = len(l1_ratios), len(folds)
-        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs)
+        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs,
+                          model)
 
         alphas = np.full((n_l1, n_alphas), np.nan)
         scores = np.full((n_l1, n_folds, n_alphas), np.nan)
@@ -207,7 +263,7 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         for a, grid in enumerate(grids):
             alphas[a, :len(grid)] = grid
             for k in range(n_folds):
-                solved = runs[a, k].mse
+                solved = runs[a, k].errors
                 scores[a, k, :len(solved)] = solved
                 stopped[a, k] = len(solved) < len(grid)
             mean[a], std[a] = _curve(scores[a], test_weights)
@@ -236,11 +292,10 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
         if self.refit:
             # The warm-started path down to the chosen alpha: on sparse data much
             # faster than a cold solve at that alpha alone.
-            path = enet_path(X, y, l1_ratio=self.l1_ratio_, alphas=grids[best_l1][:chosen + 1],
-                             sample_weight=sw, **options)
+            path = model.path(X, y, l1_ratio=self.l1_ratio_,
+                              alphas=grids[best_l1][:chosen + 1], sample_weight=sw, **options)
             self.path_ = path
-            self.coef_ = path.coef_at(len(path) - 1)
-            self.intercept_ = float(path.intercepts[-1])
+            self._set_coef(path.coef_at(len(path) - 1), float(path.intercepts[-1]))
             self.n_iter_ = int(path.n_iters[-1])
             self.dual_gap_ = float(path.dual_gaps[-1])
         return self
@@ -253,8 +308,10 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                 f"This {type(self).__name__} instance is not fitted yet; call fit first.")
 
     def plot(self, ax=None):
-        """Plot the CV curve: mean held-out mse ± one standard error against log10(alpha).
+        """Plot the CV curve: mean held-out error ± one standard error against log10(alpha).
 
+        The error is ``cv_mean_`` (the mse for regression; for classifiers the
+        deviance, misclassification error or 1 − AUC, per ``scoring``).
         Dotted vertical lines mark ``alpha_min_`` and ``alpha_1se_`` (as glmnet's
         ``plot.cv.glmnet``). With several l1_ratios, the curve of the chosen one
         is drawn. Requires matplotlib.
@@ -284,21 +341,37 @@ class _CrossValidatedPath(LinearRegressorMixin, BaseEstimator):
                             rotation=90, va="top", ha="right", fontsize=7)
         ax.invert_xaxis()
         ax.set_xlabel("log10(alpha)")
-        ax.set_ylabel("mean squared error (held out)")
+        ax.set_ylabel(f"{self._fold_model()[1]} (held out)")
         return ax
+
+
+class _RegressionCV(LinearRegressorMixin, _CrossValidatedPath):
+    """The cross-validated elastic net: regression, held-out mse."""
+
+
+_GRID_DOC = {
+    "regression": (":func:`fastreg.alpha_grid`", ":func:`fastreg.enet_path`"),
+    "logistic": (":func:`fastreg.logistic_alpha_max` down to\n        ``eps`` times it",
+                 ":func:`fastreg.logistic_path`"),
+}
+
+
+def _shared_params(kind):
+    grid, path = _GRID_DOC[kind]
+    return _SHARED_PARAMS.replace("{grid}", grid).replace("{path}", path)
 
 
 _SHARED_PARAMS = """\
     alphas : array-like, optional
-        The grid. Default: ``n_alphas`` values from :func:`fastreg.alpha_grid` on
-        the full data (same weights, penalty factors, intercept, ``positive``).
+        The grid. Default: ``n_alphas`` values from {grid}, on the full data
+        (same weights, penalty factors, intercept, ``positive``).
     n_alphas : int, default=100
     eps : float, optional
         alpha_min / alpha_max of the automatic grid (1e-3 if n_samples >
         n_features, else 1e-2).
     cv : int, splitter or iterable, default=5
-        An int k ≥ 2: shuffled K-fold with ``np.random.default_rng(random_state)``
-        (the global RNG is never used). An object with ``split(X, y)`` (e.g. a
+        An int k ≥ 2: shuffled K-fold (stratified by class for classifiers) with
+        ``np.random.default_rng(random_state)`` (the global RNG is never used). An object with ``split(X, y)`` (e.g. a
         scikit-learn splitter). Or an iterable of (train, test) pairs of integer
         row indices (or boolean masks); it is read once per ``fit`` (a generator
         can be fitted once only).
@@ -332,7 +405,7 @@ _SHARED_PARAMS = """\
         are not set and the estimator cannot predict.
     fit_intercept : bool, default=True
     tol : float, default=1e-6
-        Relative duality-gap tolerance of every solve (see :func:`fastreg.enet_path`).
+        Relative duality-gap tolerance of every solve (see {path}).
     max_iter : int, default=100000
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
@@ -346,9 +419,6 @@ _SHARED_ATTRIBUTES = """\
     alpha_min_, alpha_1se_ : float
     index_min_, index_1se_ : int
         Their positions in the grid.
-    coef_ : ndarray of shape (n_features,)
-        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
-    intercept_ : float
     path_ : Path
         The path on all the data from the top of the grid down to ``alpha_``
         (only with ``refit=True``).
@@ -360,7 +430,7 @@ _SHARED_ATTRIBUTES = """\
     n_features_in_ : int"""
 
 
-class LassoCV(_CrossValidatedPath):
+class LassoCV(_RegressionCV):
     __doc__ = f"""Lasso with alpha chosen by K-fold cross-validation.
 
     Every fold fits the warm-started Lasso path over one grid computed on the
@@ -369,7 +439,7 @@ class LassoCV(_CrossValidatedPath):
 
     Parameters
     ----------
-{_SHARED_PARAMS}
+{_shared_params("regression")}
 
     Attributes
     ----------
@@ -383,6 +453,9 @@ class LassoCV(_CrossValidatedPath):
     cv_std_ : ndarray of shape (n_alphas,)
         Its standard error (glmnet's cvsd).
     stopped_early_ : ndarray of shape (n_folds,) of bool
+    coef_ : ndarray of shape (n_features,)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : float
 {_SHARED_ATTRIBUTES}
 
     Notes
@@ -396,24 +469,10 @@ class LassoCV(_CrossValidatedPath):
                  patience=None, n_jobs=None, random_state=0, refit=True, fit_intercept=True,
                  tol=1e-6, max_iter=100_000, positive=False, penalty_factor=None,
                  screening=True):
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.cv = cv
-        self.selection = selection
-        self.patience = patience
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.refit = refit
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.positive = positive
-        self.penalty_factor = penalty_factor
-        self.screening = screening
+        self._store_params(locals())
 
 
-class ElasticNetCV(_CrossValidatedPath):
+class ElasticNetCV(_RegressionCV):
     __doc__ = f"""ElasticNet with alpha and l1_ratio chosen by K-fold cross-validation.
 
     For every l1_ratio, a grid is computed on the full data; every
@@ -426,7 +485,7 @@ class ElasticNetCV(_CrossValidatedPath):
     ----------
     l1_ratio : float or sequence of floats in [0, 1], default=0.5
         Candidate mixing parameters (1 is the Lasso).
-{_SHARED_PARAMS}
+{_shared_params("regression")}
 
     Attributes
     ----------
@@ -438,6 +497,9 @@ class ElasticNetCV(_CrossValidatedPath):
     cv_scores_ : ndarray of shape (n_l1_ratio, n_folds, n_alphas) or (n_folds, n_alphas)
     cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
     stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
+    coef_ : ndarray of shape (n_features,)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : float
 {_SHARED_ATTRIBUTES}
     """
 
@@ -447,27 +509,94 @@ class ElasticNetCV(_CrossValidatedPath):
                  selection="1se", patience=None, n_jobs=None, random_state=0, refit=True,
                  fit_intercept=True, tol=1e-6, max_iter=100_000, positive=False,
                  penalty_factor=None, screening=True):
-        self.l1_ratio = l1_ratio
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.cv = cv
-        self.selection = selection
-        self.patience = patience
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.refit = refit
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.positive = positive
-        self.penalty_factor = penalty_factor
-        self.screening = screening
+        self._store_params(locals())
 
-    def _l1_ratios(self):
-        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"l1_ratio must be a float or a non-empty 1-D sequence of floats, "
-                             f"got {self.l1_ratio!r}.")
-        return [check_l1_ratio(v) for v in values]
 
+class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
+    __doc__ = f"""Sparse logistic regression (two classes) with alpha chosen by cross-validation.
+
+    For every l1_ratio, a grid is computed on the full data (from
+    :func:`fastreg.logistic_alpha_max`); every (l1_ratio, fold) pair fits the
+    warm-started :func:`fastreg.logistic_path` on the fold's training rows and
+    scores each alpha on its held-out rows; the chosen (l1_ratio, alpha) is
+    refitted on all the data. An int ``cv`` gives **stratified** folds.
+
+    scikit-learn's ``LogisticRegressionCV`` takes ``Cs``; its C is
+    ``1 / (n_samples · alpha)`` (weights summing to n_samples).
+
+    Parameters
+    ----------
+    l1_ratio : float or sequence of floats in [0, 1], default=1.0
+        Candidate mixing parameters (1 is the L1 penalty).
+    scoring : {{"deviance", "accuracy", "auc"}}, default="deviance"
+        The held-out error, always minimized: ``"deviance"`` is twice the
+        (weighted) mean log-loss, ``2 Σ s_i [log(1 + exp η_i) − y_i η_i] / Σ s_i``;
+        ``"accuracy"`` the misclassification error, 1 − (weighted) accuracy
+        (the prediction is ``classes_[1]`` where η > 0); ``"auc"`` is 1 − the
+        (weighted) area under the ROC curve of η (rank formula, ties counted
+        one half). ``cv_scores_``, ``cv_mean_`` and ``cv_std_`` hold that
+        error, so ``1 - cv_mean_`` is the mean accuracy or AUC.
+{_shared_params("logistic")}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; the model gives the log-odds of ``classes_[1]``.
+    l1_ratio_ : float
+        The chosen l1_ratio.
+    alphas_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+    cv_scores_ : ndarray of shape (n_l1_ratio, n_folds, n_alphas) or (n_folds, n_alphas)
+        The held-out error (per ``scoring``: deviance, 1 − accuracy or 1 − AUC)
+        of each fold at each alpha; NaN where a fold stopped early.
+    cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+        Its mean over folds, weighted by each fold's held-out weight, and the
+        standard error (glmnet's cvm and cvsd).
+    stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
+    coef_ : ndarray of shape (1, n_features)
+        Refitted on all the data at ``alpha_`` (only with ``refit=True``).
+    intercept_ : ndarray of shape (1,)
+{_SHARED_ATTRIBUTES}
+
+    Notes
+    -----
+    Every fold's training rows must hold both classes (with positive
+    weight), and with ``scoring="auc"`` so must its held-out rows; with an
+    int ``cv`` that holds when each class has at least ``cv`` samples.
+    """
+
+    _multi_l1 = True
+    _stratify = True
+    _alpha_max = staticmethod(logistic_alpha_max)
+
+    def __init__(self, *, alphas=None, n_alphas=100, eps=None, l1_ratio=1.0, cv=5,
+                 scoring="deviance", selection="1se", patience=None, n_jobs=None,
+                 random_state=0, refit=True, fit_intercept=True, tol=1e-6, max_iter=100_000,
+                 positive=False, penalty_factor=None, screening=True):
+        self._store_params(locals())
+
+    def _fold_model(self):
+        if not isinstance(self.scoring, str) or self.scoring not in _CLASSIFICATION:
+            raise ValueError(f"scoring must be one of {', '.join(map(repr, _CLASSIFICATION))}; "
+                             f"got {self.scoring!r}.")
+        return _CLASSIFICATION[self.scoring]
+
+    def _target(self, y, n_samples, sw):
+        y01, self.classes_ = encode_binary(y, n_samples, sw)
+        return y01
+
+    def _check_fold(self, k, y, sw, train, test):
+        parts = [("training", train)] + ([("held-out", test)] if self.scoring == "auc" else [])
+        for what, rows in parts:
+            weight = np.ones(len(rows)) if sw is None else sw[rows]
+            for c in (0, 1):
+                if not np.any(weight[y[rows] == c] > 0):
+                    need = ("to fit the model" if what == "training"
+                            else "for the AUC (use scoring='deviance' or fewer folds)")
+                    raise ValueError(
+                        f"cv: the {what} rows of fold {k} hold no sample of class "
+                        f"{self.classes_[c].tolist()!r} (with positive weight); both classes are needed "
+                        f"{need}.")
+
+    def _set_coef(self, coef, intercept):
+        self.coef_ = coef[None, :]
+        self.intercept_ = np.array([intercept])

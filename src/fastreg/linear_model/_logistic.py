@@ -20,9 +20,8 @@ every solve stops on a certified duality gap, with or without an intercept.
 import warnings
 
 import numpy as np
-from scipy.special import expit
 
-from .._base import BaseEstimator
+from .._base import BaseEstimator, LinearClassifierMixin
 from .._design import Design
 from .._grid import alpha_max_from_correlations, geometric_grid
 from .._kernels import _problem, _solver, _workspace
@@ -36,7 +35,6 @@ from .._validation import (
     check_penalty_factor,
     check_scalar,
     check_tol,
-    check_X,
 )
 from ._labels import encode_binary
 
@@ -215,7 +213,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     return path
 
 
-class LogisticRegression(BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     """L1 / elastic-net logistic regression for two classes, with a certified duality gap.
 
     Minimizes::
@@ -254,8 +252,6 @@ class LogisticRegression(BaseEstimator):
     n_features_in_ : int
     """
 
-    _estimator_type = "classifier"
-
     def __init__(self, alpha=1e-3, *, l1_ratio=1.0, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
                  warm_start=False):
@@ -268,13 +264,6 @@ class LogisticRegression(BaseEstimator):
         self.max_iter = max_iter
         self.screening = screening
         self.warm_start = warm_start
-
-    def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
-
-        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
-                    classifier_tags=ClassifierTags(multi_class=False),
-                    input_tags=InputTags(sparse=True))
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model by working-set proximal Newton.
@@ -308,32 +297,3 @@ class LogisticRegression(BaseEstimator):
         self.dual_gap_ = float(path.dual_gaps[0])
         self.n_features_in_ = self.coef_.shape[1]
         return self
-
-    def decision_function(self, X):
-        """η = Xβ + β0: the log-odds of ``classes_[1]``, shape (n_samples,)."""
-        self._check_is_fitted()
-        X = check_X(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                             f"expecting {self.n_features_in_} features as input.")
-        return np.asarray(X @ self.coef_[0].astype(X.dtype, copy=False),
-                          dtype=np.float64).ravel() + self.intercept_[0]
-
-    def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
-        p1 = expit(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
-
-    def predict_log_proba(self, X):
-        """Logarithms of :meth:`predict_proba`, computed without underflow."""
-        eta = self.decision_function(X)
-        return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
-
-    def predict(self, X):
-        """The more probable class of each sample."""
-        positive = self.decision_function(X) > 0  # checks that the model is fitted first
-        return self.classes_[positive.astype(np.intp)]
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy (weighted if given)."""
-        return float(np.average(self.predict(X) == np.asarray(y), weights=sample_weight))
