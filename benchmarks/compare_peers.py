@@ -518,7 +518,7 @@ class LogisticReference(Reference):
         start = time.perf_counter()
         if solver == "fastreg":
             fit = _fastreg_logit(task.X, task.y, task.alphas, task.reference_tol,
-                                 task.intercept, max_iter=5_000)
+                                 task.intercept, max_iter=1_000)
         else:
             fit = task.solvers[solver][1](task.X, task.y, task.alphas, 1e-12, task.intercept)
         self.primal, self.dual = task.objectives(fit), task.dual_objectives(fit)
