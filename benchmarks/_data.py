@@ -7,7 +7,9 @@
 * **debian tf-idf**: the Debian package descriptions embedded in fastreg
   (63540 packages), words of at least two letters without English stop
   words, kept when in at least 2 descriptions; sublinear tf, smoothed idf,
-  l2-normalized rows. Target: log of the installed size in KiB.
+  l2-normalized rows. Target: log of the installed size in KiB; for
+  classification (``debian_library_tfidf``), +1 for the library sections
+  ("libs", "libdevel": 19% of the packages), −1 otherwise.
 * **golub**: leukemia gene expression (38 × 7129, dense, Fortran order);
   target ±1 (ALL / AML).
 * **synthetic text**: documents drawn from a Zipf-distributed vocabulary,
@@ -26,8 +28,10 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "debian_tfidf", "golub",
-           "synthetic_text"]
+__all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "debian_tfidf",
+           "debian_library_tfidf", "golub", "synthetic_text"]
+
+LIBRARY_SECTIONS = ("libs", "libdevel")
 
 
 def data_dir():
@@ -56,8 +60,8 @@ def news20_tfidf():
 
 
 @functools.lru_cache(maxsize=None)
-def debian_tfidf():
-    """Debian description tf-idf (CSC float64) and log(installed size)."""
+def _debian():
+    """The Debian description tf-idf (CSC float64) and the package table."""
     from fastreg._cli._datasets import load_debian_packages
     from fastreg._cli._text import ENGLISH_STOP_WORDS, WORD_PATTERN, TfidfVectorizer
 
@@ -65,8 +69,19 @@ def debian_tfidf():
     vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, stop_words=ENGLISH_STOP_WORDS,
                                  min_df=2, sublinear_tf=True, norm="l2")
     X = vectorizer.fit_transform(np.array(data.description, dtype=object))
-    y = np.log(data.installed_size_kib.astype(np.float64))
-    return sp.csc_matrix(X), y
+    return sp.csc_matrix(X), data
+
+
+def debian_tfidf():
+    """Debian description tf-idf (CSC float64) and log(installed size)."""
+    X, data = _debian()
+    return X, np.log(data.installed_size_kib.astype(np.float64))
+
+
+def debian_library_tfidf():
+    """Debian description tf-idf (CSC float64) and a ±1 target: +1 in a library section."""
+    X, data = _debian()
+    return X, np.where(np.isin(np.array(data.section), LIBRARY_SECTIONS), 1.0, -1.0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -111,8 +126,8 @@ def synthetic_text(n_samples=20_000, n_features=50_000, words_per_doc=60, n_info
     return X, y
 
 
-DATASETS = {"news20": news20_tfidf, "debian": debian_tfidf, "golub": golub,
-            "synthetic": synthetic_text}
+DATASETS = {"news20": news20_tfidf, "debian": debian_tfidf,
+            "debian-library": debian_library_tfidf, "golub": golub, "synthetic": synthetic_text}
 
 
 def load(name):

@@ -157,7 +157,7 @@ def test_help_runs_as_a_module():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     for option in ("--l1-ratio", "--n-alphas", "--eps", "--tol", "--no-intercept",
-                   "--folds", "--rule", "--jobs", "--seed", "--top", "--plot"):
+                   "--folds", "--rule", "--jobs", "--seed", "--top", "--plot", "--task"):
         assert option in done.stdout
 
 
@@ -349,3 +349,65 @@ def test_tfidf_rejects_bad_settings():
         TfidfVectorizer().transform(DOCS)
     with pytest.raises(TypeError, match="documents must be str"):
         TfidfVectorizer().fit_transform(["ok text", 3])
+
+
+# ------------------------------------------------------ the classify task ---
+
+def heldout_accuracy(report):
+    return float(re.search(r"held-out accuracy (\d\.\d+) \(majority class (\d\.\d+)\)",
+                           report).group(1))
+
+
+def test_cli_classify_debian_libraries():
+    # a short grid on three folds keeps the test quick
+    status, report, progress = run(["--task", "classify", "--eps", "1e-2", "--n-alphas", "15",
+                                    "--folds", "3", "--top", "5"])
+    assert status == 0, progress
+    assert "logistic regression path" in report and "library section" in report
+    assert "classes 'library' (y = 1, 19.1% of the rows" in report
+    assert "3-fold (seed 0)" in report and "<- 1se" in report and "CV dev" in report
+    assert progress.startswith("cv   3 folds x 15 alphas") and "15/15" in progress
+    majority = float(re.search(r"majority class (\d\.\d+)", report).group(1))
+    assert heldout_accuracy(report) > majority + 0.05
+    assert float(re.search(r"held-out deviance ratio (\d\.\d+)", report).group(1)) > 0.2
+    positive, negative = feature_columns(report)
+    assert {"library", "libraries", "development", "shared"} & set(positive)
+    assert {"documentation", "python", "perl", "utility", "tool", "tools"} & set(negative)
+
+
+def test_cli_classify_file_and_rules(tmp_path):
+    """On a file with two labels: the informative columns and the fold loop's 1se rule."""
+    import fastreg
+    from fastreg._folds import kfold
+
+    X, score = sparse_regression(n=400, seed=5)
+    y = np.where(score > np.median(score), 3.0, -1.0)  # any two labels; 3 is the positive one
+    write_svmlight(tmp_path / "cls.svm", X, y)
+    argv = [tmp_path / "cls.svm", "--task", "classify", "--quiet", "--n-alphas", "12",
+            "--folds", "4", "--top", "1"]
+    status, report, _ = run(argv + ["--rule", "min"])
+    assert status == 0
+    assert "classes '3' (y = 1, 50.0% of the rows" in report
+    assert heldout_accuracy(report) > 0.8
+    assert feature_columns(report) == (["x3"], ["x11"])
+    # the curve by hand: mean held-out deviance over the same folds and grid
+    y01 = (y > 0).astype(float)
+    alpha_max = fastreg.logistic_alpha_max(X, y01)
+    alphas = np.geomspace(alpha_max, alpha_max * 1e-3, 12)  # n > p: eps 1e-3
+    Xr = sp.csr_matrix(X)
+    curve = np.zeros(12)
+    for train, test in kfold(400, 4, 0):
+        path = fastreg.logistic_path(Xr[train], y01[train], alphas=alphas)
+        eta = (Xr[test] @ path.coefs).toarray() + path.intercepts
+        curve += len(test) / 400 * 2 * np.logaddexp(0, np.where(y01[test, None] > 0, -eta,
+                                                                  eta)).mean(axis=0)
+    best = int(np.argmin(curve))
+    assert f"alpha_min {alphas[best]:.3e} (#{best + 1})" in report
+    assert f"chosen  alpha {alphas[best]:.3e}" in report
+
+
+def test_cli_classify_needs_two_labels(tmp_path):
+    X, y = sparse_regression()
+    write_svmlight(tmp_path / "three.svm", X, np.arange(len(y)) % 3)
+    status, _, err = run([tmp_path / "three.svm", "--task", "classify"])
+    assert status == 1 and "exactly two target values" in err

@@ -7,6 +7,14 @@ by K-fold cross-validation (:class:`fastreg.LassoCV`, glmnet's 1se rule by
 default), fits the path on all rows with a progress bar on stderr, and
 prints a short report on stdout: the CV curve's summary and the strongest
 features at the chosen alpha.
+
+``--task classify`` fits an L1 (elastic-net) logistic regression path
+instead, on a two-class target: by default whether a Debian package is a
+library (section "libs" or "libdevel"). Its alpha is chosen by a small fold
+loop over :func:`fastreg.logistic_path` (:func:`cross_validate_logistic`:
+the full-data grid, held-out binomial deviance, the same 1se rule), and the
+report gives the held-out accuracy and deviance ratio and the words that
+push toward each class.
 """
 
 import argparse
@@ -38,7 +46,15 @@ _EPILOG = """\
 The objective is 1/(2n) ||y - b0 - X b||^2 + alpha (l1_ratio ||b||_1 +
 (1 - l1_ratio)/2 ||b||^2), on the same alpha scale as scikit-learn's Lasso.
 Columns of files without feature names are shown as x0, x1, ... (0-based).
+
+--task classify minimizes 1/n sum[log(1 + exp(eta)) - y eta] + the same
+penalty (eta = b0 + X b, y coded 0/1: the second sorted label is 1), and
+chooses alpha by the held-out binomial deviance. On the Debian data the
+target is whether the package is in a library section (libs, libdevel);
+a FILE must then have exactly two target values.
 """
+
+LIBRARY_SECTIONS = ("libs", "libdevel")
 
 
 def _positive_int(text):
@@ -57,6 +73,10 @@ def build_parser():
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="svmlight/libsvm or .npz data file (default: the embedded "
                              "Debian package dataset)")
+    parser.add_argument("--task", choices=("regress", "classify"), default="regress",
+                        help="'regress' (default): Lasso/ElasticNet on the target; 'classify': "
+                             "L1 logistic regression on a two-class target (Debian: is the "
+                             "package a library)")
     parser.add_argument("--y", metavar="TARGET",
                         help="target as a .npy file (or .npz with an array y), for a FILE "
                              "that holds only X")
@@ -104,6 +124,7 @@ class Problem:
     title: str
     details: str
     prep_seconds: float
+    classes: tuple = ()  # classify: the (negative, positive) class names
 
 
 def _debian_problem(args):
@@ -113,16 +134,22 @@ def _debian_problem(args):
     start = time.perf_counter()
     data = load_debian_packages()
     docs = np.array(data.description, dtype=object)
-    y = np.log(data.installed_size_kib.astype(np.float64))
+    if args.task == "classify":
+        y = np.isin(np.array(data.section), LIBRARY_SECTIONS).astype(np.float64)
+        title = ("Debian package descriptions -> library section "
+                 f"({' or '.join(LIBRARY_SECTIONS)}) or not")
+    else:
+        y = np.log(data.installed_size_kib.astype(np.float64))
+        title = "Debian package descriptions -> log(installed size in KiB)"
     # The vocabulary and idf use all descriptions (no target): the folds share them.
     vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, stop_words=ENGLISH_STOP_WORDS,
                                  min_df=args.min_df, sublinear_tf=True, norm="l2")
     X = vectorizer.fit_transform(docs)
     details = (f"{len(data)} packages, tf-idf of {X.shape[1]} description words "
                f"(min_df {args.min_df}, sublinear tf, l2 rows)")
-    return Problem(X, y, vectorizer.feature_names_,
-                   "Debian package descriptions -> log(installed size in KiB)", details,
-                   time.perf_counter() - start)
+    classes = ("other", "library") if args.task == "classify" else ()
+    return Problem(X, y, vectorizer.feature_names_, title, details,
+                   time.perf_counter() - start, classes)
 
 
 def _file_problem(args):
@@ -131,11 +158,21 @@ def _file_problem(args):
     start = time.perf_counter()
     X, y, names = load_file(args.file, y=args.y)
     y = np.asarray(y, dtype=np.float64)
+    if args.task == "classify":
+        labels = np.unique(y)
+        if len(labels) != 2:
+            raise ValueError(f"--task classify needs exactly two target values, got "
+                             f"{len(labels)}.")
+        y = (y == labels[1]).astype(np.float64)
+        classes = tuple(f"{label:g}" for label in labels)
+    else:
+        classes = ()
     if names is None or len(names) != X.shape[1]:
         names = np.array([f"x{j}" for j in range(X.shape[1])])
     kind = f"sparse, {X.nnz} nonzeros" if sp.issparse(X) else "dense"
     details = f"{X.shape[0]} rows x {X.shape[1]} columns ({kind})"
-    return Problem(X, y, names, str(args.file), details, time.perf_counter() - start)
+    return Problem(X, y, names, str(args.file), details, time.perf_counter() - start,
+                   classes)
 
 
 class ProgressBar:
@@ -241,18 +278,24 @@ def _feature_table(positive, negative):
     return lines
 
 
-def cv_summary(model, path, rows=8):
-    """Lines of the CV curve's summary: about ``rows`` alphas, with alpha_min and alpha_1se."""
+def cv_summary(model, path, rows=8, score="CV mse"):
+    """Lines of the CV curve's summary: about ``rows`` alphas, with alpha_min and alpha_1se.
+
+    A model with an ``accuracy_`` curve (the classify task) gets a column of it.
+    """
     alphas, mean, std = model.alphas_, model.cv_mean_, model.cv_std_
+    accuracy = getattr(model, "accuracy_", None)
     picks = set(np.linspace(0, len(alphas) - 1, rows).round().astype(int).tolist())
     picks |= {model.index_min_, model.index_1se_}
     nnz = path.n_nonzero
-    lines = [f"  {'#':>4} {'alpha':>10} {'nonzeros':>8} {'CV mse':>10} {'± se':>9}"]
+    lines = [f"  {'#':>4} {'alpha':>10} {'nonzeros':>8} {score:>10} {'± se':>9}"
+             + (f" {'accuracy':>9}" if accuracy is not None else "")]
     for i in sorted(picks):
         mark = ("  <- min" if i == model.index_min_ else "") + \
                ("  <- 1se" if i == model.index_1se_ else "")
+        extra = f" {accuracy[i]:>9.4f}" if accuracy is not None else ""
         lines.append(f"  {i + 1:>4} {alphas[i]:>10.3e} {nnz[i]:>8d} {mean[i]:>10.5f} "
-                     f"{std[i]:>9.5f}{mark}")
+                     f"{std[i]:>9.5f}{extra}{mark}")
     return lines
 
 
@@ -287,6 +330,158 @@ def report(problem, model, path, seconds, args):
         f"chosen  alpha {path.alphas[best]:.3e} (#{best + 1} of {n_alphas}, {rule}), CV R² "
         f"{cv_r2:.4f}, {np.count_nonzero(coef)} nonzero coefficients, "
         f"intercept {float(path.intercepts[best]):.4f}",
+        "strongest features at the chosen alpha:",
+        *_feature_table(positive, negative),
+    ]
+    return lines, best
+
+
+# ---------------------------------------------------------- classification ---
+
+@dataclass
+class LogisticCV:
+    """The classify task's cross-validation: curves over the full-data grid.
+
+    ``cv_mean_``/``cv_std_`` are the mean held-out binomial deviance per
+    sample and its standard error, ``accuracy_`` the mean held-out accuracy,
+    ``null_deviance_`` the mean held-out deviance of the intercept-only model
+    fitted on each training part.
+    """
+
+    alphas_: np.ndarray
+    cv_mean_: np.ndarray
+    cv_std_: np.ndarray
+    accuracy_: np.ndarray
+    null_deviance_: float
+    folds_: list
+    index_min_: int
+    index_1se_: int
+
+    @property
+    def alpha_min_(self):
+        return float(self.alphas_[self.index_min_])
+
+    @property
+    def alpha_1se_(self):
+        return float(self.alphas_[self.index_1se_])
+
+    def plot(self, ax):
+        """The CV curve, mean ± one standard error against log10(alpha), on ``ax``."""
+        x = np.log10(self.alphas_)
+        ax.errorbar(x, self.cv_mean_, yerr=self.cv_std_, fmt="o", markersize=3, capsize=2)
+        for i in (self.index_min_, self.index_1se_):
+            ax.axvline(x[i], color="k", linestyle=":", linewidth=1)
+        ax.set_xlabel("log10(alpha)")
+        ax.set_ylabel("held-out deviance")
+        return ax
+
+
+def binomial_deviances(y, eta):
+    """Mean binomial deviance 2/n Σ [log(1 + exp(η)) − yη] of each column of ``eta``."""
+    return 2.0 * np.logaddexp(0.0, np.where(y[:, None] > 0, -eta, eta)).mean(axis=0)
+
+
+def cross_validate_logistic(problem, args, stderr):
+    """K-fold CV of the logistic path on the full-data grid; (LogisticCV, seconds).
+
+    Each fold fits :func:`fastreg.logistic_path` on its training rows over the
+    grid of all rows and scores the held-out rows at every alpha; alpha_min
+    has the smallest mean deviance, alpha_1se is the largest alpha within one
+    standard error of it (LassoCV's curve and rule).
+    """
+    import fastreg
+    from fastreg._folds import kfold
+    from fastreg.linear_model._cv import _curve, _select
+
+    X, y = problem.X, problem.y
+    n, p = X.shape
+    if args.folds < 2:
+        raise ValueError(f"--folds must be at least 2, got {args.folds}.")
+    if args.folds > n:
+        raise ValueError(f"--folds {args.folds} is more than the {n} rows.")
+    eps = args.eps if args.eps is not None else (1e-3 if n > p else 1e-2)
+    alpha_max = fastreg.logistic_alpha_max(X, y, l1_ratio=args.l1_ratio,
+                                           fit_intercept=args.fit_intercept)
+    alphas = np.geomspace(alpha_max, alpha_max * eps, args.n_alphas)
+    folds = kfold(n, args.folds, args.seed)
+    X = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X)  # row slicing
+    if not args.quiet:
+        stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas ...")
+        stderr.flush()
+    start = time.perf_counter()
+    deviance = np.empty((len(folds), len(alphas)))
+    accuracy = np.empty_like(deviance)
+    null, weights = np.empty(len(folds)), np.empty(len(folds))
+    for k, (train, test) in enumerate(folds):
+        path = fastreg.logistic_path(X[train], y[train], alphas=alphas, l1_ratio=args.l1_ratio,
+                                     fit_intercept=args.fit_intercept, tol=args.tol)
+        scores = X[test] @ path.coefs  # coefs are sparse: so may the product be
+        scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+        eta = scores + np.asarray(path.intercepts)[None, :]
+        deviance[k] = binomial_deviances(y[test], eta)
+        accuracy[k] = ((eta > 0) == (y[test, None] > 0)).mean(axis=0)
+        rate = np.clip(y[train].mean(), 1e-12, 1 - 1e-12) if args.fit_intercept else 0.5
+        null[k] = binomial_deviances(y[test], np.full((len(test), 1), np.log(rate / (1 - rate))))[0]
+        weights[k] = len(test)
+    mean, std = _curve(deviance, weights)
+    i_min, i_1se = _select(alphas, mean, std)
+    seconds = time.perf_counter() - start
+    if not args.quiet:
+        stderr.write(f" {seconds:.1f} s\n")
+        stderr.flush()
+    share = weights / weights.sum()
+    model = LogisticCV(alphas, mean, std, share @ accuracy, float(share @ null), folds,
+                       i_min, i_1se)
+    return model, seconds
+
+
+def _fit_logistic_path(problem, args, alphas, stderr):
+    """The logistic path on all rows over the CV grid, with the progress bar."""
+    import fastreg
+
+    bar = None if args.quiet else ProgressBar(len(alphas), stderr)
+    start = time.perf_counter()
+    try:
+        path = fastreg.logistic_path(problem.X, problem.y, alphas=alphas,
+                                     l1_ratio=args.l1_ratio, fit_intercept=args.fit_intercept,
+                                     tol=args.tol, verbose=bar if bar is not None else False)
+    finally:
+        if bar is not None:
+            bar.close()
+    return path, time.perf_counter() - start
+
+
+def classify_report(problem, model, path, seconds, args):
+    """The text report of the classify task, as a list of lines (as :func:`report`)."""
+    import fastreg
+
+    best = model.index_1se_ if args.rule == "1se" else model.index_min_
+    coef = path.coef_at(best)
+    penalty = "L1" if args.l1_ratio == 1.0 else f"elastic-net (l1_ratio {args.l1_ratio:g})"
+    positive, negative = _top_features(coef, problem.feature_names, args.top)
+    n_alphas = len(path.alphas)
+    rate = float(problem.y.mean())
+    dev_ratio = 1.0 - model.cv_mean_[best] / model.null_deviance_
+    rule = "1se rule" if args.rule == "1se" else "min rule"
+    lines = [
+        f"fastreg {fastreg.__version__}: {penalty} logistic regression path, {problem.title}",
+        f"data    {problem.details}",
+        f"classes {problem.classes[1]!r} (y = 1, {rate:.1%} of the rows; positive coefficients "
+        f"push toward it) vs {problem.classes[0]!r} (y = 0)",
+        f"cv      {len(model.folds_)}-fold (seed {args.seed}): min CV deviance "
+        f"{model.cv_mean_[model.index_min_]:.5f} ± {model.cv_std_[model.index_min_]:.5f} at "
+        f"alpha_min {model.alpha_min_:.3e} (#{model.index_min_ + 1}); alpha_1se "
+        f"{model.alpha_1se_:.3e} (#{model.index_1se_ + 1})",
+        *cv_summary(model, path, score="CV dev"),
+        f"path    {n_alphas} alphas from {path.alphas[0]:.3e} to {path.alphas[-1]:.3e} on all "
+        f"rows, {int(np.asarray(path.n_iters).sum())} epochs, largest gap "
+        f"{np.max(path.dual_gaps):.1e} (tol {args.tol:g})",
+        f"time    {seconds[0]:.2f} s for the cross-validation, {seconds[1]:.2f} s for the "
+        f"path, {problem.prep_seconds:.2f} s to load and prepare the data",
+        f"chosen  alpha {path.alphas[best]:.3e} (#{best + 1} of {n_alphas}, {rule}), held-out "
+        f"accuracy {model.accuracy_[best]:.4f} (majority class {max(rate, 1 - rate):.4f}), "
+        f"held-out deviance ratio {dev_ratio:.4f}, {np.count_nonzero(coef)} nonzero "
+        f"coefficients, intercept {float(path.intercepts[best]):.4f}",
         "strongest features at the chosen alpha:",
         *_feature_table(positive, negative),
     ]
@@ -331,9 +526,15 @@ def main(argv=None, *, stdout=None, stderr=None):
     args = build_parser().parse_args(argv)
     try:
         problem = _file_problem(args) if args.file else _debian_problem(args)
-        model, cv_seconds = _cross_validate(problem, args, stderr)
-        path, path_seconds = _fit_path(problem, args, model.alphas_, stderr)
-        lines, best = report(problem, model, path, (cv_seconds, path_seconds), args)
+        if args.task == "classify":
+            model, cv_seconds = cross_validate_logistic(problem, args, stderr)
+            path, path_seconds = _fit_logistic_path(problem, args, model.alphas_, stderr)
+            lines, best = classify_report(problem, model, path, (cv_seconds, path_seconds),
+                                          args)
+        else:
+            model, cv_seconds = _cross_validate(problem, args, stderr)
+            path, path_seconds = _fit_path(problem, args, model.alphas_, stderr)
+            lines, best = report(problem, model, path, (cv_seconds, path_seconds), args)
         if args.plot:
             _save_plot(path, model, problem, best, args.plot)
             lines.append(f"plot    coefficient paths and CV curve saved to {args.plot}")

@@ -1,0 +1,71 @@
+"""asv benchmarks of L1 logistic regression paths.
+
+The path everywhere: 100 alphas from the logistic alpha_max down to
+1e-2·alpha_max, stopped at a certified relative duality gap of 1e-6 (the
+gap relative to the null objective, which bounds the relative
+suboptimality at every alpha by 1e-6).
+
+* ``LogisticPath``: time, coordinate-descent epochs and proximal Newton
+  steps of the path on news20 tf-idf (first ten groups vs the rest), with
+  and without an intercept, and the largest gap reached.
+
+Without the news20 files (see ``_data.data_dir``) the benchmarks are skipped.
+"""
+
+import numpy as np
+
+import fastreg
+
+from ._data import load
+
+TOL = 1e-6
+EPS = 1e-2
+N_ALPHAS = 100
+
+
+def grid(X, y, fit_intercept):
+    alpha_max = fastreg.logistic_alpha_max(X, y, fit_intercept=fit_intercept)
+    return np.geomspace(alpha_max, alpha_max * EPS, N_ALPHAS)
+
+
+def fit_path(X, y, alphas, fit_intercept):
+    return fastreg.logistic_path(X, y, alphas=alphas, fit_intercept=fit_intercept, tol=TOL)
+
+
+class LogisticPath:
+    """The benchmark logistic path on news20 tf-idf."""
+
+    params = (["news20"], [False, True])
+    param_names = ["data", "fit_intercept"]
+    timeout = 600
+
+    def setup(self, data, fit_intercept):
+        try:
+            self.X, self.y = load(data)
+        except OSError as exc:  # asv skips a benchmark whose setup raises NotImplementedError
+            raise NotImplementedError(f"{data} data not found: {exc}") from None
+        self.alphas = grid(self.X, self.y, fit_intercept)
+
+    def time_path(self, data, fit_intercept):
+        fit_path(self.X, self.y, self.alphas, fit_intercept)
+
+    def track_epochs(self, data, fit_intercept):
+        """Coordinate-descent epochs summed over the path (deterministic)."""
+        return int(fit_path(self.X, self.y, self.alphas, fit_intercept).n_iters.sum())
+
+    track_epochs.unit = "epochs"
+
+    def track_newton_steps(self, data, fit_intercept):
+        """Proximal Newton (outer) steps summed over the path."""
+        path = fit_path(self.X, self.y, self.alphas, fit_intercept)
+        steps = path.info.get("n_outer")
+        return int(np.sum(steps)) if steps is not None else float("nan")
+
+    track_newton_steps.unit = "steps"
+
+    def track_max_gap(self, data, fit_intercept):
+        """Largest certified duality gap on the path, in units of tol."""
+        return float(np.max(fit_path(self.X, self.y, self.alphas, fit_intercept).dual_gaps)
+                     / TOL)
+
+    track_max_gap.unit = "tol"
