@@ -229,7 +229,8 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
     h.r = work.hist_r
     h.w = work.hist_w
 
-    cdef Py_ssize_t n_unpen = 0
+    cdef Py_ssize_t n_unpen = 0, stalled = 0
+    cdef double best_gap = INFINITY
     if datafit_t is Quadratic:
         n_unpen = f.n_unpen
     if datafit_t is Logistic:
@@ -262,6 +263,16 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
         if ((g.gap <= tol_abs and (outer > 0 or g.gap <= 1e-3 * tol_abs)
                 and g.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
+        if datafit_t is Logistic:
+            # Newton steps can stall at the rounding floor of the objective: stop
+            # after 20 outer iterations without a better gap (the result warns)
+            if g.gap < best_gap:
+                best_gap = g.gap
+                stalled = 0
+            else:
+                stalled += 1
+                if stalled >= 20:
+                    break
         outer += 1
         if screen:
             n_feats = gap_safe_screen(d, pen, Xv, Xi, Xp, &g, z, w, r, offset,
