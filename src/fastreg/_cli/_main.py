@@ -391,7 +391,7 @@ def cross_validate_logistic(problem, args, stderr):
     """
     import fastreg
     from fastreg._folds import kfold
-    from fastreg.linear_model._cv import _curve, _select
+    from fastreg._folds import curve, select
 
     X, y = problem.X, problem.y
     n, p = X.shape
@@ -423,8 +423,8 @@ def cross_validate_logistic(problem, args, stderr):
         rate = np.clip(y[train].mean(), 1e-12, 1 - 1e-12) if args.fit_intercept else 0.5
         null[k] = binomial_deviances(y[test], np.full((len(test), 1), np.log(rate / (1 - rate))))[0]
         weights[k] = len(test)
-    mean, std = _curve(deviance, weights)
-    i_min, i_1se = _select(alphas, mean, std)
+    mean, std = curve(deviance, weights)
+    i_min, i_1se = select(alphas, mean, std)
     seconds = time.perf_counter() - start
     if not args.quiet:
         stderr.write(f" {seconds:.1f} s\n")

@@ -24,12 +24,12 @@ held-out error chosen by ``scoring`` (deviance, misclassification error or
 the same code.
 """
 
-import numbers
 
 import numpy as np
 
 from .._base import BaseEstimator, LinearClassifierMixin, LinearRegressorMixin
-from .._folds import FoldModel, FoldResult, check_cv, fit_fold
+from .._folds import (FoldModel, check_cv, check_patience, curve, run_folds,
+                      select)
 from .._grid import geometric_grid
 from .._scoring import deviance, misclassification, one_minus_auc, squared_error
 from .._validation import (
@@ -56,105 +56,6 @@ _CLASSIFICATION = {
     "accuracy": (FoldModel(logistic_path, misclassification), "misclassification error"),
     "auc": (FoldModel(logistic_path, one_minus_auc), "1 − AUC"),
 }
-
-
-def _check_patience(patience):
-    if patience is None:
-        return None
-    if isinstance(patience, (bool, np.bool_)) or not isinstance(patience, numbers.Integral):
-        raise TypeError(f"patience must be None or a positive integer, got {patience!r}.")
-    if patience < 1:
-        raise ValueError(f"patience must be None or >= 1 (alphas without improvement before "
-                         f"a fold stops), got {patience}.")
-    return int(patience)
-
-
-def _curve(scores, test_weights):
-    """(mean, standard error) over folds of scores (n_folds, n_alphas), NaN where unreached."""
-    n_folds = scores.shape[0]
-    w = test_weights / test_weights.sum()
-    with np.errstate(invalid="ignore"):
-        mean = w @ scores  # NaN wherever a fold did not reach the alpha
-        if n_folds < 2:
-            return mean, np.full_like(mean, np.nan)
-        var = w @ (scores - mean) ** 2 / (n_folds - 1)
-    return mean, np.sqrt(var)
-
-
-def _select(alphas, mean, std):
-    """(index of the minimum, index of the 1se alpha) on one curve (NaN = not reached)."""
-    i_min = int(np.nanargmin(mean))
-    bound = mean[i_min] + (std[i_min] if np.isfinite(std[i_min]) else 0.0)
-    within = np.flatnonzero(mean <= bound)  # NaN compares False
-    i_1se = int(within[np.argmax(alphas[within])])
-    return i_min, i_1se
-
-
-def _mean_has_stopped(runs, test_weights, n_grid, patience):
-    """(stopped, target) for one l1_ratio's folds under the mean-curve patience rule.
-
-    The mean curve is taken on the alphas every fold reached. It has stopped
-    when its best value is below its first and is followed by ``patience``
-    alphas without improvement, or when the grid is exhausted; otherwise every
-    fold must reach ``target`` = best index + patience + 1 alphas.
-    """
-    common = min(len(run.errors) for run in runs)
-    if common >= n_grid:
-        return True, n_grid
-    scores = np.array([run.errors[:common] for run in runs])
-    mean = test_weights @ scores / test_weights.sum()
-    best = int(np.argmin(mean))
-    if mean[best] < mean[0] and common - 1 - best >= patience:
-        return True, common
-    return False, min(n_grid, max(best + patience + 1, common + 1))
-
-
-def _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, model):
-    """Every (l1_ratio, fold) path as joblib tasks; an object array of merged FoldResults.
-
-    ``model`` is the :class:`~fastreg._folds.FoldModel` every task fits and scores.
-
-    Without patience, one parallel call solves every path over its whole grid.
-    With patience, the first call stops each fold on its own held-out error;
-    then, while the mean curve over folds has not stopped (see
-    :func:`_mean_has_stopped`), the folds short of the alphas it needs resume
-    from their last coefficients in another parallel call. The rounds are
-    synchronous, so the result does not depend on the number of workers.
-    """
-    from joblib import Parallel, delayed
-
-    n_l1, n_folds = len(l1_ratios), len(folds)
-    pairs = [(a, k) for a in range(n_l1) for k in range(n_folds)]
-    done = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a], l1_ratios[a],
-                          patience, options, model=model) for a, k in pairs)
-    runs = np.empty((n_l1, n_folds), dtype=object)
-    for (a, k), run in zip(pairs, done):
-        runs[a, k] = run
-    if patience is None:
-        return runs
-    test_weights = np.array([runs[0, k].test_weight for k in range(n_folds)])
-    n_features = X.shape[1]
-    while True:
-        more = []  # (l1 index, fold, first alpha index, end)
-        for a in range(n_l1):
-            stopped, target = _mean_has_stopped(runs[a], test_weights, len(grids[a]), patience)
-            if not stopped:
-                more += [(a, k, len(runs[a, k].errors), target) for k in range(n_folds)
-                         if len(runs[a, k].errors) < target]
-        if not more:
-            return runs
-        resumed = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(fit_fold)(X, y, sw, folds[k][0], folds[k][1], grids[a][first:end],
-                              l1_ratios[a], None, options,
-                              coef_init=runs[a, k].last_coef(n_features), model=model)
-            for a, k, first, end in more)
-        for (a, k, _, _), run in zip(more, resumed):
-            old = runs[a, k]
-            runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
-                                    np.concatenate([old.n_iters, run.n_iters]),
-                                    max(old.max_gap, run.max_gap), run.last_support,
-                                    run.last_values)
 
 
 class _CrossValidatedPath(BaseEstimator):
@@ -212,7 +113,7 @@ class _CrossValidatedPath(BaseEstimator):
         if self.selection not in _SELECTIONS:
             raise ValueError(f"selection must be 'min' or '1se', got {self.selection!r}.")
         model, _ = self._fold_model()
-        patience = _check_patience(self.patience)
+        patience = check_patience(self.patience)
         check_tol(self.tol)
         check_max_iter(self.max_iter)
         l1_ratios = self._l1_ratios()
@@ -251,7 +152,7 @@ class _CrossValidatedPath(BaseEstimator):
         n_alphas = max(len(g) for g in grids)
 
         n_l1, n_folds = len(l1_ratios), len(folds)
-        runs = _run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs,
+        runs = run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, self.n_jobs,
                           model)
 
         alphas = np.full((n_l1, n_alphas), np.nan)
@@ -266,11 +167,11 @@ class _CrossValidatedPath(BaseEstimator):
                 solved = runs[a, k].errors
                 scores[a, k, :len(solved)] = solved
                 stopped[a, k] = len(solved) < len(grid)
-            mean[a], std[a] = _curve(scores[a], test_weights)
+            mean[a], std[a] = curve(scores[a], test_weights)
 
         # (l1_ratio, alpha) of the smallest mean error; 1se within that l1_ratio
         best_l1 = int(np.argmin([np.nanmin(m) for m in mean]))
-        i_min, i_1se = _select(alphas[best_l1], mean[best_l1], std[best_l1])
+        i_min, i_1se = select(alphas[best_l1], mean[best_l1], std[best_l1])
         chosen = i_min if self.selection == "min" else i_1se
 
         squeeze = not self._multi_l1 or n_l1 == 1
