@@ -10,7 +10,7 @@ regressors and binary classifiers.
 import inspect
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import logsumexp
 
 from ._validation import check_X, check_y
 from ._warnings import not_fitted_error
@@ -148,40 +148,49 @@ class LinearRegressorMixin:
 
 
 class LinearClassifierMixin:
-    """Predictions of binary linear classifiers with ``classes_``, ``coef_`` (1, p), ``intercept_`` (1,).
+    """Predictions of linear classifiers with ``classes_``, ``coef_`` and ``intercept_``.
 
-    ``coef_`` and ``intercept_`` give the log-odds of ``classes_[1]``.
+    Two classes: ``coef_`` (1, p) and ``intercept_`` (1,) give the log-odds of
+    ``classes_[1]``. K > 2 classes: ``coef_`` (K, p) and ``intercept_`` (K,)
+    give the softmax's linear predictors, one row per class.
     """
 
     _estimator_type = "classifier"
+    _multi_class = False
 
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 
         return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
-                    classifier_tags=ClassifierTags(multi_class=False),
+                    classifier_tags=ClassifierTags(multi_class=self._multi_class),
                     input_tags=InputTags(sparse=True))
 
     def decision_function(self, X):
-        """η = Xβ + β0: the log-odds of ``classes_[1]``, shape (n_samples,)."""
+        """Linear predictors: the log-odds of ``classes_[1]`` (n_samples,), or (n_samples, K)."""
         X = self._validate_predict_X(X)
+        if self.coef_.shape[0] > 1:
+            return (np.asarray(X @ self.coef_.T.astype(X.dtype, copy=False), dtype=np.float64)
+                    + self.intercept_)
         return np.asarray(X @ self.coef_[0].astype(X.dtype, copy=False),
                           dtype=np.float64).ravel() + self.intercept_[0]
 
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
-        p1 = expit(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
+        """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``."""
+        return np.exp(self.predict_log_proba(X))
 
     def predict_log_proba(self, X):
         """Logarithms of :meth:`predict_proba`, computed without underflow."""
         eta = self.decision_function(X)
+        if eta.ndim == 2:
+            return eta - logsumexp(eta, axis=1, keepdims=True)
         return np.column_stack([-np.logaddexp(0.0, eta), -np.logaddexp(0.0, -eta)])
 
     def predict(self, X):
-        """The more probable class of each sample."""
-        positive = self.decision_function(X) > 0  # checks that the model is fitted first
-        return self.classes_[positive.astype(np.intp)]
+        """The most probable class of each sample."""
+        eta = self.decision_function(X)  # checks that the model is fitted first
+        if eta.ndim == 2:
+            return self.classes_[np.argmax(eta, axis=1)]
+        return self.classes_[(eta > 0).astype(np.intp)]
 
     def score(self, X, y, sample_weight=None):
         """Accuracy (weighted if given)."""

@@ -16,7 +16,12 @@ class Path:
     coefs : scipy.sparse.csc_matrix or ndarray of shape (n_features, n_alphas)
         Coefficients, one column per alpha. Lasso/ElasticNet paths are sparse;
         Ridge paths are dense (with a leading n_targets axis for multi-target y).
-    intercepts : ndarray of shape (n_alphas,) (or (n_targets, n_alphas))
+        Models with a coefficient matrix per alpha (multinomial: (K, p)) store
+        it flattened in C order, one sparse column of K·p rows per alpha;
+        :meth:`coef_at` gives it back with its shape.
+    coef_shape : tuple or None
+        The shape of one alpha's coefficients when they are a matrix.
+    intercepts : ndarray of shape (n_alphas,) (or (n_targets, n_alphas), (K, n_alphas))
     dual_gaps : ndarray of shape (n_alphas,)
         Certified duality gaps relative to the null objective (units of ``tol``);
         for Ridge's iterative solver, the relative KKT residual.
@@ -31,7 +36,7 @@ class Path:
     """
 
     def __init__(self, alphas, coefs, intercepts, dual_gaps, n_iters, dev_ratios,
-                 l1_ratio, stopped_early=False, info=None):
+                 l1_ratio, stopped_early=False, info=None, coef_shape=None):
         self.alphas = np.asarray(alphas)
         self.coefs = coefs
         self.intercepts = np.asarray(intercepts)
@@ -41,12 +46,14 @@ class Path:
         self.l1_ratio = l1_ratio
         self.stopped_early = stopped_early
         self.info = {} if info is None else info
+        self.coef_shape = coef_shape
 
     def __len__(self):
         return self.alphas.shape[0]
 
     def __repr__(self):
-        return (f"Path(n_alphas={len(self)}, n_features={self.coefs.shape[-2]}, "
+        n_features = self.coef_shape[-1] if self.coef_shape else self.coefs.shape[-2]
+        return (f"Path(n_alphas={len(self)}, n_features={n_features}, "
                 f"l1_ratio={self.l1_ratio}, alphas=[{self.alphas[0]:.3g} .. {self.alphas[-1]:.3g}])")
 
     @property
@@ -57,9 +64,10 @@ class Path:
         return np.count_nonzero(self.coefs, axis=-2)
 
     def coef_at(self, index):
-        """Dense coefficient vector at position ``index`` of the grid."""
+        """Dense coefficients at position ``index`` of the grid (shape ``coef_shape``, if set)."""
         if sp.issparse(self.coefs):
-            return self.coefs[:, index].toarray().ravel()
+            coef = self.coefs[:, index].toarray().ravel()
+            return coef.reshape(self.coef_shape) if self.coef_shape else coef
         return np.asarray(self.coefs[..., index])
 
     def plot(self, ax=None, feature_names=None, n_labels=10):

@@ -468,14 +468,15 @@ def _real_parameter(values, name):
     return _dense_to_float(arr, name).astype(np.float64, copy=False)
 
 
-def check_coef_init(coef_init, n_features):
-    """Validate a warm-start coefficient vector; returns a float64 copy."""
+def check_coef_init(coef_init, shape):
+    """Validate warm-start coefficients of ``shape`` (or n_features); returns a float64 copy."""
+    shape = (shape,) if np.ndim(shape) == 0 else tuple(shape)
     w0 = _real_parameter(coef_init, "coef_init").copy()
-    if w0.shape != (n_features,):
-        raise ValueError(f"coef_init must have shape ({n_features},), got {w0.shape}.")
-    bad = _first_nonfinite(w0)
+    if w0.shape != shape:
+        raise ValueError(f"coef_init must have shape {shape}, got {w0.shape}.")
+    bad = _first_nonfinite(w0.ravel())
     if bad is not None:
-        raise ValueError(f"coef_init contains {_describe(w0[bad])} at index {bad}.")
+        raise ValueError(f"coef_init contains {_describe(w0.ravel()[bad])} at index {bad}.")
     return w0
 
 

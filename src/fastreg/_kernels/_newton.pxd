@@ -57,6 +57,79 @@ cdef inline double _penalty_on(const ElasticNet* pen, const Py_ssize_t* ws, Py_s
     return acc
 
 
+cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const ElasticNet* pen,
+                                         const floating* Xv, const index_t* Xi,
+                                         const index_t* Xp, const Py_ssize_t* ws,
+                                         Py_ssize_t n_ws, double* w, Py_ssize_t* act,
+                                         Py_ssize_t max_epochs, double* db) noexcept nogil:
+    """One Newton model at the cached probabilities, minimized with the penalty on ws by CD.
+
+    w moves to the model's minimizer (its start is kept in ``f.w_start``);
+    ``f.response`` receives the step in η, XΔ + Δb, and ``db`` the intercept's
+    Δb (0 without an intercept). Returns the CD epochs used.
+    """
+    cdef Py_ssize_t n = d.n_samples, i, k, e, n_act, epochs = 0
+    cdef double p, pq, si, h_sum, zbar, off_model, change, first
+    cdef double* h = f.hess
+    cdef double* step = f.response
+    cdef double* r_model = f.r_model
+    cdef Data model
+    model.n_samples = n
+    model.sparse = d.sparse
+    model.weighted = True
+    model.sw = h
+    model.mean = f.model_mean
+    model.sq_norm = f.model_sq_norm
+    model.col_norm = NULL
+    # the model at η: weights, working response (its mean removed with an intercept)
+    h_sum = 0.0
+    zbar = 0.0
+    for i in range(n):
+        si = d.sw[i] if d.weighted else 1.0
+        p = f.prob[i]
+        # floored (glmnet clamps p to [1e-5, 1 − 1e-5]): saturated samples
+        # would make the model's steps huge
+        pq = p * (1.0 - p)
+        if pq < 1e-6:
+            pq = 1e-6
+        h[i] = si * pq
+        step[i] = (f.y[i] - p) / pq
+        h_sum += h[i]
+        zbar += h[i] * step[i]
+    zbar = zbar / h_sum if f.fit_intercept else 0.0
+    model.weight_sum = h_sum
+    for i in range(n):
+        r_model[i] = step[i] - zbar
+    for k in range(n_ws):
+        _model_column(d, Xv, Xi, Xp, ws[k], h, h_sum, f.fit_intercept,
+                      &f.model_mean[ws[k]], &f.model_sq_norm[ws[k]])
+        f.w_start[k] = w[ws[k]]
+    off_model = 0.0
+    # one sweep over the working set, then sweeps over its support only
+    # (cheap: most of the working set stays at zero), as the quadratic's
+    # solver does between its gaps
+    first = cd_epoch(&model, pen, Xv, Xi, Xp, ws, n_ws, w, r_model, &off_model, NULL, NULL)
+    epochs += 1
+    n_act = 0
+    for k in range(n_ws):
+        if w[ws[k]] != 0.0:
+            act[n_act] = ws[k]
+            n_act += 1
+    for e in range(MODEL_EPOCHS):
+        if first == 0.0 or n_act == 0 or epochs >= max_epochs:
+            break
+        change = cd_epoch(&model, pen, Xv, Xi, Xp, act, n_act, w, r_model, &off_model,
+                          NULL, NULL)
+        epochs += 1
+        if change <= 1e-2 * first:  # measured best on news20 (1e-1 .. 1e-6)
+            break
+    # the Newton step in η: z − (model residual) = XΔ + Δb
+    for i in range(n):
+        step[i] = step[i] - (r_model[i] + off_model)
+    db[0] = (zbar - off_model) if f.fit_intercept else 0.0
+    return epochs
+
+
 cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, const ElasticNet* pen,
                                           const floating* Xv, const index_t* Xi,
                                           const index_t* Xp, const Py_ssize_t* ws,
@@ -68,73 +141,19 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     On return ``work.theta`` holds the dual point y − σ(η) at the last
     iterate and ``work.z`` its correlations on the working set.
     """
-    cdef Py_ssize_t n = d.n_samples, i, k, e, it, n_act, epochs = 0
-    cdef double p, pq, si, h_sum, zbar, off_model, change, first, f0, ft, t, db
+    cdef Py_ssize_t n = d.n_samples, i, k, it, epochs = 0
+    cdef double f0, ft, t, db
     cdef double f_before, decrease
-    cdef double* h = f.hess
     cdef double* step = f.response
-    cdef double* r_model = f.r_model
-    cdef Data model
     cdef Gap g
-    model.n_samples = n
-    model.sparse = d.sparse
-    model.weighted = True
-    model.sw = h
-    model.weight_sum = 0.0
-    model.mean = f.model_mean
-    model.sq_norm = f.model_sq_norm
-    model.col_norm = NULL
     z_at_theta[0] = False
     f0 = logit_refresh(d, f, r, offset[0])  # screening may have moved the state
     f_before = INFINITY
     for it in range(NEWTON_STEPS):
         if epochs >= max_epochs:
             break
-        # the model at η: weights, working response (its mean removed with an intercept)
-        h_sum = 0.0
-        zbar = 0.0
-        for i in range(n):
-            si = d.sw[i] if d.weighted else 1.0
-            p = f.prob[i]
-            # floored (glmnet clamps p to [1e-5, 1 − 1e-5]): saturated samples
-            # would make the model's steps huge
-            pq = p * (1.0 - p)
-            if pq < 1e-6:
-                pq = 1e-6
-            h[i] = si * pq
-            step[i] = (f.y[i] - p) / pq
-            h_sum += h[i]
-            zbar += h[i] * step[i]
-        zbar = zbar / h_sum if f.fit_intercept else 0.0
-        model.weight_sum = h_sum
-        for i in range(n):
-            r_model[i] = step[i] - zbar
-        for k in range(n_ws):
-            _model_column(d, Xv, Xi, Xp, ws[k], h, h_sum, f.fit_intercept,
-                          &f.model_mean[ws[k]], &f.model_sq_norm[ws[k]])
-            f.w_start[k] = w[ws[k]]
-        off_model = 0.0
-        # one sweep over the working set, then sweeps over its support only
-        # (cheap: most of the working set stays at zero), as the quadratic's
-        # solver does between its gaps
-        first = cd_epoch(&model, pen, Xv, Xi, Xp, ws, n_ws, w, r_model, &off_model, NULL, NULL)
-        epochs += 1
-        n_act = 0
-        for k in range(n_ws):
-            if w[ws[k]] != 0.0:
-                work.act[n_act] = ws[k]
-                n_act += 1
-        for e in range(MODEL_EPOCHS):
-            if first == 0.0 or n_act == 0 or epochs >= max_epochs:
-                break
-            change = cd_epoch(&model, pen, Xv, Xi, Xp, work.act, n_act, w, r_model, &off_model,
-                              NULL, NULL)
-            epochs += 1
-            if change <= 1e-2 * first:  # measured best on news20 (1e-1 .. 1e-6)
-                break
-        # the Newton step in η: z − (model residual) = XΔ + Δb
-        for i in range(n):
-            step[i] = step[i] - (r_model[i] + off_model)
+        epochs += newton_model_step(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, work.act,
+                                    max_epochs - epochs, &db)
         # backtracking on the true objective, along (Δw, Δη)
         f0 += _penalty_on(pen, ws, n_ws, f.w_start, w, 0.0)
         t = 1.0
@@ -149,7 +168,6 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         else:
             t = 0.0
         # apply: w ← w_start + tΔ, r = −Xw ← r − t XΔ, b ← b + tΔb (offset = −b)
-        db = (zbar - off_model) if f.fit_intercept else 0.0
         for k in range(n_ws):
             w[ws[k]] = f.w_start[k] + t * (w[ws[k]] - f.w_start[k])
         if t > 0.0:

@@ -1,5 +1,6 @@
-"""Single steps exposed to Python: plain coordinate-descent sweeps, and the
-continuation of the last path segment (a warm start on dense data)."""
+"""Single steps exposed to Python: plain coordinate-descent sweeps, the
+continuation of the last path segment (a warm start on dense data), and one
+class's Newton step of a multinomial model."""
 
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
@@ -11,7 +12,9 @@ from ._columns cimport Data
 from ._enet cimport ElasticNet
 from ._extrapolation cimport objective_on
 from ._fused cimport floating, index_t
-from ._problem cimport DesignView, ElasticNetPenalty, check_state
+from ._logistic cimport Logistic
+from ._newton cimport newton_model_step
+from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, check_state
 from ._quadratic cimport quad_move
 
 
@@ -116,3 +119,55 @@ def continue_segment(DesignView design, ElasticNetPenalty penalty, double[::1] w
                                        &w_before[0], step, &w[0], &r[0], &offset[0],
                                        &w_old[0], &w_new[0], &r_work[0])
     return accept
+
+
+def newton_class_step(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
+                      double[::1] w, const double[::1] prob, const Py_ssize_t[::1] ws,
+                      double[::1] step, Py_ssize_t max_epochs):
+    """One proximal Newton model of a logistic loss, minimized on a working set.
+
+    The model is the second-order one at the probabilities ``prob`` (for a
+    class of a multinomial model: its softmax probabilities, which are the
+    logistic ones given the other classes); coordinate descent minimizes it
+    with the penalty over the features ``ws`` (the binary solver's own model
+    step, ``_newton.pxd``). ``w`` moves to the model's minimizer and ``step``
+    receives the step in η, XΔw + Δb; no line search is made here.
+
+    Returns
+    -------
+    epochs : int
+    db : float
+        The intercept's step (0 without an intercept).
+    """
+    cdef Data d = design.view()
+    cdef Logistic f = loss.view()
+    cdef ElasticNet pen = penalty.view()
+    cdef Py_ssize_t n = design.n_samples, n_ws = ws.shape[0], epochs = 0
+    cdef Py_ssize_t[::1] act = np.empty(max(n_ws, 1), dtype=np.intp)
+    cdef double db = 0.0
+    if (w.shape[0] != design.n_features or prob.shape[0] != n or step.shape[0] != n
+            or loss.y.shape[0] != n):
+        raise ValueError("w, prob, step and the loss must match the design's shape")
+    if n_ws == 0:
+        step[:] = 0.0
+        return 0, 0.0
+    memcpy(f.prob, &prob[0], n * sizeof(double))
+    with nogil:
+        if design.single and design.wide_index:
+            epochs = newton_model_step(&d, &f, &pen, <const float*> design.Xv,
+                                       <const int64_t*> design.Xi, <const int64_t*> design.Xp,
+                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
+        elif design.single:
+            epochs = newton_model_step(&d, &f, &pen, <const float*> design.Xv,
+                                       <const int32_t*> design.Xi, <const int32_t*> design.Xp,
+                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
+        elif design.wide_index:
+            epochs = newton_model_step(&d, &f, &pen, <const double*> design.Xv,
+                                       <const int64_t*> design.Xi, <const int64_t*> design.Xp,
+                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
+        else:
+            epochs = newton_model_step(&d, &f, &pen, <const double*> design.Xv,
+                                       <const int32_t*> design.Xi, <const int32_t*> design.Xp,
+                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
+        memcpy(&step[0], f.response, n * sizeof(double))
+    return epochs, db

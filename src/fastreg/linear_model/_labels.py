@@ -6,11 +6,23 @@ import numpy as np
 
 from .._warnings import DataConversionWarning
 
-__all__ = ["encode_binary"]
+__all__ = ["encode_binary", "encode_classes"]
 
 
 def encode_binary(y, n_samples, sample_weight=None, *, name="y"):
     """(y coded 0/1 as float64, the two classes sorted) for a two-class target.
+
+    As :func:`encode_classes`, with more than two classes an error.
+    """
+    codes, classes = encode_classes(y, n_samples, sample_weight, name=name)
+    if classes.size > 2:
+        raise ValueError(f"Only binary classification is supported here. {name} has "
+                         f"{classes.size} classes.")
+    return codes.astype(np.float64), classes
+
+
+def encode_classes(y, n_samples, sample_weight=None, *, name="y"):
+    """(class index of each sample, the sorted classes) for a target of two or more classes.
 
     Any labels numpy can sort (strings, integers, booleans, floats) are
     accepted; NaN, a second dimension, a single class, or a class left with
@@ -45,13 +57,11 @@ def encode_binary(y, n_samples, sample_weight=None, *, name="y"):
         raise TypeError(f"{name}: labels must be mutually comparable ({err}).") from None
     if classes.size < 2:
         raise ValueError(f"{name} has a single class ({classes[0]!r}); a classifier needs two.")
-    if classes.size > 2:
-        raise ValueError(f"Only binary classification is supported. {name} has "
-                         f"{classes.size} classes.")
-    y01 = codes.astype(np.float64)
+    codes = codes.reshape(-1)
     if sample_weight is not None:
-        for c in (0, 1):
-            if not np.any(sample_weight[codes == c] > 0):
-                raise ValueError(f"sample_weight gives class {classes[c]!r} zero total weight; "
-                                 "a classifier needs both classes.")
-    return y01, classes
+        weight = np.bincount(codes, weights=sample_weight, minlength=classes.size)
+        if np.any(weight <= 0):
+            c = int(np.flatnonzero(weight <= 0)[0])
+            raise ValueError(f"sample_weight gives class {classes[c]!r} zero total weight; "
+                             "a classifier needs every class of y present.")
+    return codes, classes

@@ -36,7 +36,8 @@ from .._validation import (
     check_scalar,
     check_tol,
 )
-from ._labels import encode_binary
+from ._labels import encode_classes
+from ._multinomial import MultinomialPoint, multinomial_alpha_max
 
 __all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 
@@ -45,16 +46,22 @@ _WS_START = 10
 
 
 def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
-    """Validated (l1_ratio, Design, 0/1 labels, classes, penalty factors) of one call."""
+    """Validated (l1_ratio, Design, class indices, classes, penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
-    y01, classes = encode_binary(y, design.n_samples, design.sample_weight)
+    codes, classes = encode_classes(y, design.n_samples, design.sample_weight)
     pf = check_penalty_factor(penalty_factor, design.n_features)
     if np.any(pf == 0):
         raise ValueError("penalty_factor: logistic models need every penalty factor > 0 "
                          "(an unpenalized feature's dual constraint is not certified yet); "
                          "use a small positive factor instead.")
-    return l1_ratio, design, y01, classes, pf
+    return l1_ratio, design, codes, classes, pf
+
+
+def _alpha_max_of(design, codes, classes, l1_ratio, pf, positive):
+    if classes.size > 2:
+        return multinomial_alpha_max(design, codes, classes.size, l1_ratio, pf, positive)
+    return _alpha_max(design, codes.astype(np.float64), l1_ratio, pf, positive)
 
 
 def _null_fit(design, y01):
@@ -79,12 +86,14 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
 
     ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
-    without it. Parameters are as in :func:`logistic_path`.
+    without it; for K > 2 classes the largest over the classes' one-hot
+    columns (1/K in place of ȳ without the intercept). Parameters are as in
+    :func:`logistic_path`.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive)
-    l1_ratio, design, y01, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
-                                            penalty_factor)
-    return _alpha_max(design, y01, l1_ratio, pf, positive)
+    l1_ratio, design, codes, classes, pf = _prepare(X, y, l1_ratio, fit_intercept,
+                                                    sample_weight, penalty_factor)
+    return _alpha_max_of(design, codes, classes, l1_ratio, pf, positive)
 
 
 class _LogisticPoint:
@@ -192,20 +201,26 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                 early_stop=early_stop)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
-    l1_ratio, design, y01, classes, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
-                                                  penalty_factor)
+    l1_ratio, design, codes, classes, pf = _prepare(X, y, l1_ratio, fit_intercept,
+                                                    sample_weight, penalty_factor)
     automatic = alphas is None
     if automatic:
-        alphas = geometric_grid(_alpha_max(design, y01, l1_ratio, pf, positive), n_alphas, eps,
-                                design.n_samples, design.n_features)
+        alphas = geometric_grid(_alpha_max_of(design, codes, classes, l1_ratio, pf, positive),
+                                n_alphas, eps, design.n_samples, design.n_features)
     else:
         alphas = check_alphas(alphas)
     if np.any(alphas == 0):
         warnings.warn("alpha = 0 is unregularized logistic regression: on separable data it "
                       "has no solution, and its duality gap cannot certify it. Use a small "
                       "positive alpha.", UserWarning, stacklevel=2)
-    point = _LogisticPoint(design, y01, l1_ratio, pf, positive, coef_init, tol, max_iter,
-                           screening)
+    if classes.size > 2:
+        if coef_init is not None:
+            coef_init = check_coef_init(coef_init, (classes.size, design.n_features))
+        point = MultinomialPoint(design, codes, classes.size, l1_ratio, pf, positive, coef_init,
+                                 tol, max_iter, screening)
+    else:
+        point = _LogisticPoint(design, codes.astype(np.float64), l1_ratio, pf, positive,
+                               coef_init, tol, max_iter, screening)
     path = run_path(point, alphas, tol=tol, max_iter=max_iter,
                     early_stop=automatic and early_stop, verbose=verbose, callback=callback,
                     method="Proximal Newton")
@@ -252,6 +267,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     n_features_in_ : int
     """
 
+    _multi_class = True
+
     def __init__(self, alpha=1e-3, *, l1_ratio=1.0, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
                  warm_start=False):
@@ -283,16 +300,19 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         check_bools(warm_start=self.warm_start)
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape[1:] == np.shape(X)[1:2]:
-                coef_init = self.coef_[0]
+            rows = 1 if len(self.classes_) == 2 else len(self.classes_)
+            if (self.coef_.shape[1:] == np.shape(X)[1:2] and self.coef_.shape[0] == rows
+                    and np.array_equal(self.classes_, np.unique(np.asarray(y)))):
+                coef_init = self.coef_[0] if rows == 1 else self.coef_
         path = logistic_path(
             X, y, l1_ratio=self.l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, penalty_factor=self.penalty_factor,
             positive=self.positive, tol=self.tol, max_iter=self.max_iter,
             screening=self.screening, coef_init=coef_init)
         self.classes_ = path.classes
-        self.coef_ = path.coef_at(0)[None, :]
-        self.intercept_ = np.array([float(path.intercepts[0])])
+        coef = path.coef_at(0)
+        self.coef_ = coef if coef.ndim == 2 else coef[None, :]
+        self.intercept_ = np.atleast_1d(path.intercepts[..., 0]).astype(np.float64)
         self.n_iter_ = int(path.n_iters[0])
         self.dual_gap_ = float(path.dual_gaps[0])
         self.n_features_in_ = self.coef_.shape[1]

@@ -1,0 +1,384 @@
+"""Multinomial (softmax) logistic regression with an entrywise elastic net.
+
+For K classes, Y the one-hot labels, sample weights s (summing to n) and
+coefficients B of shape (K, p), the objective is::
+
+    1/n Σ_i s_i [log Σ_k e^η_ik − Σ_k Y_ik η_ik] + α Σ_j v_j Σ_k (ρ|B_kj| + (1−ρ)/2 B_kj²),
+    η_ik = b_k + x_iᵀB_k
+
+(glmnet's multinomial scale; scikit-learn's multinomial ``LogisticRegression``
+with ``C = 1 / (n α)``).
+
+Solved by proximal Newton on working sets, cycling over the classes as
+glmnet does: with the other classes fixed, the loss in class k's predictor is
+a binary logistic loss (with the others' log-sum-exp as a per-sample offset),
+so each class step is the binary model's Newton step (its weights
+p_k (1 − p_k), coordinate descent on the working set: ``newton_class_step``)
+followed by a backtracking line search on the multinomial objective. Cycles
+repeat until the working set's gap is a fraction of the full one; the
+iterates of the cycles are extrapolated (Anderson). The full multinomial
+duality gap — the certificate the path stops on, and the working sets'
+priorities — comes from the dual point Θ = Y − P (P the softmax
+probabilities, after an exact joint step on the intercepts); the dual value
+is a weighted entropy over the simplex.
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .._kernels import _problem, _sweeps
+from .._path import PointResult
+
+__all__ = ["MultinomialPoint", "multinomial_alpha_max"]
+
+# Smallest working set of an alpha's first outer iteration (as the binary model).
+_WS_START = 10
+# Working sets per alpha, and class cycles per working set, before giving up
+# (the result then warns with its gap).
+_MAX_OUTER = 100
+_MAX_CYCLES = 100
+
+
+def _null_fit(design, codes, n_classes):
+    """(one-hot Y, the null intercepts, n · null objective)."""
+    n = design.n_samples
+    Y = np.zeros((n, n_classes))
+    Y[np.arange(n), codes] = 1.0
+    if not design.fit_intercept:
+        return Y, np.zeros(n_classes), n * np.log(n_classes)
+    freq = np.average(Y, axis=0, weights=design.sample_weight)
+    b = np.log(freq)
+    return Y, b - b.mean(), -n * float(np.sum(freq * np.log(freq)))
+
+
+def multinomial_alpha_max(design, codes, n_classes, l1_ratio, penalty_factor, positive):
+    """max_jk |x̄_jᵀ S (Y_k − ȳ_k)| / (n ρ v_j); 1/K in place of ȳ_k without an intercept."""
+    from .._grid import alpha_max_from_correlations
+
+    Y, b, _ = _null_fit(design, codes, n_classes)
+    residual = Y - np.exp(b - logsumexp(b))
+    z = design.gradient(residual)
+    z = z.max(axis=1) if positive else np.abs(z).max(axis=1)
+    return alpha_max_from_correlations(z, design.n_samples, l1_ratio, penalty_factor, positive)
+
+
+def _weighted_sum(design, values):
+    """Σ_i s_i values_i over the first axis."""
+    if design.sample_weight is None:
+        return np.sum(values, axis=0)
+    return design.sample_weight @ values
+
+
+class _Softmax:
+    """The softmax of η (K, n), kept as E = e^(η − c) and its column sums.
+
+    c is each sample's largest η at the last refresh, so that one class's
+    update costs O(n), not O(nK).
+    """
+
+    def refresh(self, eta):
+        self.c = eta.max(axis=0)
+        self.E = np.exp(eta - self.c)
+        self.sums = self.E.sum(axis=0)
+
+    def prob(self, k):
+        return self.E[k] / self.sums
+
+    def update(self, k, eta_k):
+        """Class k's new predictors; False when they left the range kept (refresh then)."""
+        shifted = eta_k - self.c
+        if shifted.max(initial=-np.inf) > 500.0:
+            return False
+        self.sums -= self.E[k]
+        np.exp(shifted, out=self.E[k])
+        self.sums += self.E[k]
+        # the subtraction loses digits where class k dominated: sum afresh there
+        low = self.sums <= 1e-8 * self.E.max(axis=0)
+        if np.any(low):
+            self.sums[low] = self.E[:, low].sum(axis=0)
+        return True
+
+
+class _CycleExtrapolation:
+    """Anderson extrapolation of the iterates the class cycles produce.
+
+    Cycling over strongly coupled classes converges linearly, often slowly
+    (a third of the gap per cycle); its iterates are then well extrapolated
+    from the last few, as the coordinate-descent iterates of the Lasso are
+    (``_extrapolation.pxd``). The point is kept only if it lowers the
+    objective. Only coefficients nonzero in some recorded iterate move.
+    """
+
+    def __init__(self, size=5):
+        self.size, self.states = size, []
+
+    def clear(self):
+        self.states = []
+
+    def record(self, W, b, eta):
+        """Keep the latest iterate; True when enough are kept to extrapolate."""
+        self.states = self.states[-(self.size - 1):] + [(W.copy(), b.copy(), eta.copy())]
+        return len(self.states) >= 3
+
+    def extrapolate(self):
+        """The extrapolated (W, b, η) from the iterates kept, or None."""
+        states = self.states
+        support = np.any([np.asarray(W != 0) for W, _, _ in states], axis=0)
+        flat = [np.concatenate([W[support], b, eta.ravel()]) for W, b, eta in states]
+        U = np.diff(np.array(flat), axis=0)
+        try:
+            z = np.linalg.solve(U @ U.T, np.ones(len(U)))
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(z)) or z.sum() == 0.0:
+            return None
+        c = z / z.sum()
+        W = np.zeros_like(states[0][0])
+        W[support] = sum(ci * s[0][support] for ci, s in zip(c, states[1:]))
+        b = sum(ci * s[1] for ci, s in zip(c, states[1:]))
+        eta = sum(ci * s[2] for ci, s in zip(c, states[1:]))
+        return W, b, eta
+
+
+def _softmax(eta, axis):
+    """(probabilities, log-sum-exp) along ``axis``."""
+    top = eta.max(axis=axis, keepdims=True)
+    E = np.exp(eta - top)
+    total = E.sum(axis=axis, keepdims=True)
+    return E / total, np.squeeze(top + np.log(total), axis=axis)
+
+
+class MultinomialPoint:
+    """The multinomial point solver of the path driver (see ``fastreg._path``).
+
+    The warm start carried along the path: B (K, p), the intercepts and
+    X Bᵀ; one binary loss object lends the class steps its buffers.
+    """
+
+    def __init__(self, design, codes, n_classes, l1_ratio, penalty_factor, positive, coef_init,
+                 tol, max_iter, screening):
+        n, p, K = design.n_samples, design.n_features, n_classes
+        self.design, self.dtype, self.n_classes = design, design.dtype, K
+        self.n_features, self.coef_shape = K * p, (K, p)
+        self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
+        self.max_iter = max_iter
+        self.Y, self.b, self.null_obj = _null_fit(design, codes, K)
+        self.YT = np.ascontiguousarray(self.Y.T)
+        self.tol_abs = tol * self.null_obj
+        self.W = np.zeros((K, p))
+        self.eta = np.repeat(self.b[:, None], n, axis=1)   # η = X Bᵀ + b, (K, n)
+        if coef_init is not None:
+            self.W[:] = coef_init
+            self.eta += design.matvec(self.W.T).T
+        self.view = _problem.DesignView(design, implicit_centering=False)
+        self.y_class = np.zeros(n)      # the class being stepped, 0/1
+        self.loss = _problem.LogisticLoss(self.y_class, p, fit_intercept=design.fit_intercept)
+        self.softmax = _Softmax()
+        self.extrapolation = _CycleExtrapolation()
+        self.ws_size = 0
+
+    def _objective(self, W, b, eta, l1, l2):
+        """n times the objective at (W, b) with η = X Wᵀ + b."""
+        d, v = self.design, self.penalty_factor
+        _, lse = _softmax(eta, 0)
+        loss = _weighted_sum(d, lse - np.sum(self.YT * eta, axis=0))
+        return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(v * W * W)
+
+    # -- the certificate ----------------------------------------------------
+
+    def _softmax_at_intercepts(self, exact):
+        """(η, P, lse) after the exact joint intercept step (with an intercept and ``exact``).
+
+        Newton on the intercepts until Σ_i s_i (Y_ik − P_ik) = 0 for every k.
+        """
+        d = self.design
+        s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
+        for _ in range(50):
+            eta = self.eta
+            P, lse = _softmax(eta, 0)                         # (K, n)
+            if not (d.fit_intercept and exact):
+                break
+            g = (P - self.YT) @ s
+            if np.max(np.abs(g)) <= 1e-12 * d.n_samples:
+                break
+            SP = P * s
+            H = np.diag(SP.sum(axis=1)) - SP @ P.T
+            # H is singular along the ones (a common shift changes nothing)
+            step = np.clip(np.linalg.lstsq(H + np.ones_like(H) / len(H), g, rcond=None)[0],
+                           -8.0, 8.0)
+            step -= step.mean() - self.b.mean()   # and keep the intercepts centered
+            self.b -= step
+            self.eta -= step[:, None]
+        return eta, P, lse
+
+    def _gap(self, l1, l2, ws=None):
+        """(duality gap, n · loss, scores) at the current state: all features, or ``ws``.
+
+        ``scores`` are the features' dual violations max_k |x̄_jᵀSΘ_k − l2 v_j B_kj| / v_j.
+        The working set's gap (only a stopping rule) skips the intercept step.
+        """
+        d, v, W = self.design, self.penalty_factor, self.W
+        s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
+        eta, P, lse = self._softmax_at_intercepts(exact=ws is None)
+        theta = self.YT - P                                  # (K, n)
+        if d.fit_intercept:  # rounding left by the intercept step
+            theta -= ((theta @ s) / d.n_samples)[:, None]
+        eta_y = np.sum(self.YT * eta, axis=0)
+        loss = float(s @ (lse - eta_y))
+        sT = theta.T * s[:, None]
+        if ws is None:
+            Z = d.gradient(theta.T).T                        # (K, p): x̄_jᵀ S Θ_k
+            vz, Wz = v, W
+        else:
+            Z = np.asarray(d.X[:, ws].T @ sT, dtype=np.float64).T
+            vz, Wz = v[ws], W[:, ws]
+        l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(v * W * W)
+        primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
+        # lasso-type point cΘ, feasible for the design augmented by √(l2 v) I
+        A = Z - l2 * vz * Wz
+        A = np.maximum(A, 0.0) if self.positive else np.abs(A)
+        scores = A.max(axis=0) / vz if A.size else np.zeros(0)
+        dual_norm = float(scores.max(initial=0.0))
+        c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
+        # Σ_k P_k log P_k = Σ_k P_k η_k − lse: no log per class
+        p_log_p = np.sum(P * eta, axis=0) - lse
+        p_y = np.sum(self.YT * P, axis=0)
+        entropy = s @ self._entropy(c, P, p_y, p_log_p, eta_y - lse)
+        gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
+        if l2 > 0.0:  # Θ itself in the Fenchel dual
+            excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
+            conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * vz))
+            full = entropy if c == 1.0 else s @ self._entropy(1.0, P, p_y, p_log_p, eta_y - lse)
+            gap = min(gap, primal - (full - conjugate))
+        return max(float(gap), 0.0), loss, scores
+
+    @staticmethod
+    def _entropy(c, P, p_y, p_log_p, log_p_y):
+        """Entropy of each row of (1 − c) Y + c P, Y one-hot, from Σ_k P_k log P_k.
+
+        The other classes' entries are c P_k: their terms are c log c (1 − P_y)
+        + c (Σ_k P_k log P_k − P_y log P_y); the true class's is q log q with
+        q = 1 − c + c P_y. The intercepts' rounding correction of Θ is left out
+        (it is below 1e-12 relative).
+        """
+        q = 1.0 - c + c * p_y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            true_term = np.where(q > 0.0, q * np.log(np.where(q > 0.0, q, 1.0)), 0.0)
+            c_log_c = c * np.log(c) if c > 0.0 else 0.0
+        others = c_log_c * (1.0 - p_y) + c * (p_log_p - p_y * log_p_y)
+        return -(true_term + others)
+
+    # -- one class step -----------------------------------------------------
+
+    def _class_step(self, k, ws, penalty, l1, l2, max_epochs, step):
+        """Newton step of class k on ws, then a backtracking line search.
+
+        Returns the epochs and the objective's decrease (n times the user scale).
+        """
+        d, v = self.design, self.penalty_factor[ws]
+        prob = self.softmax.prob(k)
+        self.y_class[:] = self.YT[k]
+        w = self.W[k]
+        w_start = w[ws].copy()
+        epochs, db = _sweeps.newton_class_step(self.view, self.loss, penalty, w, prob, ws, step,
+                                               max_epochs)
+        w_model = w[ws].copy()
+        if np.array_equal(w_model, w_start) and db == 0.0:
+            return epochs, 0.0
+
+        def penalty_at(u):
+            return l1 * np.sum(v * np.abs(u)) + 0.5 * l2 * np.sum(v * u * u)
+
+        base = penalty_at(w_start)
+        scale = 1e-15 * (abs(base) + self.null_obj)
+        s = d.sample_weight
+        t = 1.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(30):
+                # the loss changes by Σ s [log(1 + p_k (e^{tΔ} − 1)) − y_k tΔ]
+                change = np.log1p(prob * np.expm1(t * step)) - self.y_class * (t * step)
+                change = change.sum() if s is None else s @ change
+                change += penalty_at(w_start + t * (w_model - w_start)) - base
+                if change <= scale:
+                    break
+                t *= 0.5
+            else:
+                t, change = 0.0, 0.0
+        w[ws] = w_start + t * (w_model - w_start)
+        if t > 0.0:
+            self.eta[k] += t * step
+            self.b[k] += t * db
+            if not self.softmax.update(k, self.eta[k]):
+                self.softmax.refresh(self.eta)
+        return epochs, -change
+
+    # -- the point solver ---------------------------------------------------
+
+    def _working_set(self, scores, l1):
+        """The support's features and the worst violators, at least twice the last size."""
+        p = len(scores)
+        in_support = np.any(self.W != 0, axis=0)
+        n_support = int(in_support.sum())
+        size = max(2 * self.ws_size if self.ws_size else _WS_START,
+                   n_support + n_support // 4 + 10)
+        size = min(size, p)
+        self.ws_size = size
+        priority = np.where(in_support, np.inf, scores)
+        if size >= p:
+            return np.arange(p, dtype=np.intp)
+        return np.sort(np.argpartition(-priority, size - 1)[:size]).astype(np.intp)
+
+    def solve(self, k_alpha, alpha, alphas):
+        n, K = self.design.n_samples, self.n_classes
+        l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
+        penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
+                                             positive=self.positive)
+        gap, loss, scores = self._gap(l1, l2)
+        epochs = outer = cycles = 0
+        self.ws_size = 0
+        step = np.empty(n)
+        while gap > self.tol_abs and outer < _MAX_OUTER and epochs < self.max_iter:
+            outer += 1
+            ws = self._working_set(scores, l1)
+            inner_tol = max(0.1 * gap, 0.5 * self.tol_abs)
+            self.softmax.refresh(self.eta)
+            self.extrapolation.clear()
+            for _ in range(_MAX_CYCLES):
+                cycles += 1
+                decrease = 0.0
+                for k in range(K):
+                    e, dec = self._class_step(k, ws, penalty, l1, l2,
+                                              max(self.max_iter - epochs, 1), step)
+                    epochs += e
+                    decrease += dec
+                if self.extrapolation.record(self.W, self.b, self.eta):
+                    point = self.extrapolation.extrapolate()
+                    if point is not None and (self._objective(*point, l1, l2)
+                                              < self._objective(self.W, self.b, self.eta,
+                                                                l1, l2)):
+                        self.W[:], self.b[:], self.eta[:] = point
+                        self.extrapolation.clear()
+                        self.extrapolation.record(self.W, self.b, self.eta)
+                        self.softmax.refresh(self.eta)
+                if epochs >= self.max_iter:
+                    break
+                # the working set's gap is at least the cycle's decrease: while that
+                # is above the target, the gap (a pass over n·K) is not worth computing
+                if decrease > inner_tol:
+                    continue
+                ws_gap, _, _ = self._gap(l1, l2, ws)
+                if ws_gap <= inner_tol:
+                    break
+            gap, loss, scores = self._gap(l1, l2)
+        return PointResult(gap / self.null_obj, epochs, 1.0 - loss / self.null_obj,
+                           {"n_outer": outer, "n_cycles": cycles, "ws_size": self.ws_size})
+
+    def coef(self):
+        return self.W.reshape(-1)
+
+    def intercept(self):
+        # a common shift of the intercepts changes no probability: report them centered
+        return self.b - self.b.mean()
+
+    def release(self):
+        self.loss = self.view = self.softmax = None
