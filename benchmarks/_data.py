@@ -9,7 +9,9 @@
   words, kept when in at least 2 descriptions; sublinear tf, smoothed idf,
   l2-normalized rows. Target: log of the installed size in KiB; for
   classification (``debian_library_tfidf``), +1 for the library sections
-  ("libs", "libdevel": 19% of the packages), −1 otherwise.
+  ("libs", "libdevel": 19% of the packages), −1 otherwise; for multinomial
+  classification (``debian_sections_tfidf``), the packages of the ten most
+  common sections (37518 packages) labelled by their section.
 * **golub**: leukemia gene expression (38 × 7129, dense, Fortran order);
   target ±1 (ALL / AML).
 * **synthetic text**: documents drawn from a Zipf-distributed vocabulary,
@@ -29,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 __all__ = ["DATASETS", "best_time", "data_dir", "load", "news20_tfidf", "debian_tfidf",
-           "debian_library_tfidf", "golub", "synthetic_text"]
+           "debian_library_tfidf", "debian_sections_tfidf", "golub", "synthetic_text"]
 
 LIBRARY_SECTIONS = ("libs", "libdevel")
 
@@ -84,6 +86,15 @@ def debian_library_tfidf():
     return X, np.where(np.isin(np.array(data.section), LIBRARY_SECTIONS), 1.0, -1.0)
 
 
+def debian_sections_tfidf(n_sections=10):
+    """The packages of the ``n_sections`` most common Debian sections: tf-idf rows, section names."""
+    X, data = _debian()
+    section = np.array(data.section)
+    names, counts = np.unique(section, return_counts=True)
+    keep = np.isin(section, names[np.argsort(-counts, kind="stable")[:n_sections]])
+    return sp.csc_matrix(X[keep]), section[keep]
+
+
 @functools.lru_cache(maxsize=None)
 def golub():
     """golub gene expression (Fortran-ordered float64) and a ±1 target."""
@@ -127,7 +138,8 @@ def synthetic_text(n_samples=20_000, n_features=50_000, words_per_doc=60, n_info
 
 
 DATASETS = {"news20": news20_tfidf, "debian": debian_tfidf,
-            "debian-library": debian_library_tfidf, "golub": golub, "synthetic": synthetic_text}
+            "debian-library": debian_library_tfidf, "debian-sections": debian_sections_tfidf,
+            "golub": golub, "synthetic": synthetic_text}
 
 
 def load(name):

@@ -26,7 +26,7 @@ is a weighted entropy over the simplex.
 import numpy as np
 from scipy.special import logsumexp
 
-from .._kernels import _problem, _sweeps
+from .._kernels import _problem, _softmax, _sweeps
 from .._path import PointResult
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
@@ -60,13 +60,6 @@ def multinomial_alpha_max(design, codes, n_classes, l1_ratio, penalty_factor, po
     z = design.gradient(residual)
     z = z.max(axis=1) if positive else np.abs(z).max(axis=1)
     return alpha_max_from_correlations(z, design.n_samples, l1_ratio, penalty_factor, positive)
-
-
-def _weighted_sum(design, values):
-    """Σ_i s_i values_i over the first axis."""
-    if design.sample_weight is None:
-        return np.sum(values, axis=0)
-    return design.sample_weight @ values
 
 
 class _Softmax:
@@ -140,14 +133,6 @@ class _CycleExtrapolation:
         return W, b, eta
 
 
-def _softmax(eta, axis):
-    """(probabilities, log-sum-exp) along ``axis``."""
-    top = eta.max(axis=axis, keepdims=True)
-    E = np.exp(eta - top)
-    total = E.sum(axis=axis, keepdims=True)
-    return E / total, np.squeeze(top + np.log(total), axis=axis)
-
-
 class MultinomialPoint:
     """The multinomial point solver of the path driver (see ``fastreg._path``).
 
@@ -164,6 +149,11 @@ class MultinomialPoint:
         self.max_iter = max_iter
         self.Y, self.b, self.null_obj = _null_fit(design, codes, K)
         self.YT = np.ascontiguousarray(self.Y.T)
+        self.codes = np.ascontiguousarray(codes, dtype=np.int32)
+        self.sw = (np.zeros(0) if design.sample_weight is None
+                   else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
+        self.theta = np.empty((n, K))          # the dual point Y − P
+        self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
         self.tol_abs = tol * self.null_obj
         self.W = np.zeros((K, p))
         self.eta = np.repeat(self.b[:, None], n, axis=1)   # η = X Bᵀ + b, (K, n)
@@ -179,37 +169,34 @@ class MultinomialPoint:
 
     def _objective(self, W, b, eta, l1, l2):
         """n times the objective at (W, b) with η = X Wᵀ + b."""
-        d, v = self.design, self.penalty_factor
-        _, lse = _softmax(eta, 0)
-        loss = _weighted_sum(d, lse - np.sum(self.YT * eta, axis=0))
+        v = self.penalty_factor
+        loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample)
         return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(v * W * W)
 
     # -- the certificate ----------------------------------------------------
 
-    def _softmax_at_intercepts(self, exact):
-        """(η, P, lse) after the exact joint intercept step (with an intercept and ``exact``).
+    def _softmax_pass(self, exact):
+        """(n · loss, per-sample sums) at the state, Θ in ``self.theta``.
 
-        Newton on the intercepts until Σ_i s_i (Y_ik − P_ik) = 0 for every k.
+        With an intercept and ``exact``, Newton on the intercepts first, until
+        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint).
         """
         d = self.design
-        s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
+        newton = d.fit_intercept and exact
         for _ in range(50):
-            eta = self.eta
-            P, lse = _softmax(eta, 0)                         # (K, n)
-            if not (d.fit_intercept and exact):
+            loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
+                                            self.per_sample)
+            if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
-            g = (P - self.YT) @ s
-            if np.max(np.abs(g)) <= 1e-12 * d.n_samples:
-                break
-            SP = P * s
-            H = np.diag(SP.sum(axis=1)) - SP @ P.T
+            P = self.Y - self.theta
+            SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
+            hess = np.diag(SP.sum(axis=0)) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
-            step = np.clip(np.linalg.lstsq(H + np.ones_like(H) / len(H), g, rcond=None)[0],
-                           -8.0, 8.0)
+            step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
             self.b -= step
             self.eta -= step[:, None]
-        return eta, P, lse
+        return loss
 
     def _gap(self, l1, l2, ws=None):
         """(duality gap, n · loss, scores) at the current state: all features, or ``ws``.
@@ -218,19 +205,18 @@ class MultinomialPoint:
         The working set's gap (only a stopping rule) skips the intercept step.
         """
         d, v, W = self.design, self.penalty_factor, self.W
+        loss = self._softmax_pass(exact=ws is None)
         s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
-        eta, P, lse = self._softmax_at_intercepts(exact=ws is None)
-        theta = self.YT - P                                  # (K, n)
-        if d.fit_intercept:  # rounding left by the intercept step
-            theta -= ((theta @ s) / d.n_samples)[:, None]
-        eta_y = np.sum(self.YT * eta, axis=0)
-        loss = float(s @ (lse - eta_y))
-        sT = theta.T * s[:, None]
         if ws is None:
-            Z = d.gradient(theta.T).T                        # (K, p): x̄_jᵀ S Θ_k
+            Z = d.gradient(self.theta).T                     # (K, p): x̄_jᵀ S Θ_k
             vz, Wz = v, W
         else:
-            Z = np.asarray(d.X[:, ws].T @ sT, dtype=np.float64).T
+            # as Design.gradient on the columns ws (centered: Θ's rounding)
+            st = self.theta * s[:, None]
+            Z = np.asarray(d.X[:, ws].T @ st, dtype=np.float64)
+            if d.fit_intercept:
+                Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
+            Z = Z.T
             vz, Wz = v[ws], W[:, ws]
         l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(v * W * W)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
@@ -240,20 +226,17 @@ class MultinomialPoint:
         scores = A.max(axis=0) / vz if A.size else np.zeros(0)
         dual_norm = float(scores.max(initial=0.0))
         c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
-        # Σ_k P_k log P_k = Σ_k P_k η_k − lse: no log per class
-        p_log_p = np.sum(P * eta, axis=0) - lse
-        p_y = np.sum(self.YT * P, axis=0)
-        entropy = s @ self._entropy(c, P, p_y, p_log_p, eta_y - lse)
+        entropy = s @ self._entropy(c, *self.per_sample)
         gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
         if l2 > 0.0:  # Θ itself in the Fenchel dual
             excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
             conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * vz))
-            full = entropy if c == 1.0 else s @ self._entropy(1.0, P, p_y, p_log_p, eta_y - lse)
+            full = entropy if c == 1.0 else s @ self._entropy(1.0, *self.per_sample)
             gap = min(gap, primal - (full - conjugate))
         return max(float(gap), 0.0), loss, scores
 
     @staticmethod
-    def _entropy(c, P, p_y, p_log_p, log_p_y):
+    def _entropy(c, p_y, p_log_p, log_p_y):
         """Entropy of each row of (1 − c) Y + c P, Y one-hot, from Σ_k P_k log P_k.
 
         The other classes' entries are c P_k: their terms are c log c (1 − P_y)

@@ -1,0 +1,112 @@
+"""The multinomial L1 logistic path against glmnet and scikit-learn, at equal accuracy.
+
+    python benchmarks/compare_multinomial.py [--n-alphas 100] [--solvers fastreg,glmnet,sklearn]
+
+Data: the Debian package descriptions of the ten most common sections (tf-idf,
+``_data.debian_sections_tfidf``), labelled by section. Path: ``--n-alphas``
+alphas from the multinomial alpha_max down to 1e-2·alpha_max, with an
+intercept. Protocol (as ``compare_peers.py``): every solver runs a ladder of
+its own tolerances, loosest first; its time is that of the loosest one whose
+largest relative suboptimality over the path, (P(B) − P*) / P_null, is at most
+``--target`` (1e-6). P* is fastreg's objective at tol 1e-10 (every point
+certified by its duality gap); the objectives are computed here, on one
+formula, for every solver.
+
+python-glmnet needs numpy < 2: run the script from an environment that has it
+(the other solvers are skipped when missing). glmnet's ``LogitNet`` is given
+the same grid (``lambda_path``), ``standardize=False``, no internal CV.
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import logsumexp
+
+import fastreg
+
+from ._data import debian_sections_tfidf
+
+LADDERS = {"fastreg": [1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
+           "glmnet": [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9],
+           "sklearn": [1e-2, 1e-3, 1e-4, 1e-5]}
+
+
+def _fastreg(X, y, alphas, tol):
+    path = fastreg.logistic_path(X, y, alphas=alphas, tol=tol)
+    return [(path.coef_at(k), path.intercepts[:, k]) for k in range(len(alphas))]
+
+
+def _glmnet(X, y, alphas, tol):
+    from glmnet import LogitNet
+
+    model = LogitNet(alpha=1.0, lambda_path=alphas, tol=tol, standardize=False, n_splits=0,
+                     max_iter=1_000_000).fit(X, y)
+    return [(model.coef_path_[:, :, k], model.intercept_path_[:, k]) for k in range(len(alphas))]
+
+
+def _sklearn(X, y, alphas, tol):
+    from sklearn.linear_model import LogisticRegression
+
+    n = X.shape[0]
+    clf = LogisticRegression(l1_ratio=1.0, solver="saga", tol=tol, max_iter=100_000,
+                             warm_start=True)
+    fits = []
+    for alpha in alphas:
+        clf.set_params(C=1.0 / (n * alpha)).fit(X, y)
+        fits.append((clf.coef_.copy(), clf.intercept_.copy()))
+    return fits
+
+
+SOLVERS = {"fastreg": _fastreg, "glmnet": _glmnet, "sklearn": _sklearn}
+
+
+def objectives(X, codes, fits, alphas):
+    """The multinomial objective of each fit (user scale)."""
+    X = sp.csr_matrix(X)
+    n = X.shape[0]
+    out = []
+    for (W, b), alpha in zip(fits, alphas):
+        eta = np.asarray(X @ np.asarray(W, dtype=np.float64).T) + b
+        loss = np.mean(logsumexp(eta, axis=1) - eta[np.arange(n), codes])
+        out.append(loss + alpha * np.abs(W).sum())
+    return np.array(out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n-alphas", type=int, default=100)
+    parser.add_argument("--target", type=float, default=1e-6)
+    parser.add_argument("--solvers", default="fastreg,glmnet,sklearn")
+    args = parser.parse_args(argv)
+    X, labels = debian_sections_tfidf()
+    classes, codes = np.unique(labels, return_inverse=True)
+    alpha_max = fastreg.logistic_alpha_max(X, labels)
+    alphas = alpha_max * np.geomspace(1.0, 1e-2, args.n_alphas)
+    freq = np.bincount(codes) / codes.size
+    null = -np.sum(freq * np.log(freq))
+    print(f"Debian sections: {X.shape[0]} packages x {X.shape[1]} words, {len(classes)} classes, "
+          f"{args.n_alphas} alphas, target subopt {args.target:g}")
+    best = objectives(X, codes, _fastreg(X, labels, alphas, 1e-10), alphas)
+    for name in args.solvers.split(","):
+        for tol in LADDERS[name]:
+            start = time.perf_counter()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fits = SOLVERS[name](X, labels if name == "fastreg" else codes, alphas, tol)
+            except ImportError as err:
+                print(f"  {name}: skipped ({err})")
+                break
+            seconds = time.perf_counter() - start
+            subopt = float(np.max(objectives(X, codes, fits, alphas) - best) / null)
+            print(f"  {name:8s} tol {tol:7.0e}: {seconds:8.2f} s   max rel subopt {subopt:.1e}",
+                  flush=True)
+            if subopt <= args.target:
+                break
+
+
+if __name__ == "__main__":
+    main()
