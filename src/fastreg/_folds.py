@@ -9,8 +9,8 @@
   warm-started path on a fold's training rows and scores every alpha on its
   held-out rows. It is a plain top-level function of picklable arguments, so
   joblib can run it in threads, processes or on a Dask cluster. The model is
-  a :class:`FoldModel`: its path function (``enet_path``, ``logistic_path``)
-  and its held-out error (``fastreg._scoring``).
+  a :class:`FoldModel`: its path function (``enet_path``, ``logistic_path``,
+  Ridge's fold path) and its held-out error (``fastreg._scoring``).
 
 Folds slice the rows of X (one copy of the training part per fold) rather
 than giving held-out rows zero sample weight. Both give the same problem
@@ -220,15 +220,15 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
 
     def score(index, alpha, coef, intercept):
-        if sp.issparse(X_test):
-            pred = X_test @ coef  # O(nnz of the held-out rows)
+        if sp.issparse(X_test) or coef.ndim > 1:
+            pred = X_test @ coef  # O(nnz of the held-out rows); (n_test, n_targets) for Ridge
         else:
             support = np.flatnonzero(coef)
             pred = X_test[:, support] @ coef[support]
         errors[index] = model.score(y_test, np.asarray(pred, dtype=np.float64), intercept,
                                     sw_test)
         support = np.flatnonzero(coef)
-        last[:] = [support, coef[support].copy()]
+        last[:] = [support, coef.ravel()[support].copy()]
         if errors[index] < best[0]:
             best[:] = [errors[index], index]
         # Near alpha_max the model is often still all zero: a flat start is not a minimum.
