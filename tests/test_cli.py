@@ -376,9 +376,9 @@ def test_cli_classify_debian_libraries():
 
 
 def test_cli_classify_file_and_rules(tmp_path):
-    """On a file with two labels: the informative columns and the fold loop's 1se rule."""
+    """On a file with two labels: the informative columns and LogisticRegressionCV's rules."""
     import fastreg
-    from fastreg._folds import kfold
+    from fastreg._folds import stratified_kfold
 
     X, score = sparse_regression(n=400, seed=5)
     y = np.where(score > np.median(score), 3.0, -1.0)  # any two labels; 3 is the positive one
@@ -396,7 +396,7 @@ def test_cli_classify_file_and_rules(tmp_path):
     alphas = np.geomspace(alpha_max, alpha_max * 1e-3, 12)  # n > p: eps 1e-3
     Xr = sp.csr_matrix(X)
     curve = np.zeros(12)
-    for train, test in kfold(400, 4, 0):
+    for train, test in stratified_kfold(y01, 4, 0):  # an int cv stratifies by class
         path = fastreg.logistic_path(Xr[train], y01[train], alphas=alphas)
         eta = (Xr[test] @ path.coefs).toarray() + path.intercepts
         curve += len(test) / 400 * 2 * np.logaddexp(0, np.where(y01[test, None] > 0, -eta,
@@ -404,6 +404,11 @@ def test_cli_classify_file_and_rules(tmp_path):
     best = int(np.argmin(curve))
     assert f"alpha_min {alphas[best]:.3e} (#{best + 1})" in report
     assert f"chosen  alpha {alphas[best]:.3e}" in report
+    # the same numbers as the public estimator
+    cv = fastreg.LogisticRegressionCV(n_alphas=12, cv=4, selection="min", refit=False)
+    cv.fit(X, y)
+    assert f"accuracy {cv.cv_accuracy_[cv.index_min_]:.4f}" in report
+    np.testing.assert_allclose(cv.cv_mean_, curve, rtol=1e-5)
 
 
 def test_cli_classify_needs_two_labels(tmp_path):

@@ -78,6 +78,9 @@ def test_curve_equals_folds_by_hand(scoring):
     np.testing.assert_allclose(model.cv_mean_, sizes @ by_hand / sizes.sum(), rtol=1e-6,
                                atol=atol)
     assert model.alpha_min_ == model.alphas_[np.nanargmin(model.cv_mean_)] == model.alpha_
+    # the accuracy curve, recorded whatever the scoring
+    wrong = curve_by_hand(X, y, folds, model.alphas_, "accuracy")
+    np.testing.assert_allclose(model.cv_accuracy_, 1 - sizes @ wrong / sizes.sum(), atol=1e-12)
 
 
 def test_1se_rule_by_definition():

@@ -151,13 +151,16 @@ class FoldModel:
     ``path(X, y, l1_ratio=, alphas=, sample_weight=, callback=, coef_init=,
     **options)`` fits the warm-started path (:func:`fastreg.enet_path`,
     :func:`fastreg.logistic_path`); ``score(y, pred, intercept, weights)``
-    is the held-out error to minimize (see ``fastreg._scoring``). Both are
+    is the held-out error to minimize (see ``fastreg._scoring``); ``extra``
+    are more scorers of the same form, recorded at every alpha alongside
+    (e.g. the misclassification error next to the deviance). All are
     top-level functions, so the model pickles by reference.
     """
 
-    def __init__(self, path, score):
+    def __init__(self, path, score, extra=()):
         self.path = path
         self.score = score
+        self.extra = tuple(extra)
 
 
 class FoldResult:
@@ -171,14 +174,18 @@ class FoldResult:
         Total weight of the held-out rows (their count without weights).
     n_iters : ndarray of shape (n_solved,)
         Coordinate-descent epochs per alpha.
+    extra : ndarray of shape (n_solved, n_extra)
+        The model's extra held-out errors at each alpha solved.
     max_gap : float
         Largest relative duality gap over the alphas solved.
     last_support, last_values : ndarrays
         The coefficients at the last alpha solved (sparse), to resume the path.
     """
 
-    def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values):
+    def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values,
+                 extra):
         self.errors = errors
+        self.extra = extra
         self.test_weight = test_weight
         self.n_iters = n_iters
         self.max_gap = max_gap
@@ -216,6 +223,7 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     sw_train = None if sample_weight is None else sample_weight[train]
     sw_test = None if sample_weight is None else sample_weight[test]
     errors = np.empty(len(alphas))
+    extra = np.empty((len(alphas), len(model.extra)))
     best = [np.inf, 0]  # best held-out error so far, and its index
     last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
 
@@ -225,8 +233,10 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
         else:
             support = np.flatnonzero(coef)
             pred = X_test[:, support] @ coef[support]
-        errors[index] = model.score(y_test, np.asarray(pred, dtype=np.float64), intercept,
-                                    sw_test)
+        pred = np.asarray(pred, dtype=np.float64)
+        errors[index] = model.score(y_test, pred, intercept, sw_test)
+        for e, scorer in enumerate(model.extra):
+            extra[index, e] = scorer(y_test, pred, intercept, sw_test)
         support = np.flatnonzero(coef)
         last[:] = [support, coef.ravel()[support].copy()]
         if errors[index] < best[0]:
@@ -241,7 +251,8 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     solved = len(path.alphas)
     test_weight = float(len(test) if sw_test is None else np.sum(sw_test))
     return FoldResult(errors[:solved].copy(), test_weight, np.asarray(path.n_iters),
-                      float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1])
+                      float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1],
+                      extra[:solved].copy())
 
 
 # ---------------------------------------------------------------------------
@@ -343,4 +354,4 @@ def run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, mode
             runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
                                     np.concatenate([old.n_iters, run.n_iters]),
                                     max(old.max_gap, run.max_gap), run.last_support,
-                                    run.last_values)
+                                    run.last_values, np.concatenate([old.extra, run.extra]))

@@ -51,10 +51,13 @@ _SELECTIONS = ("min", "1se")
 
 _REGRESSION = FoldModel(enet_path, squared_error)
 # scoring → (fold model, what cv_mean_ holds)
+# (the misclassification error is recorded alongside: cv_accuracy_)
 _CLASSIFICATION = {
-    "deviance": (FoldModel(logistic_path, deviance), "binomial deviance"),
-    "accuracy": (FoldModel(logistic_path, misclassification), "misclassification error"),
-    "auc": (FoldModel(logistic_path, one_minus_auc), "1 − AUC"),
+    "deviance": (FoldModel(logistic_path, deviance, extra=(misclassification,)),
+                 "binomial deviance"),
+    "accuracy": (FoldModel(logistic_path, misclassification, extra=(misclassification,)),
+                 "misclassification error"),
+    "auc": (FoldModel(logistic_path, one_minus_auc, extra=(misclassification,)), "1 − AUC"),
 }
 
 
@@ -93,6 +96,9 @@ class _CrossValidatedPath(BaseEstimator):
     def _set_coef(self, coef, intercept):
         self.coef_ = coef
         self.intercept_ = intercept
+
+    def _set_extra(self, means):
+        """Store the mean curves (..., n_alphas, n_extra) of the model's extra scorers."""
 
     def fit(self, X, y, sample_weight=None):
         """Choose alpha (and l1_ratio) by cross-validation, then refit on all the data.
@@ -168,6 +174,14 @@ class _CrossValidatedPath(BaseEstimator):
                 scores[a, k, :len(solved)] = solved
                 stopped[a, k] = len(solved) < len(grid)
             mean[a], std[a] = curve(scores[a], test_weights)
+        if model.extra:
+            extra = np.full((n_l1, n_folds, n_alphas, len(model.extra)), np.nan)
+            for a in range(n_l1):
+                for k in range(n_folds):
+                    extra[a, k, :len(runs[a, k].extra)] = runs[a, k].extra
+            share = test_weights / test_weights.sum()
+            with np.errstate(invalid="ignore"):
+                extra_mean = np.einsum("k,akme->ame", share, extra)
 
         # (l1_ratio, alpha) of the smallest mean error; 1se within that l1_ratio
         best_l1 = int(np.argmin([np.nanmin(m) for m in mean]))
@@ -180,6 +194,8 @@ class _CrossValidatedPath(BaseEstimator):
         self.cv_mean_ = mean[0] if squeeze else mean
         self.cv_std_ = std[0] if squeeze else std
         self.stopped_early_ = stopped[0] if squeeze else stopped
+        if model.extra:
+            self._set_extra(extra_mean[0] if squeeze else extra_mean)
         self.folds_ = folds
         self.l1_ratio_ = float(l1_ratios[best_l1])
         self.alpha_min_ = float(alphas[best_l1, i_min])
@@ -452,6 +468,9 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
     cv_mean_, cv_std_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
         Its mean over folds, weighted by each fold's held-out weight, and the
         standard error (glmnet's cvm and cvsd).
+    cv_accuracy_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
+        The mean held-out accuracy (weighted as ``cv_mean_``), recorded
+        whatever ``scoring`` selects by; NaN where a fold stopped early.
     stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
     coef_ : ndarray of shape (1, n_features)
         Refitted on all the data at ``alpha_`` (only with ``refit=True``).
@@ -497,6 +516,9 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
                         f"cv: the {what} rows of fold {k} hold no sample of class "
                         f"{self.classes_[c].tolist()!r} (with positive weight); both classes are needed "
                         f"{need}.")
+
+    def _set_extra(self, means):
+        self.cv_accuracy_ = 1.0 - means[..., 0]
 
     def _set_coef(self, coef, intercept):
         self.coef_ = coef[None, :]
