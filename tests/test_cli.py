@@ -416,3 +416,24 @@ def test_cli_classify_needs_two_labels(tmp_path):
     write_svmlight(tmp_path / "three.svm", X, np.arange(len(y)) % 3)
     status, _, err = run([tmp_path / "three.svm", "--task", "classify"])
     assert status == 1 and "exactly two target values" in err
+
+
+def test_cli_reports_unreadable_or_degenerate_files(tmp_path):
+    """One line on stderr and exit status 1, no traceback, for files that cannot be fitted."""
+    X, y = sparse_regression()
+    np.savez_compressed(tmp_path / "full.npz", X=X.toarray(), y=y)
+    data = (tmp_path / "full.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
+    status, report, err = run([tmp_path / "cut.npz", "--quiet"])
+    assert status == 1 and report == ""
+    assert "is not a readable .npz archive" in err and err.count("\n") == 1
+    # an index of 3e9 is refused before a matrix of that width is allocated
+    (tmp_path / "wide.svm").write_text("1 1:0.5 3000000000:1.0\n0 2:1.0\n")
+    status, _, err = run([tmp_path / "wide.svm", "--quiet"])
+    assert status == 1 and "line 1: feature index 3000000000 is too large" in err
+    assert err.count("\n") == 1
+    # a constant target has nothing to fit
+    write_svmlight(tmp_path / "const.svm", X, np.full(X.shape[0], 2.5))
+    status, report, err = run([tmp_path / "const.svm", "--quiet"])
+    assert status == 1 and report == ""
+    assert "the target is constant (every value is 2.5)" in err and err.count("\n") == 1

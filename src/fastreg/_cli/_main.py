@@ -175,6 +175,17 @@ def _file_problem(args):
                    classes)
 
 
+def _check_target(problem, args):
+    """Refuse a target with nothing to fit (a constant y has no alpha_max and no R²)."""
+    y = problem.y
+    if not np.all(np.isfinite(y)):
+        bad = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"the target has a non-finite value ({y[bad]}) at row {bad}.")
+    if args.task == "regress" and y.size and np.all(y == y[0]):
+        raise ValueError(f"the target is constant (every value is {y[0]:g}): there is "
+                         "nothing to fit.")
+
+
 class ProgressBar:
     """One status line on a text stream, redrawn after every alpha of a path.
 
@@ -480,6 +491,7 @@ def main(argv=None, *, stdout=None, stderr=None):
     args = build_parser().parse_args(argv)
     try:
         problem = _file_problem(args) if args.file else _debian_problem(args)
+        _check_target(problem, args)
         if args.task == "classify":
             model, cv_seconds = cross_validate_logistic(problem, args, stderr)
             path, path_seconds = _fit_logistic_path(problem, args, model.alphas_, stderr)
@@ -494,6 +506,9 @@ def main(argv=None, *, stdout=None, stderr=None):
             lines.append(f"plot    coefficient paths and CV curve saved to {args.plot}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         stderr.write(f"python -m fastreg: error: {exc}\n")
+        return 1
+    except MemoryError:
+        stderr.write("python -m fastreg: error: not enough memory for this data.\n")
         return 1
     stdout.write("\n".join(lines) + "\n")
     return 0
