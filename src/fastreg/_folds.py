@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_cv", "kfold", "stratified_kfold", "fit_fold", "FoldModel", "FoldResult"]
+__all__ = ["check_cv", "check_fold_weights", "kfold", "stratified_kfold", "fit_fold", "FoldModel", "FoldResult"]
 
 
 def kfold(n_samples, n_splits, random_state=None):
@@ -136,6 +136,18 @@ def check_cv(cv, X, y, random_state=None, stratify=False):
     if len(folds) < 1:
         raise ValueError(f"{source} gave no (train, test) pairs.")
     return folds
+
+
+def check_fold_weights(folds, sample_weight):
+    """Raise a ValueError naming ``cv`` if a fold's training or held-out rows weigh nothing."""
+    if sample_weight is None:
+        return
+    for k, (train, test) in enumerate(folds):
+        if not np.sum(sample_weight[train]) > 0:
+            raise ValueError(f"cv: the training rows of fold {k} all have zero sample weight.")
+        if not np.sum(sample_weight[test]) > 0:
+            raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample weight; "
+                             "their error is undefined.")
 
 
 def take_rows(X, rows):

@@ -28,8 +28,8 @@ the same code.
 import numpy as np
 
 from .._base import BaseEstimator, LinearClassifierMixin, LinearRegressorMixin
-from .._folds import (FoldModel, check_cv, check_patience, curve, run_folds,
-                      select)
+from .._folds import (FoldModel, check_cv, check_fold_weights, check_patience, curve,
+                      run_folds, select)
 from .._grid import geometric_grid
 from .._scoring import deviance, misclassification, one_minus_auc, squared_error
 from .._validation import (
@@ -128,13 +128,8 @@ class _CrossValidatedPath(BaseEstimator):
         sw = check_sample_weight(sample_weight, n_samples)  # None for equal weights
         y = self._target(y, n_samples, sw)
         folds = check_cv(self.cv, X, y, self.random_state, stratify=self._stratify)
+        check_fold_weights(folds, sw)
         for k, (train, test) in enumerate(folds):
-            if sw is not None and not np.sum(sw[train]) > 0:
-                raise ValueError(f"cv: the training rows of fold {k} all have zero sample "
-                                 "weight.")
-            if sw is not None and not np.sum(sw[test]) > 0:
-                raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample "
-                                 "weight; their error is undefined.")
             self._check_fold(k, y, sw, train, test)
 
         options = dict(fit_intercept=self.fit_intercept, positive=self.positive,

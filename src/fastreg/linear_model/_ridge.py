@@ -19,7 +19,7 @@ Jacobi-preconditioned for one). See ``fastreg._ridge._solvers`` for how
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
-from .._folds import FoldModel, check_cv, curve, run_folds, select
+from .._folds import FoldModel, check_cv, check_fold_weights, curve, run_folds, select
 from .._grid import MIN_GRID_L1_RATIO, alpha_max_from_correlations, geometric_grid
 from .._result import Path
 from .._ridge._cv import gcv_errors, loo_errors
@@ -400,6 +400,7 @@ def _kfold_curve(X, y, sample_weight, grid, cv, random_state, n_jobs, options):
     sw = check_sample_weight(sample_weight, n_samples)
     y = np.asarray(y, dtype=np.float64)  # validated by RidgeDesign
     folds = check_cv(cv, X, y, random_state)
+    check_fold_weights(folds, sw)
     runs = run_folds(X, y, sw, folds, [0.0], [grid], None, options, n_jobs, _RIDGE_FOLDS)
     scores = np.array([run.errors for run in runs[0]])
     test_weights = np.array([run.test_weight for run in runs[0]])
