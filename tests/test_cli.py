@@ -376,9 +376,9 @@ def test_cli_classify_debian_libraries():
 
 
 def test_cli_classify_file_and_rules(tmp_path):
-    """On a file with two labels: the informative columns and the fold loop's 1se rule."""
+    """On a file with two labels: the informative columns and LogisticRegressionCV's rules."""
     import fastreg
-    from fastreg._folds import kfold
+    from fastreg._folds import stratified_kfold
 
     X, score = sparse_regression(n=400, seed=5)
     y = np.where(score > np.median(score), 3.0, -1.0)  # any two labels; 3 is the positive one
@@ -396,7 +396,7 @@ def test_cli_classify_file_and_rules(tmp_path):
     alphas = np.geomspace(alpha_max, alpha_max * 1e-3, 12)  # n > p: eps 1e-3
     Xr = sp.csr_matrix(X)
     curve = np.zeros(12)
-    for train, test in kfold(400, 4, 0):
+    for train, test in stratified_kfold(y01, 4, 0):  # an int cv stratifies by class
         path = fastreg.logistic_path(Xr[train], y01[train], alphas=alphas)
         eta = (Xr[test] @ path.coefs).toarray() + path.intercepts
         curve += len(test) / 400 * 2 * np.logaddexp(0, np.where(y01[test, None] > 0, -eta,
@@ -404,6 +404,12 @@ def test_cli_classify_file_and_rules(tmp_path):
     best = int(np.argmin(curve))
     assert f"alpha_min {alphas[best]:.3e} (#{best + 1})" in report
     assert f"chosen  alpha {alphas[best]:.3e}" in report
+    # the same numbers as the public estimator
+    cv = fastreg.LogisticRegressionCV(n_alphas=12, cv=4, selection="min", refit=False)
+    cv.fit(X, y)
+    assert f"accuracy {cv.cv_accuracy_[cv.index_min_]:.4f}" in report
+    # its folds stop at cv_tol=1e-4: near separation the held-out deviance moves by ~1e-3
+    np.testing.assert_allclose(cv.cv_mean_, curve, rtol=3e-3)
 
 
 def test_cli_classify_needs_two_labels(tmp_path):
@@ -411,3 +417,24 @@ def test_cli_classify_needs_two_labels(tmp_path):
     write_svmlight(tmp_path / "three.svm", X, np.arange(len(y)) % 3)
     status, _, err = run([tmp_path / "three.svm", "--task", "classify"])
     assert status == 1 and "exactly two target values" in err
+
+
+def test_cli_reports_unreadable_or_degenerate_files(tmp_path):
+    """One line on stderr and exit status 1, no traceback, for files that cannot be fitted."""
+    X, y = sparse_regression()
+    np.savez_compressed(tmp_path / "full.npz", X=X.toarray(), y=y)
+    data = (tmp_path / "full.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
+    status, report, err = run([tmp_path / "cut.npz", "--quiet"])
+    assert status == 1 and report == ""
+    assert "is not a readable .npz archive" in err and err.count("\n") == 1
+    # an index of 3e9 is refused before a matrix of that width is allocated
+    (tmp_path / "wide.svm").write_text("1 1:0.5 3000000000:1.0\n0 2:1.0\n")
+    status, _, err = run([tmp_path / "wide.svm", "--quiet"])
+    assert status == 1 and "line 1: feature index 3000000000 is too large" in err
+    assert err.count("\n") == 1
+    # a constant target has nothing to fit
+    write_svmlight(tmp_path / "const.svm", X, np.full(X.shape[0], 2.5))
+    status, report, err = run([tmp_path / "const.svm", "--quiet"])
+    assert status == 1 and report == ""
+    assert "the target is constant (every value is 2.5)" in err and err.count("\n") == 1

@@ -13,6 +13,7 @@ sklearn_lm = pytest.importorskip("sklearn.linear_model")
 sklearn_ms = pytest.importorskip("sklearn.model_selection")
 
 TIGHT = dict(tol=1e-13, max_iter=10_000_000)
+TIGHT_CV = dict(TIGHT, cv_tol=None)  # folds as tight as the refit
 
 
 def regression(n=120, p=40, seed=0, noise=1.0):
@@ -44,7 +45,7 @@ def test_lasso_cv_matches_sklearn(fmt):
     X, y = regression() if fmt == "dense" else sparse_regression()
     X = X if fmt == "dense" else X.asformat(fmt)
     folds = kfold(X.shape[0], 5, random_state=3)
-    ours = fastreg.LassoCV(n_alphas=40, cv=folds, selection="min", **TIGHT).fit(X, y)
+    ours = fastreg.LassoCV(n_alphas=40, cv=folds, selection="min", **TIGHT_CV).fit(X, y)
     sk = sklearn_lm.LassoCV(alphas=ours.alphas_, cv=folds, tol=1e-14,
                             max_iter=1_000_000).fit(X, y)
     np.testing.assert_allclose(ours.alphas_, sk.alphas_, rtol=1e-12)
@@ -75,7 +76,7 @@ def test_elastic_net_cv_matches_sklearn():
     grid = fastreg.alpha_grid(X, y, l1_ratio=0.2, n_alphas=30, eps=1e-3)
     l1 = [0.2, 0.6, 1.0]
     ours = fastreg.ElasticNetCV(l1_ratio=l1, alphas=grid, cv=folds, selection="min",
-                                **TIGHT).fit(X, y)
+                                **TIGHT_CV).fit(X, y)
     sk = sklearn_lm.ElasticNetCV(l1_ratio=l1, alphas=grid, cv=folds, tol=1e-14,
                                  max_iter=1_000_000).fit(X, y)
     assert ours.cv_scores_.shape == (3, 4, 30) and ours.alphas_.shape == (3, 30)
@@ -120,7 +121,7 @@ def test_1se_rule_by_definition():
 
 def test_refit_is_the_fit_at_alpha():
     X, y = regression(n=100, p=20)
-    cv = fastreg.LassoCV(n_alphas=30, cv=4, tol=1e-10).fit(X, y)
+    cv = fastreg.LassoCV(n_alphas=30, cv=4, tol=1e-10, cv_tol=None).fit(X, y)
     one = fastreg.Lasso(alpha=cv.alpha_, tol=1e-10).fit(X, y)
     np.testing.assert_allclose(cv.coef_, one.coef_, atol=1e-7)
     assert cv.path_.alphas[-1] == cv.alpha_
@@ -140,7 +141,7 @@ def test_refit_false():
 
 def test_patience_keeps_alpha_min_and_saves_work():
     X, y = regression(n=200, p=60, seed=5)
-    options = dict(n_alphas=60, eps=1e-4, cv=5, selection="min", tol=1e-10)
+    options = dict(n_alphas=60, eps=1e-4, cv=5, selection="min", tol=1e-10, cv_tol=None)
     full = fastreg.LassoCV(**options).fit(X, y)
     mean = full.cv_mean_
     i = full.index_min_
@@ -164,7 +165,7 @@ def test_patience_follows_the_mean_curve_not_one_fold():
     rng = np.random.default_rng(8)
     X = rng.standard_normal((36, 400))
     y = X[:, :20] @ rng.standard_normal(20) + 0.5 * rng.standard_normal(36)
-    options = dict(n_alphas=50, cv=6, selection="min", tol=1e-10)
+    options = dict(n_alphas=50, cv=6, selection="min", tol=1e-10, cv_tol=None)
     full = fastreg.LassoCV(**options).fit(X, y)
     for patience in (2, 4):
         short = fastreg.LassoCV(patience=patience, **options).fit(X, y)
@@ -212,7 +213,7 @@ def test_sample_weights_and_penalty_factors_against_folds_by_hand():
     pf[[2, 9]] = [0.0, 2.0]
     folds = kfold(120, 4, random_state=1)
     cv = fastreg.ElasticNetCV(l1_ratio=0.7, n_alphas=15, cv=folds, penalty_factor=pf,
-                              **TIGHT).fit(X, y, sample_weight=w)
+                              **TIGHT_CV).fit(X, y, sample_weight=w)
     grid = fastreg.alpha_grid(X, y, l1_ratio=0.7, n_alphas=15, sample_weight=w,
                               penalty_factor=pf)
     np.testing.assert_array_equal(cv.alphas_, grid)
@@ -230,7 +231,7 @@ def test_sample_weights_and_penalty_factors_against_folds_by_hand():
     sk = sklearn_lm.ElasticNetCV(l1_ratio=0.7, alphas=grid, cv=folds, tol=1e-14,
                                  max_iter=1_000_000).fit(X, y, sample_weight=w)
     unpenalized = fastreg.ElasticNetCV(l1_ratio=0.7, alphas=grid, cv=folds,
-                                       **TIGHT).fit(X, y, sample_weight=w)
+                                       **TIGHT_CV).fit(X, y, sample_weight=w)
     # objectives agree to 1e-13, but this design is ill-conditioned on some
     # folds: the held-out errors of the two near-optimal fits differ by ~3e-6
     np.testing.assert_allclose(unpenalized.cv_scores_, sk_mse_path(sk), rtol=1e-5)
@@ -238,7 +239,7 @@ def test_sample_weights_and_penalty_factors_against_folds_by_hand():
 
 def test_dense_csc_csr_agree():
     X, y = sparse_regression(n=100, p=25, seed=6)
-    results = [fastreg.LassoCV(n_alphas=20, cv=5, tol=1e-10).fit(A, y)
+    results = [fastreg.LassoCV(n_alphas=20, cv=5, tol=1e-10, cv_tol=None).fit(A, y)
                for A in (X.toarray(), X.tocsc(), X.tocsr())]
     for other in results[1:]:
         np.testing.assert_allclose(other.cv_scores_, results[0].cv_scores_, rtol=1e-6)

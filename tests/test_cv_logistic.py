@@ -10,6 +10,7 @@ from fastreg._scoring import auc
 from test_cv import sparse_regression
 
 TIGHT = dict(tol=1e-10, max_iter=1_000_000)
+TIGHT_CV = dict(TIGHT, cv_tol=None)  # folds as tight as the refit
 SCORINGS = ["deviance", "accuracy", "auc"]
 
 
@@ -68,7 +69,7 @@ def test_curve_equals_folds_by_hand(scoring):
     X, y = classification()
     folds = stratified_kfold(y, 4, random_state=2)
     model = fastreg.LogisticRegressionCV(n_alphas=15, cv=folds, scoring=scoring,
-                                         selection="min", **TIGHT).fit(X, y)
+                                         selection="min", **TIGHT_CV).fit(X, y)
     grid = np.geomspace(1, 1e-3, 15) * fastreg.logistic_alpha_max(X, y)  # eps 1e-3: n > p
     np.testing.assert_allclose(model.alphas_, grid, rtol=1e-12)
     by_hand = curve_by_hand(X, y, folds, model.alphas_, scoring)
@@ -78,6 +79,9 @@ def test_curve_equals_folds_by_hand(scoring):
     np.testing.assert_allclose(model.cv_mean_, sizes @ by_hand / sizes.sum(), rtol=1e-6,
                                atol=atol)
     assert model.alpha_min_ == model.alphas_[np.nanargmin(model.cv_mean_)] == model.alpha_
+    # the accuracy curve, recorded whatever the scoring
+    wrong = curve_by_hand(X, y, folds, model.alphas_, "accuracy")
+    np.testing.assert_allclose(model.cv_accuracy_, 1 - sizes @ wrong / sizes.sum(), atol=1e-12)
 
 
 def test_1se_rule_by_definition():
@@ -97,7 +101,7 @@ def test_1se_rule_by_definition():
 
 def test_refit_is_logistic_regression_at_alpha_and_predictions():
     X, y = classification(labels=("neg", "pos"))
-    model = fastreg.LogisticRegressionCV(n_alphas=20, cv=3, **TIGHT).fit(X, y)
+    model = fastreg.LogisticRegressionCV(n_alphas=20, cv=3, **TIGHT_CV).fit(X, y)
     single = fastreg.LogisticRegression(alpha=model.alpha_, **TIGHT).fit(X, y)
     assert model.coef_.shape == (1, X.shape[1]) and model.intercept_.shape == (1,)
     np.testing.assert_allclose(model.coef_, single.coef_, atol=1e-6)
@@ -182,7 +186,7 @@ def test_sample_weights_flow_into_folds_and_scores(scoring):
     w = np.random.default_rng(0).uniform(0.2, 3.0, 120)
     folds = stratified_kfold(y, 3, random_state=0)
     model = fastreg.LogisticRegressionCV(n_alphas=10, cv=folds, scoring=scoring,
-                                         **TIGHT).fit(X, y, sample_weight=w)
+                                         **TIGHT_CV).fit(X, y, sample_weight=w)
     grid = np.geomspace(1, 1e-3, 10) * fastreg.logistic_alpha_max(X, y, sample_weight=w)
     np.testing.assert_allclose(model.alphas_, grid, rtol=1e-12)
     by_hand = curve_by_hand(X, y, folds, model.alphas_, scoring, sample_weight=w)
@@ -191,7 +195,7 @@ def test_sample_weights_flow_into_folds_and_scores(scoring):
     np.testing.assert_allclose(model.cv_mean_, test_weights @ by_hand / test_weights.sum(),
                                rtol=1e-6, atol=1e-9)
     unweighted = fastreg.LogisticRegressionCV(n_alphas=10, cv=folds, scoring=scoring,
-                                              **TIGHT).fit(X, y)
+                                              **TIGHT_CV).fit(X, y)
     assert not np.allclose(unweighted.cv_scores_, model.cv_scores_)
 
 
@@ -225,7 +229,7 @@ def test_any_two_labels(labels):
 
 def test_dense_csr_csc_agree():
     X, y = sparse_classification()
-    fits = [fastreg.LogisticRegressionCV(n_alphas=15, cv=3, **TIGHT).fit(A, y)
+    fits = [fastreg.LogisticRegressionCV(n_alphas=15, cv=3, **TIGHT_CV).fit(A, y)
             for A in (X.toarray(), X.tocsr(), X.tocsc())]
     for other in fits[1:]:
         np.testing.assert_allclose(other.cv_scores_, fits[0].cv_scores_, rtol=1e-7,

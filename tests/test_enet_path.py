@@ -420,3 +420,43 @@ def test_no_hidden_copy_of_float32_x(layout):
         tracemalloc.stop()
     assert path.coefs.dtype == np.float32
     assert peak < 0.5 * size, (peak, size)
+
+
+@pytest.mark.parametrize("alpha", [1e-1, 1e-4, 1e-12])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_penalties_below_float_resolution_are_certified(alpha, fit_intercept):
+    """Columns scaled 1e-8..1e8 with penalty factors 1e8..1e-8: optimal, and certified so.
+
+    The tiny penalties of the huge columns are below what their float64
+    correlations resolve; the dual point used to be rescaled by rounding
+    noise (gap O(1) after max_iter epochs). The objective is compared with
+    the exact solution on the support and signs found (normal equations of
+    the equilibrated columns).
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    y = X @ rng.normal(size=10) + rng.normal(size=60)
+    scales, factors = np.logspace(-8, 8, 10), np.logspace(8, -8, 10)
+    X = X * scales
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = fastreg.Lasso(alpha=alpha, penalty_factor=factors,
+                              fit_intercept=fit_intercept).fit(X, y)
+        path = fastreg.lasso_path(X, y, penalty_factor=factors, fit_intercept=fit_intercept)
+    assert model.n_iter_ < 100 and model.dual_gap_ <= 1e-6
+    assert np.max(path.n_iters) < 100 and np.max(path.dual_gaps) <= 1e-6
+    n = len(y)
+    Xc, yc = (X - X.mean(0), y - y.mean()) if fit_intercept else (X, y)
+
+    def objective(beta):
+        return 0.5 * np.mean((yc - Xc @ beta) ** 2) + alpha * np.sum(factors * np.abs(beta))
+
+    support = np.flatnonzero(model.coef_)
+    signs = np.sign(model.coef_[support])
+    A = Xc[:, support] / scales[support]  # equilibrated columns
+    u = np.linalg.solve(A.T @ A, A.T @ yc - n * alpha * factors[support] * signs
+                        / scales[support])
+    exact = np.zeros(10)
+    exact[support] = u / scales[support]
+    null = objective(np.zeros(10))
+    assert objective(model.coef_) <= objective(exact) + 1e-12 * null

@@ -15,7 +15,7 @@ import pytest
 import scipy.sparse as sp
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import fastreg  # noqa: E402
@@ -23,7 +23,11 @@ import fastreg  # noqa: E402
 FUZZ = settings(max_examples=1000, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 TOL = 1e-6
-ARGUMENTS = re.compile(r"\b(X|y|sample_weight)\b")
+ARGUMENTS = re.compile(r"\b(X|y|sample_weight|cv)\b")
+# The logistic and cross-validated estimators fit several paths per example:
+# fewer examples keep the suite fast.
+FUZZ_FEW = settings(max_examples=250, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 _CLASSES = {"csc": "csc_matrix", "csr": "csr_matrix", "coo": "coo_matrix",
             "csc_array": "csc_array", "csr_array": "csr_array", "coo_array": "coo_array"}
@@ -35,8 +39,8 @@ WEIGHTS = ["none", "ones", "uniform", "some_zero", "one_positive", "all_zero", "
 
 
 @st.composite
-def problems(draw):
-    n = draw(st.integers(1, 12))
+def problems(draw, min_n=1):
+    n = draw(st.integers(min_n, 12))
     p = draw(st.integers(1, 8))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     X = rng.standard_normal((n, p)) * draw(st.sampled_from([1e-12, 1e-3, 1.0, 1e3, 1e12]))
@@ -176,7 +180,7 @@ def _make_input(problem, fmt, corruption, weight_kind):
     return Xin, y, sw, expected
 
 
-def _run(fit, Xin, y, sw, expected):
+def _run(fit, Xin, y, sw, expected, also=()):
     saved = [(obj, _arrays(obj)) for obj in (Xin, y, sw)]
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -185,8 +189,10 @@ def _run(fit, Xin, y, sw, expected):
     except (ValueError, TypeError) as exc:
         message = str(exc)
         assert ARGUMENTS.search(message), f"error does not name an argument: {message}"
-        assert expected is not None, f"valid input refused: {message}"
-        assert re.search(rf"\b{expected}\b", message), message
+        assert expected is not None or re.search(rf"\b({'|'.join(also)})\b", message), \
+            f"valid input refused: {message}"
+        if expected is not None:
+            assert re.search(rf"\b{expected}\b", message), message
         result = None
     else:
         assert expected is None, f"expected an error naming {expected}"
@@ -281,3 +287,84 @@ def test_constant_column_is_certified(dtype, weighted):
         path = fastreg.lasso_path(X, y, n_alphas=4, sample_weight=sw)
         assert np.all(np.isfinite(path.coefs.data)), (X[0, 0], n)
         assert np.all(path.dual_gaps <= TOL) and path.coefs.nnz == 0, (X[0, 0], n)
+
+
+def _labels(y, rng):
+    """Two classes from a fuzzed target (above its median), or one when y is constant."""
+    labels = (y > np.median(y)).astype(np.float64)
+    return np.where(rng.random(len(y)) < 0.1, 1.0 - labels, labels) if np.ptp(y) > 0 else labels
+
+
+@FUZZ_FEW
+@given(problems(min_n=4), st.sampled_from(FORMATS),
+       st.sampled_from(["none", "none", "scramble", "index_high"]), st.sampled_from(WEIGHTS),
+       st.sampled_from([1.0, 0.5]), st.booleans(), st.sampled_from([1.0, 0.1, 0.01]))
+def test_logistic(problem, fmt, corruption, weight_kind, l1_ratio, fit_intercept,
+                  alpha_fraction):
+    """LogisticRegression and logistic_path: single-class y (or weights leaving one class)
+    are refused naming y or sample_weight; otherwise finite and certified."""
+    Xin, y, sw, expected = _make_input(problem, fmt, corruption, weight_kind)
+    X, _, rng, _ = problem
+    labels = _labels(y, rng)
+    one_class = expected is None and np.ptp(labels) == 0
+    if one_class:
+        expected = "y"
+
+    def fit(Xin, labels, sw):
+        top = fastreg.logistic_alpha_max(Xin, labels, l1_ratio=l1_ratio,
+                                         fit_intercept=fit_intercept, sample_weight=sw)
+        model = fastreg.LogisticRegression(alpha=alpha_fraction * max(top, 1e-12),
+                                           l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                                           tol=TOL).fit(Xin, labels, sample_weight=sw)
+        path = fastreg.logistic_path(Xin, labels, l1_ratio=l1_ratio, n_alphas=3,
+                                     fit_intercept=fit_intercept, sample_weight=sw, tol=TOL)
+        return model, path
+
+    # weights can leave a single class: "sample_weight gives class … zero total weight"
+    result, warned = _run(fit, Xin, labels, sw, expected, also=("sample_weight",))
+    event("refused" if result is None else "fitted")
+    if result is not None and _centering_is_exact(X, labels, fit_intercept):
+        model, path = result
+        assert model.coef_.shape == (1, Xin.shape[1]) and np.all(np.isfinite(model.coef_))
+        assert np.all(np.isfinite(model.predict_proba(Xin)))
+        assert np.all(np.isfinite(path.coefs.data)) and np.all(np.isfinite(path.intercepts))
+        _assert_certified(np.r_[model.dual_gap_, path.dual_gaps], warned)
+
+
+@FUZZ_FEW
+@given(problems(min_n=4), st.sampled_from(["dense", "csc", "csr"]), st.sampled_from(WEIGHTS),
+       st.booleans(), st.sampled_from(["lasso", "enet", "logistic", "ridge"]))
+def test_cv_estimators(problem, fmt, weight_kind, fit_intercept, which):
+    """The CV estimators on degenerate input (zero, constant and duplicate columns, tiny and
+    huge scales, zero weights): an error naming X, y, sample_weight or cv, or finite results.
+
+    Folds with too few rows, a single class or zero weight are refused naming cv.
+    """
+    Xin, y, sw, expected = _make_input(problem, fmt, "none", weight_kind)
+    X, _, rng, _ = problem
+    n = X.shape[0]
+    if which == "logistic":
+        y = _labels(y, rng)
+        if expected is None and np.ptp(y) == 0:
+            expected = "y"
+    if n < 2 and expected is None:
+        expected = "cv"
+    options = dict(cv=2, fit_intercept=fit_intercept)
+
+    def fit(Xin, y, sw):
+        with np.errstate(all="ignore"):
+            if which == "ridge":
+                return fastreg.RidgeCV(alphas=[1e-3, 1.0, 1e3], **options).fit(Xin, y, sw)
+            model = {"lasso": fastreg.LassoCV(n_alphas=3, **options),
+                     "enet": fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=3, **options),
+                     "logistic": fastreg.LogisticRegressionCV(n_alphas=3, **options)}[which]
+            return model.fit(Xin, y, sample_weight=sw)
+
+    # a fold can lose all weight or a class: refused naming cv (or sample_weight)
+    model, warned = _run(fit, Xin, y, sw, expected, also=("cv", "sample_weight"))
+    event(f"{which}: {'refused' if model is None else 'fitted'}")
+    if model is not None and _centering_is_exact(X, y, fit_intercept):
+        assert np.all(np.isfinite(model.coef_)) and np.all(np.isfinite(model.intercept_))
+        if which != "ridge":
+            assert np.any(np.isfinite(model.cv_mean_)) and np.isfinite(model.alpha_)
+            _assert_certified(model.dual_gap_, warned)

@@ -1,5 +1,7 @@
 """RidgeCV: leave-one-out, GCV and k-fold errors against brute force and scikit-learn."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -119,21 +121,76 @@ def test_matches_sklearn_ridgecv_golub(golub):
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-6, atol=1e-12)
 
 
-def test_kfold_equals_manual_refits():
-    X, y, sw = data("tall")
-    alphas = np.array([2.0, 0.2, 0.02])
-    cv = RidgeCV(alphas=alphas, cv=3).fit(X, y, sample_weight=sw)
-    s = sw * len(y) / sw.sum()
-    folds = np.array_split(np.arange(len(y)), 3)
-    expected = np.zeros(3)
-    for test in folds:
-        train = np.setdiff1d(np.arange(len(y)), test)
+def serial_kfold_errors(X, Y, alphas, folds, s, fit_intercept=True):
+    """The pooled held-out mse of one Ridge refit per (fold, alpha), in a plain loop."""
+    Y = Y.reshape(len(Y), -1)
+    total = np.zeros(len(alphas))
+    for train, test in folds:
         for a, alpha in enumerate(alphas):
-            model = Ridge(alpha=alpha).fit(X[train], y[train], sample_weight=s[train])
-            expected[a] += np.sum(s[test] * (y[test] - model.predict(X[test])) ** 2)
-    np.testing.assert_allclose(cv.cv_errors_, expected / s.sum(), rtol=1e-9)
+            model = Ridge(alpha=alpha, fit_intercept=fit_intercept)
+            model.fit(X[train], Y[train], sample_weight=s[train])
+            resid = Y[test] - model.predict(X[test]).reshape(len(test), -1)
+            total[a] += np.sum(s[test][:, None] * resid ** 2) / Y.shape[1]
+    return total / s.sum()
+
+
+@pytest.mark.parametrize("n_targets", [None, 2])
+def test_kfold_equals_manual_refits(n_targets):
+    X, y, sw = data("tall", n_targets)
+    alphas = np.array([2.0, 0.2, 0.02])
+    cv = RidgeCV(alphas=alphas, cv=3, random_state=1).fit(X, y, sample_weight=sw)
+    # shuffled K-fold from the shared fold machinery, as LassoCV's
+    from fastreg._folds import kfold
+
+    assert [t.tolist() for _, t in cv.folds_] == [t.tolist() for _, t in kfold(len(y), 3, 1)]
+    s = sw * len(y) / sw.sum()
+    expected = serial_kfold_errors(X, y, alphas, cv.folds_, s)
+    np.testing.assert_allclose(cv.cv_errors_, expected, rtol=1e-9)
+    assert np.all(cv.cv_std_ > 0)
     single = Ridge(alpha=cv.alpha_).fit(X, y, sample_weight=sw)
     np.testing.assert_allclose(cv.coef_, single.coef_, atol=1e-10)
+
+
+def test_kfold_matches_sklearn_with_the_same_folds():
+    """Each fold is scikit-learn's Ridge on the training rows with α_sk = n_train·α."""
+    from sklearn.linear_model import Ridge as SkRidge
+
+    X, y, _ = data("wide")
+    folds = list(KFold(4).split(X))  # equal folds: pooled = mean of the fold mse
+    alphas = np.array([1.0, 0.1, 0.01])
+    cv = RidgeCV(alphas=alphas, cv=folds).fit(X, y)
+    expected = np.zeros(3)
+    for train, test in folds:
+        for a, alpha in enumerate(alphas):
+            sk = SkRidge(alpha=alpha * len(train)).fit(X[train], y[train])
+            expected[a] += np.mean((y[test] - sk.predict(X[test])) ** 2) / len(folds)
+    np.testing.assert_allclose(cv.cv_errors_, expected, rtol=1e-8)
+
+
+def test_kfold_identical_for_any_n_jobs_and_backend(news20_small):
+    import joblib
+
+    X, y = news20_small
+    X, y = X[:300], y[:300]
+    alphas = np.geomspace(1e-1, 1e-4, 6)
+    one = RidgeCV(alphas=alphas, cv=4, n_jobs=1).fit(X, y)
+    two = RidgeCV(alphas=alphas, cv=4, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(one.cv_errors_, two.cv_errors_)
+    np.testing.assert_array_equal(one.coef_, two.coef_)
+    # the fold task pickles by reference (processes and Dask workers receive it)
+    import pickle
+
+    from fastreg.linear_model._ridge import _RIDGE_FOLDS
+
+    assert pickle.loads(pickle.dumps(_RIDGE_FOLDS)).path is _RIDGE_FOLDS.path
+    distributed = pytest.importorskip("distributed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                      dashboard_address=None) as cluster, \
+                distributed.Client(cluster), joblib.parallel_config(backend="dask"):
+            on_dask = RidgeCV(alphas=alphas, cv=4).fit(X, y)
+    np.testing.assert_array_equal(one.cv_errors_, on_dask.cv_errors_)
 
 
 def test_kfold_sparse_cg_and_splitters(news20_small):
@@ -152,7 +209,7 @@ def test_cv_errors_input_contract():
     X, y, _ = data("tall")
     with pytest.raises(ValueError, match="cv must be"):
         RidgeCV(cv="kfold").fit(X, y)
-    with pytest.raises(ValueError, match="folds is invalid"):
+    with pytest.raises(ValueError, match="cv must be at least 2 folds"):
         RidgeCV(cv=1).fit(X, y)
     with pytest.raises(TypeError, match="cv must be"):
         RidgeCV(cv=3.5).fit(X, y)

@@ -9,8 +9,8 @@
   warm-started path on a fold's training rows and scores every alpha on its
   held-out rows. It is a plain top-level function of picklable arguments, so
   joblib can run it in threads, processes or on a Dask cluster. The model is
-  a :class:`FoldModel`: its path function (``enet_path``, ``logistic_path``)
-  and its held-out error (``fastreg._scoring``).
+  a :class:`FoldModel`: its path function (``enet_path``, ``logistic_path``,
+  Ridge's fold path) and its held-out error (``fastreg._scoring``).
 
 Folds slice the rows of X (one copy of the training part per fold) rather
 than giving held-out rows zero sample weight. Both give the same problem
@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["check_cv", "kfold", "stratified_kfold", "fit_fold", "FoldModel", "FoldResult"]
+__all__ = ["check_cv", "check_fold_weights", "kfold", "stratified_kfold", "fit_fold", "FoldModel", "FoldResult"]
 
 
 def kfold(n_samples, n_splits, random_state=None):
@@ -138,6 +138,18 @@ def check_cv(cv, X, y, random_state=None, stratify=False):
     return folds
 
 
+def check_fold_weights(folds, sample_weight):
+    """Raise a ValueError naming ``cv`` if a fold's training or held-out rows weigh nothing."""
+    if sample_weight is None:
+        return
+    for k, (train, test) in enumerate(folds):
+        if not np.sum(sample_weight[train]) > 0:
+            raise ValueError(f"cv: the training rows of fold {k} all have zero sample weight.")
+        if not np.sum(sample_weight[test]) > 0:
+            raise ValueError(f"cv: the held-out rows of fold {k} all have zero sample weight; "
+                             "their error is undefined.")
+
+
 def take_rows(X, rows):
     """Rows of a validated X (Fortran dense or CSC) in the same storage."""
     if sp.issparse(X):
@@ -151,13 +163,16 @@ class FoldModel:
     ``path(X, y, l1_ratio=, alphas=, sample_weight=, callback=, coef_init=,
     **options)`` fits the warm-started path (:func:`fastreg.enet_path`,
     :func:`fastreg.logistic_path`); ``score(y, pred, intercept, weights)``
-    is the held-out error to minimize (see ``fastreg._scoring``). Both are
+    is the held-out error to minimize (see ``fastreg._scoring``); ``extra``
+    are more scorers of the same form, recorded at every alpha alongside
+    (e.g. the misclassification error next to the deviance). All are
     top-level functions, so the model pickles by reference.
     """
 
-    def __init__(self, path, score):
+    def __init__(self, path, score, extra=()):
         self.path = path
         self.score = score
+        self.extra = tuple(extra)
 
 
 class FoldResult:
@@ -171,14 +186,18 @@ class FoldResult:
         Total weight of the held-out rows (their count without weights).
     n_iters : ndarray of shape (n_solved,)
         Coordinate-descent epochs per alpha.
+    extra : ndarray of shape (n_solved, n_extra)
+        The model's extra held-out errors at each alpha solved.
     max_gap : float
         Largest relative duality gap over the alphas solved.
     last_support, last_values : ndarrays
         The coefficients at the last alpha solved (sparse), to resume the path.
     """
 
-    def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values):
+    def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values,
+                 extra):
         self.errors = errors
+        self.extra = extra
         self.test_weight = test_weight
         self.n_iters = n_iters
         self.max_gap = max_gap
@@ -216,19 +235,22 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     sw_train = None if sample_weight is None else sample_weight[train]
     sw_test = None if sample_weight is None else sample_weight[test]
     errors = np.empty(len(alphas))
+    extra = np.empty((len(alphas), len(model.extra)))
     best = [np.inf, 0]  # best held-out error so far, and its index
     last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
 
     def score(index, alpha, coef, intercept):
-        if sp.issparse(X_test):
-            pred = X_test @ coef  # O(nnz of the held-out rows)
+        if sp.issparse(X_test) or coef.ndim > 1:
+            pred = X_test @ coef  # O(nnz of the held-out rows); (n_test, n_targets) for Ridge
         else:
             support = np.flatnonzero(coef)
             pred = X_test[:, support] @ coef[support]
-        errors[index] = model.score(y_test, np.asarray(pred, dtype=np.float64), intercept,
-                                    sw_test)
+        pred = np.asarray(pred, dtype=np.float64)
+        errors[index] = model.score(y_test, pred, intercept, sw_test)
+        for e, scorer in enumerate(model.extra):
+            extra[index, e] = scorer(y_test, pred, intercept, sw_test)
         support = np.flatnonzero(coef)
-        last[:] = [support, coef[support].copy()]
+        last[:] = [support, coef.ravel()[support].copy()]
         if errors[index] < best[0]:
             best[:] = [errors[index], index]
         # Near alpha_max the model is often still all zero: a flat start is not a minimum.
@@ -241,7 +263,8 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     solved = len(path.alphas)
     test_weight = float(len(test) if sw_test is None else np.sum(sw_test))
     return FoldResult(errors[:solved].copy(), test_weight, np.asarray(path.n_iters),
-                      float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1])
+                      float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1],
+                      extra[:solved].copy())
 
 
 # ---------------------------------------------------------------------------
@@ -343,4 +366,4 @@ def run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, mode
             runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
                                     np.concatenate([old.n_iters, run.n_iters]),
                                     max(old.max_gap, run.max_gap), run.last_support,
-                                    run.last_values)
+                                    run.last_values, np.concatenate([old.extra, run.extra]))

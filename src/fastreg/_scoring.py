@@ -29,9 +29,10 @@ def _weighted_mean(values, weights):
 
 
 def squared_error(y, pred, intercept, weights):
-    """Weighted mean of (y − intercept − pred)²."""
+    """Weighted mean of (y − intercept − pred)² (averaged over targets for 2-D y)."""
     resid = y - intercept - pred
-    return _weighted_mean(resid * resid, weights)
+    squares = resid * resid
+    return _weighted_mean(squares if squares.ndim == 1 else squares.mean(axis=1), weights)
 
 
 def deviance(y, pred, intercept, weights):

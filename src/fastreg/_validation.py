@@ -448,8 +448,8 @@ def check_l1_ratio(l1_ratio):
     return check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
 
 
-def check_tol(tol):
-    return check_scalar(tol, "tol", low=0.0, low_open=True)
+def check_tol(tol, name="tol"):
+    return check_scalar(tol, name, low=0.0, low_open=True)
 
 
 def check_max_iter(max_iter):

@@ -11,6 +11,8 @@ import csv
 import gzip
 import io
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 
@@ -106,6 +108,21 @@ def load_npz(path, *, y=None):
     y : ndarray of shape (n_samples,)
     feature_names : ndarray of str or None
     """
+    try:
+        X, target, names = _read_archive(path)
+    except (zipfile.BadZipFile, EOFError, zlib.error, KeyError) as exc:
+        # np.load reads members lazily: a truncated or corrupt archive fails here
+        raise ValueError(f"{os.fspath(path)} is not a readable .npz archive (truncated or "
+                         f"corrupt?): {exc}") from None
+    if y is not None:
+        target = _load_target(y)
+    if target is None:
+        raise ValueError(f"{os.fspath(path)} has no 'y' array; give the target separately.")
+    return X, _matching_target(target, X, path), names
+
+
+def _read_archive(path):
+    """(X, y or None, feature names or None) from an .npz archive."""
     with np.load(path, allow_pickle=False) as archive:
         keys = set(archive.files)
         if _is_sparse_archive(keys, archive):
@@ -121,11 +138,7 @@ def load_npz(path, *, y=None):
             )
         target = archive["y"] if "y" in keys else None
         names = archive["feature_names"].astype(str) if "feature_names" in keys else None
-    if y is not None:
-        target = _load_target(y)
-    if target is None:
-        raise ValueError(f"{os.fspath(path)} has no 'y' array; give the target separately.")
-    return X, _matching_target(target, X, path), names
+    return X, target, names
 
 
 def _load_target(y):

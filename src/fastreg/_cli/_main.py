@@ -10,11 +10,11 @@ features at the chosen alpha.
 
 ``--task classify`` fits an L1 (elastic-net) logistic regression path
 instead, on a two-class target: by default whether a Debian package is a
-library (section "libs" or "libdevel"). Its alpha is chosen by a small fold
-loop over :func:`fastreg.logistic_path` (:func:`cross_validate_logistic`:
-the full-data grid, held-out binomial deviance, the same 1se rule), and the
-report gives the held-out accuracy and deviance ratio and the words that
-push toward each class.
+library (section "libs" or "libdevel"). Its alpha is chosen by
+:class:`fastreg.LogisticRegressionCV` (stratified folds, the full-data grid,
+held-out binomial deviance, the same 1se rule), and the report gives the
+held-out accuracy and deviance ratio and the words that push toward each
+class.
 """
 
 import argparse
@@ -175,6 +175,17 @@ def _file_problem(args):
                    classes)
 
 
+def _check_target(problem, args):
+    """Refuse a target with nothing to fit (a constant y has no alpha_max and no R²)."""
+    y = problem.y
+    if not np.all(np.isfinite(y)):
+        bad = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"the target has a non-finite value ({y[bad]}) at row {bad}.")
+    if args.task == "regress" and y.size and np.all(y == y[0]):
+        raise ValueError(f"the target is constant (every value is {y[0]:g}): there is "
+                         "nothing to fit.")
+
+
 class ProgressBar:
     """One status line on a text stream, redrawn after every alpha of a path.
 
@@ -281,10 +292,10 @@ def _feature_table(positive, negative):
 def cv_summary(model, path, rows=8, score="CV mse"):
     """Lines of the CV curve's summary: about ``rows`` alphas, with alpha_min and alpha_1se.
 
-    A model with an ``accuracy_`` curve (the classify task) gets a column of it.
+    A model with a ``cv_accuracy_`` curve (the classify task) gets a column of it.
     """
     alphas, mean, std = model.alphas_, model.cv_mean_, model.cv_std_
-    accuracy = getattr(model, "accuracy_", None)
+    accuracy = getattr(model, "cv_accuracy_", None)
     picks = set(np.linspace(0, len(alphas) - 1, rows).round().astype(int).tolist())
     picks |= {model.index_min_, model.index_1se_}
     nnz = path.n_nonzero
@@ -338,100 +349,54 @@ def report(problem, model, path, seconds, args):
 
 # ---------------------------------------------------------- classification ---
 
-@dataclass
-class LogisticCV:
-    """The classify task's cross-validation: curves over the full-data grid.
-
-    ``cv_mean_``/``cv_std_`` are the mean held-out binomial deviance per
-    sample and its standard error, ``accuracy_`` the mean held-out accuracy,
-    ``null_deviance_`` the mean held-out deviance of the intercept-only model
-    fitted on each training part.
-    """
-
-    alphas_: np.ndarray
-    cv_mean_: np.ndarray
-    cv_std_: np.ndarray
-    accuracy_: np.ndarray
-    null_deviance_: float
-    folds_: list
-    index_min_: int
-    index_1se_: int
-
-    @property
-    def alpha_min_(self):
-        return float(self.alphas_[self.index_min_])
-
-    @property
-    def alpha_1se_(self):
-        return float(self.alphas_[self.index_1se_])
-
-    def plot(self, ax):
-        """The CV curve, mean ± one standard error against log10(alpha), on ``ax``."""
-        x = np.log10(self.alphas_)
-        ax.errorbar(x, self.cv_mean_, yerr=self.cv_std_, fmt="o", markersize=3, capsize=2)
-        for i in (self.index_min_, self.index_1se_):
-            ax.axvline(x[i], color="k", linestyle=":", linewidth=1)
-        ax.set_xlabel("log10(alpha)")
-        ax.set_ylabel("held-out deviance")
-        return ax
-
-
 def binomial_deviances(y, eta):
     """Mean binomial deviance 2/n Σ [log(1 + exp(η)) − yη] of each column of ``eta``."""
     return 2.0 * np.logaddexp(0.0, np.where(y[:, None] > 0, -eta, eta)).mean(axis=0)
 
 
-def cross_validate_logistic(problem, args, stderr):
-    """K-fold CV of the logistic path on the full-data grid; (LogisticCV, seconds).
+def null_deviance(y, folds, fit_intercept):
+    """Mean held-out deviance of the intercept-only model fitted on each training part.
 
-    Each fold fits :func:`fastreg.logistic_path` on its training rows over the
-    grid of all rows and scores the held-out rows at every alpha; alpha_min
-    has the smallest mean deviance, alpha_1se is the largest alpha within one
-    standard error of it (LassoCV's curve and rule).
+    The folds are weighted by their held-out rows, as the CV curve.
+    """
+    total = 0.0
+    for train, test in folds:
+        rate = np.clip(y[train].mean(), 1e-12, 1 - 1e-12) if fit_intercept else 0.5
+        eta = np.full((len(test), 1), np.log(rate / (1 - rate)))
+        total += len(test) * binomial_deviances(y[test], eta)[0]
+    return total / len(y)
+
+
+def cross_validate_logistic(problem, args, stderr):
+    """:class:`fastreg.LogisticRegressionCV` (not refitted) on the problem; (model, seconds).
+
+    Held-out binomial deviance over the full-data grid, stratified folds, the
+    1se or min rule; the model's ``cv_accuracy_`` gives the held-out accuracy.
+    ``null_deviance_`` is added: the held-out deviance of the intercept-only
+    model (:func:`null_deviance`), for the deviance ratio.
     """
     import fastreg
-    from fastreg._folds import kfold
-    from fastreg._folds import curve, select
 
-    X, y = problem.X, problem.y
-    n, p = X.shape
+    n = problem.X.shape[0]
     if args.folds < 2:
         raise ValueError(f"--folds must be at least 2, got {args.folds}.")
     if args.folds > n:
         raise ValueError(f"--folds {args.folds} is more than the {n} rows.")
-    eps = args.eps if args.eps is not None else (1e-3 if n > p else 1e-2)
-    alpha_max = fastreg.logistic_alpha_max(X, y, l1_ratio=args.l1_ratio,
-                                           fit_intercept=args.fit_intercept)
-    alphas = np.geomspace(alpha_max, alpha_max * eps, args.n_alphas)
-    folds = kfold(n, args.folds, args.seed)
-    X = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X)  # row slicing
+    model = fastreg.LogisticRegressionCV(
+        l1_ratio=args.l1_ratio, n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
+        fit_intercept=args.fit_intercept, cv=args.folds, scoring="deviance",
+        selection=args.rule, random_state=args.seed, n_jobs=args.jobs, refit=False)
     if not args.quiet:
-        stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas ...")
+        stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas "
+                     f"({args.jobs} job{'s' if args.jobs > 1 else ''}) ...")
         stderr.flush()
     start = time.perf_counter()
-    deviance = np.empty((len(folds), len(alphas)))
-    accuracy = np.empty_like(deviance)
-    null, weights = np.empty(len(folds)), np.empty(len(folds))
-    for k, (train, test) in enumerate(folds):
-        path = fastreg.logistic_path(X[train], y[train], alphas=alphas, l1_ratio=args.l1_ratio,
-                                     fit_intercept=args.fit_intercept, tol=args.tol)
-        scores = X[test] @ path.coefs  # coefs are sparse: so may the product be
-        scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        eta = scores + np.asarray(path.intercepts)[None, :]
-        deviance[k] = binomial_deviances(y[test], eta)
-        accuracy[k] = ((eta > 0) == (y[test, None] > 0)).mean(axis=0)
-        rate = np.clip(y[train].mean(), 1e-12, 1 - 1e-12) if args.fit_intercept else 0.5
-        null[k] = binomial_deviances(y[test], np.full((len(test), 1), np.log(rate / (1 - rate))))[0]
-        weights[k] = len(test)
-    mean, std = curve(deviance, weights)
-    i_min, i_1se = select(alphas, mean, std)
+    model.fit(problem.X, problem.y)
     seconds = time.perf_counter() - start
     if not args.quiet:
         stderr.write(f" {seconds:.1f} s\n")
         stderr.flush()
-    share = weights / weights.sum()
-    model = LogisticCV(alphas, mean, std, share @ accuracy, float(share @ null), folds,
-                       i_min, i_1se)
+    model.null_deviance_ = null_deviance(problem.y, model.folds_, args.fit_intercept)
     return model, seconds
 
 
@@ -479,7 +444,7 @@ def classify_report(problem, model, path, seconds, args):
         f"time    {seconds[0]:.2f} s for the cross-validation, {seconds[1]:.2f} s for the "
         f"path, {problem.prep_seconds:.2f} s to load and prepare the data",
         f"chosen  alpha {path.alphas[best]:.3e} (#{best + 1} of {n_alphas}, {rule}), held-out "
-        f"accuracy {model.accuracy_[best]:.4f} (majority class {max(rate, 1 - rate):.4f}), "
+        f"accuracy {model.cv_accuracy_[best]:.4f} (majority class {max(rate, 1 - rate):.4f}), "
         f"held-out deviance ratio {dev_ratio:.4f}, {np.count_nonzero(coef)} nonzero "
         f"coefficients, intercept {float(path.intercepts[best]):.4f}",
         "strongest features at the chosen alpha:",
@@ -526,6 +491,7 @@ def main(argv=None, *, stdout=None, stderr=None):
     args = build_parser().parse_args(argv)
     try:
         problem = _file_problem(args) if args.file else _debian_problem(args)
+        _check_target(problem, args)
         if args.task == "classify":
             model, cv_seconds = cross_validate_logistic(problem, args, stderr)
             path, path_seconds = _fit_logistic_path(problem, args, model.alphas_, stderr)
@@ -540,6 +506,9 @@ def main(argv=None, *, stdout=None, stderr=None):
             lines.append(f"plot    coefficient paths and CV curve saved to {args.plot}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         stderr.write(f"python -m fastreg: error: {exc}\n")
+        return 1
+    except MemoryError:
+        stderr.write("python -m fastreg: error: not enough memory for this data.\n")
         return 1
     stdout.write("\n".join(lines) + "\n")
     return 0

@@ -21,6 +21,10 @@ import scipy.sparse as sp
 
 __all__ = ["load_svmlight"]
 
+# Column indices beyond int32 are refused before anything of that width is
+# allocated: every solve keeps several float64 arrays of length n_features.
+MAX_FEATURES = 2**31 - 1
+
 # Whitespace-separated "index:value" tokens, each with exactly one colon.
 _PAIRS = re.compile(r"\s*(?:[^\s:]+:[^\s:]+(?:\s+|$))*")
 
@@ -131,7 +135,8 @@ def load_svmlight(path, *, n_features=None, zero_based="auto", dtype=np.float64)
     ------
     ValueError
         On a malformed line (with its line number), a multi-label target,
-        a negative or repeated index, or more indices than ``n_features``.
+        a negative or repeated index, an index of ``MAX_FEATURES`` (2³¹ − 1)
+        or more, or more indices than ``n_features``.
     """
     with _open_text(path) as f:
         labels, features, line_numbers = _split_lines(f)
@@ -152,6 +157,11 @@ def load_svmlight(path, *, n_features=None, zero_based="auto", dtype=np.float64)
             raise ValueError(f"line {line_numbers[rows[k]]}: index 0 in a one-based file.")
         index = index - 1
 
+    if index.size and index.max() >= MAX_FEATURES:
+        k = int(np.argmax(index))
+        written = int(index[k]) + (0 if zero_based else 1)
+        raise ValueError(f"line {line_numbers[rows[k]]}: feature index {written} is too large "
+                         f"(at most {MAX_FEATURES} features are supported).")
     n_seen = int(index.max()) + 1 if index.size else 0
     if n_features is None:
         n_features = n_seen

@@ -3,8 +3,8 @@
 * Leave-one-out (exact) and GCV come from the eigendecomposition of the Gram
   or kernel already used for the path: after it, each alpha costs O(n·p)
   (primal) or O(n²) (dual) instead of n refits.
-* k-fold refits the path on each training fold (warm-started CG or one
-  eigendecomposition per fold) and scores the held-out fold.
+* k-fold is not here: RidgeCV runs it on the cross-validation machinery of
+  every model (``fastreg._folds``), one ridge_path per training fold.
 
 Leave-one-out keeps the absolute strength of the penalty, nα Σ v_j β_j², when
 a sample is removed, as scikit-learn's RidgeCV does (its α is this nα): a
@@ -12,14 +12,12 @@ brute-force refit on the n − 1 remaining samples with this library's
 normalization uses α·n / (n − s_i). Errors are weighted means Σ s_i e_i² / n.
 """
 
-import numbers
-
 import numpy as np
 
 from .._kernels import _dense_products, _ridge_loo
 from ._direct import inverse_shifted
 
-__all__ = ["loo_errors", "gcv_errors", "kfold_splits"]
+__all__ = ["loo_errors", "gcv_errors"]
 
 # Rows of Xc Q̃ materialized at once by the primal leave-one-out.
 LOO_BLOCK_BYTES = 1 << 23
@@ -99,24 +97,3 @@ def gcv_errors(system, alphas):
     df = shrink.sum(axis=0) + (1.0 if data.fit_intercept else 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.maximum(rss, 0.0) / n / ((1.0 - df / n) ** 2)[:, None]
-
-
-def kfold_splits(cv, X, y, n_samples):
-    """List of (train, test) index arrays from an int, a splitter or an iterable."""
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        if cv < 2 or cv > n_samples:
-            raise ValueError(
-                f"cv={cv} folds is invalid for {n_samples} samples; use 2 <= cv <= n_samples.")
-        folds = np.array_split(np.arange(n_samples), int(cv))
-        return [(np.concatenate(folds[:i] + folds[i + 1:]), test) for i, test in enumerate(folds)]
-    if hasattr(cv, "split"):
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y)]
-    try:
-        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv]
-    except TypeError:
-        raise TypeError(
-            f"cv must be None, 'loo', 'gcv', an int, a splitter with split(X, y) or an "
-            f"iterable of (train, test) index pairs; got {cv!r}.") from None
-    if not splits:
-        raise ValueError("cv yielded no (train, test) splits.")
-    return splits

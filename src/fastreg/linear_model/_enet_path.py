@@ -154,6 +154,9 @@ class _EnetPoint:
         # exact for this l1_ratio (the grid's uses at least 1e-3), in the user's scale
         self.alpha_max = (_alpha_max(design, y_c, 1.0, penalty_factor, positive)
                           * self.scale / l1_ratio if l1_ratio > 0 else np.inf)
+        self.y_c = y_c
+        self.y_norm = float(np.sqrt(2.0 * self.null_obj))  # ‖y_c‖_S
+        self.negligible = np.zeros(p, dtype=bool)  # see _negligible_penalties
         unpen, cross, y_cross = _unpenalized_products(design, y_c, penalty_factor)
         self.loss = _problem.QuadraticLoss(y_c, unpenalized=unpen, cross=cross, y_cross=y_cross)
         self.work = _workspace.Workspace(design.n_samples, p)
@@ -170,9 +173,15 @@ class _EnetPoint:
             # every penalized coefficient is zero from alpha_max up: solve there, as
             # n·alpha may overflow for an enormous alpha
             alpha = 2.0 * self.alpha_max
-        penalty = _problem.ElasticNetPenalty(
-            self.penalty_factor, l1=n * alpha * self.l1_ratio / self.scale,
-            l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
+        l1, l2 = n * alpha * self.l1_ratio / self.scale, n * alpha * (1.0 - self.l1_ratio)
+        negligible = self._negligible_penalties(l1, l2)
+        if np.any(negligible != self.negligible):
+            self._drop_penalties(negligible)
+            k = 0  # the previous dual point was feasible for another set: do not reuse it
+        factors = self.penalty_factor
+        if np.any(negligible):
+            factors = np.where(negligible, 0.0, factors)
+        penalty = _problem.ElasticNetPenalty(factors, l1=l1, l2=l2, positive=self.positive)
         if k >= 2 and not self.design.sparse:
             self._continue_segment(penalty, (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2]))
         # The previous solve's dual point and its correlations certify the
@@ -184,10 +193,43 @@ class _EnetPoint:
             support = np.flatnonzero(self.w != 0.0)
             self.history = [self.history[-1] if self.history else None,
                             (support, self.w[support])]
+        gap = stats["gap"]
+        if np.any(negligible):
+            # The dual point is feasible for the true penalty too (x̄_jᵀSθ = 0 on the
+            # dropped features): the true gap adds their penalty at w.
+            w, v = self.w[negligible], self.penalty_factor[negligible]
+            gap += float(np.sum(v * (l1 * np.abs(w) + 0.5 * l2 * w * w)))
         return PointResult(
-            stats["gap"] / self.null_obj, stats["n_epochs"],
+            gap / self.null_obj, stats["n_epochs"],
             1.0 - stats["loss"] / self.null_obj,
             {name: stats[name] for name in ("n_outer", "n_screened", "ws_size", "n_passes")})
+
+    def _negligible_penalties(self, l1, l2):
+        """Penalized features whose dual constraint is below float64's resolution.
+
+        The dual point θ is certified by |x̄_jᵀSθ| ≤ l1·v_j, a correlation
+        computed with rounding errors up to about ε Σ_i s_i |x̄_ij θ_i| ≤
+        ε ‖x̄_j‖_S ‖y_c‖_S. When l1·v_j is within NEGLIGIBLE_PENALTY of that
+        (a column of huge scale with a tiny penalty factor: 1e8 and 1e-8),
+        the test is decided by rounding, and the one scalar that brings θ
+        into the feasible set is set by noise: the gap of an optimal point
+        stays O(1). Such a feature's penalty is itself below the resolution
+        of the objective, so it is solved as unpenalized: θ is projected onto
+        x̄_jᵀSθ = 0 (the unpenalized features' projection), feasible for the
+        true constraint, and its penalty at w is added to the gap.
+        """
+        v = self.penalty_factor
+        level = NEGLIGIBLE_PENALTY * np.sqrt(self.design.col_sq_norms) * self.y_norm
+        with np.errstate(over="ignore"):
+            return (v > 0) & ((l1 + l2) * v <= level)
+
+    def _drop_penalties(self, negligible):
+        """Rebuild the datafit with the ``negligible`` features among the unpenalized."""
+        factors = np.where(negligible, 0.0, self.penalty_factor)
+        unpen, cross, y_cross = _unpenalized_products(self.design, self.y_c, factors)
+        self.loss = _problem.QuadraticLoss(self.y_c, unpenalized=unpen, cross=cross,
+                                           y_cross=y_cross)
+        self.negligible = negligible
 
     def _continue_segment(self, penalty, step):
         """Start from the continuation of the last path segment, when it lowers the objective.
@@ -212,6 +254,12 @@ class _EnetPoint:
 
     def release(self):
         self.work = self.loss = self.view = None
+
+
+# A penalty l1·v_j below this many times ε ‖x̄_j‖_S ‖y_c‖_S (ε = 2.2e-16) is below
+# what float64 correlations resolve: 1e4 rounding units keep the dual point's
+# scaling within 1e-4 of one (gap ~1e-8 relative) from what rounding decides.
+NEGLIGIBLE_PENALTY = 1e4 * np.finfo(np.float64).eps
 
 
 def _y_scale(y_c):

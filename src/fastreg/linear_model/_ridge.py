@@ -19,12 +19,15 @@ Jacobi-preconditioned for one). See ``fastreg._ridge._solvers`` for how
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
+from .._folds import FoldModel, check_cv, check_fold_weights, curve, run_folds, select
 from .._grid import MIN_GRID_L1_RATIO, alpha_max_from_correlations, geometric_grid
 from .._result import Path
-from .._ridge._cv import gcv_errors, kfold_splits, loo_errors
+from .._ridge._cv import gcv_errors, loo_errors
 from .._ridge._design import RidgeDesign
 from .._ridge._solvers import Plan, build_system, check_solver, plan_spectral, solve_alphas
-from .._validation import check_alphas, check_bools, check_max_iter, check_scalar, check_tol
+from .._scoring import squared_error
+from .._validation import (check_alphas, check_bools, check_max_iter, check_sample_weight,
+                           check_scalar, check_tol, check_X)
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 
@@ -251,8 +254,17 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         None or "loo": exact leave-one-out errors for every alpha from one
         eigendecomposition of the Gram (n ≥ p) or kernel (p > n). "gcv":
         generalized cross-validation from the same decomposition. An int k:
-        k contiguous folds; a splitter (with ``split(X, y)``) or an iterable
-        of (train, test) index arrays: those folds. Folds refit the path.
+        shuffled K-fold with ``np.random.default_rng(random_state)``; a
+        splitter (with ``split(X, y)``) or an iterable of (train, test) index
+        arrays (or boolean masks): those folds. Folds refit the path on their
+        training rows with the cross-validation machinery of
+        :class:`fastreg.LassoCV` (``fastreg._folds``): parallel joblib tasks,
+        results independent of ``n_jobs`` and of the joblib backend.
+    n_jobs : int, optional
+        Folds run as parallel joblib tasks (threads by default; honours
+        ``joblib.parallel_config``). Only used by k-fold ``cv``.
+    random_state : int, numpy Generator or None, default=0
+        Seed of the K-fold shuffle when ``cv`` is an int.
     penalty_factor : array-like of shape (n_features,), optional
     solver, tol, max_iter :
         Used by k-fold refits and the final fit, as in :class:`Ridge`.
@@ -267,6 +279,13 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         Mean (weighted) squared validation error for each of ``alphas_``,
         averaged over targets. Leave-one-out keeps the penalty's absolute
         strength nα when a sample is left out, as scikit-learn's RidgeCV does.
+        K-fold: the pooled held-out error Σ s_i e_i² / Σ s_i over all folds
+        (the folds' mse weighted by their held-out weight).
+    cv_std_ : ndarray of shape (n_alphas,)
+        K-fold only: the standard error of ``cv_errors_`` over folds (as
+        :class:`fastreg.LassoCV`'s ``cv_std_``); NaN for leave-one-out and GCV.
+    folds_ : list of (train, test) index arrays or None
+        The K-fold folds (None for leave-one-out and GCV).
     best_score_ : float
         Minus the smallest error.
     coef_, intercept_, solver_, rcond_, n_iter_, kkt_residual_, n_features_in_ :
@@ -274,7 +293,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alphas=None, *, n_alphas=100, eps=None, fit_intercept=True, cv=None,
-                 penalty_factor=None, solver="auto", tol=1e-6, max_iter=None):
+                 penalty_factor=None, solver="auto", tol=1e-6, max_iter=None, n_jobs=None,
+                 random_state=0):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -284,6 +304,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
         """Select alpha by cross-validation and fit on all the data.
@@ -312,19 +334,28 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         if isinstance(self.cv, str) and not spectral:
             raise ValueError(
                 f"cv must be None, 'loo', 'gcv', an int or a splitter; got {self.cv!r}.")
+        std = np.full(len(grid), np.nan)
+        self.folds_ = None
         if spectral:
             plan = plan_spectral(data)
             system = build_system(data, plan)
             per_target = (gcv_errors if self.cv == "gcv" else loo_errors)(system, grid)
+            errors = per_target.mean(axis=1)
+            best = int(np.argmin(np.where(np.isnan(errors), np.inf, errors)))
         else:
-            per_target = _kfold_errors(data, grid, self.cv, self.penalty_factor,
-                                       self.fit_intercept, self.solver, tol, max_iter)
-        errors = per_target.mean(axis=1)
-        best = int(np.argmin(np.where(np.isnan(errors), np.inf, errors)))
+            errors, std, self.folds_ = _kfold_curve(X, y, sample_weight, grid, self.cv,
+                                                    self.random_state, self.n_jobs,
+                                                    dict(fit_intercept=self.fit_intercept,
+                                                         penalty_factor=self.penalty_factor,
+                                                         solver=self.solver, tol=tol,
+                                                         max_iter=max_iter))
+            best = select(grid, errors, std)[0]
         self.alpha_ = float(grid[best])
         self.alphas_ = given
         self.cv_errors_ = np.empty_like(errors)
         self.cv_errors_[order] = errors
+        self.cv_std_ = np.empty_like(std)
+        self.cv_std_[order] = std
         self.best_score_ = -float(errors[best])
         if spectral:
             # The decomposition served the errors; the final coefficients come from a
@@ -339,23 +370,39 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         return self
 
 
-def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, max_iter):
-    """Weighted mean squared held-out errors (n_alphas, n_targets) of k-fold refits."""
-    Y = data.Yc + data.y_mean
-    s = np.ones(data.n_samples) if data.sample_weight is None else data.sample_weight
-    m, k = len(grid), Y.shape[1]
-    total = np.zeros((m, k))
-    weight = 0.0
-    y = Y[:, 0] if data.one_d else Y
-    for train, test in kfold_splits(cv, data.X, y, data.n_samples):
-        X_train, X_test = data.X[train], data.X[test]
-        fold = RidgeDesign(X_train, Y[train],
-                           s[train] if data.sample_weight is not None else None,
-                           fit_intercept, penalty_factor)
-        _, _, sol = solve_alphas(fold, solver, grid, tol, max_iter)
-        coefs = sol.coefs.transpose(1, 0, 2).reshape(data.n_features, m * k)
-        pred = np.asarray(X_test @ coefs).reshape(len(test), m, k) + _intercepts(fold, sol.coefs)
-        resid = Y[test][:, None, :] - pred
-        total += np.einsum("i,iat,iat->at", s[test], resid, resid)
-        weight += s[test].sum()
-    return total / weight
+def _ridge_fold_path(X, y, *, l1_ratio, alphas, sample_weight, callback, coef_init,
+                     **options):
+    """:func:`ridge_path` in the shape of a fold's path function (``FoldModel.path``).
+
+    Every alpha of the grid is solved at once (one decomposition, or the
+    multi-shift CG); the fold's scorer is then called per alpha with the
+    coefficients (n_features,) or (n_features, n_targets) and the intercept.
+    ``l1_ratio`` (0) and ``coef_init`` (no resumed paths) are not used.
+    """
+    path = ridge_path(X, y, alphas=alphas, sample_weight=sample_weight, **options)
+    for index, alpha in enumerate(path.alphas):
+        coef = path.coefs[..., index]
+        callback(index, alpha, coef if coef.ndim == 1 else coef.T, path.intercepts[..., index])
+    return path
+
+
+_RIDGE_FOLDS = FoldModel(_ridge_fold_path, squared_error)
+
+
+def _kfold_curve(X, y, sample_weight, grid, cv, random_state, n_jobs, options):
+    """(mean, standard error, folds) of the held-out mse of K-fold refits over ``grid``.
+
+    The mean is the pooled Σ s_i e_i² / Σ s_i over all held-out rows (averaged
+    over targets), as :class:`fastreg.LassoCV`'s curve.
+    """
+    X = check_X(X)
+    n_samples = X.shape[0]
+    sw = check_sample_weight(sample_weight, n_samples)
+    y = np.asarray(y, dtype=np.float64)  # validated by RidgeDesign
+    folds = check_cv(cv, X, y, random_state)
+    check_fold_weights(folds, sw)
+    runs = run_folds(X, y, sw, folds, [0.0], [grid], None, options, n_jobs, _RIDGE_FOLDS)
+    scores = np.array([run.errors for run in runs[0]])
+    test_weights = np.array([run.test_weight for run in runs[0]])
+    mean, std = curve(scores, test_weights)
+    return mean, std, folds
