@@ -83,12 +83,12 @@ class _Softmax:
         if shifted.max(initial=-np.inf) > 500.0:
             return False
         self.sums -= self.E[k]
-        np.exp(shifted, out=self.E[k])
-        self.sums += self.E[k]
         # the subtraction loses digits where class k dominated: sum afresh there
-        low = self.sums <= 1e-8 * self.E.max(axis=0)
+        low = self.sums <= 1e-8 * self.E[k]
+        np.exp(shifted, out=self.E[k])
         if np.any(low):
-            self.sums[low] = self.E[:, low].sum(axis=0)
+            self.sums[low] = self.E[:, low].sum(axis=0) - self.E[k, low]
+        self.sums += self.E[k]
         return True
 
 
@@ -153,6 +153,7 @@ class MultinomialPoint:
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
         self.theta = np.empty((n, K))          # the dual point Y − P
+        self.full_pass = None                  # (loss, Z) of the state, while it holds
         self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
         self.tol_abs = tol * self.null_obj
         self.W = np.zeros((K, p))
@@ -170,6 +171,7 @@ class MultinomialPoint:
     def _objective(self, W, b, eta, l1, l2):
         """n times the objective at (W, b) with η = X Wᵀ + b."""
         v = self.penalty_factor
+        self.full_pass = None  # the pass overwrites Θ
         loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample)
         return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(v * W * W)
 
@@ -183,6 +185,7 @@ class MultinomialPoint:
         """
         d = self.design
         newton = d.fit_intercept and exact
+        self.full_pass = None
         for _ in range(50):
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
                                             self.per_sample)
@@ -205,10 +208,17 @@ class MultinomialPoint:
         The working set's gap (only a stopping rule) skips the intercept step.
         """
         d, v, W = self.design, self.penalty_factor, self.W
-        loss = self._softmax_pass(exact=ws is None)
         s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
+        if ws is None and self.full_pass is not None:
+            # the state has not moved since the last full gap (a new alpha):
+            # only the penalty's levels differ
+            loss, Z = self.full_pass
+        else:
+            loss = self._softmax_pass(exact=ws is None)
         if ws is None:
-            Z = d.gradient(self.theta).T                     # (K, p): x̄_jᵀ S Θ_k
+            if self.full_pass is None:
+                Z = d.gradient(self.theta).T                 # (K, p): x̄_jᵀ S Θ_k
+                self.full_pass = loss, Z
             vz, Wz = v, W
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
@@ -288,6 +298,7 @@ class MultinomialPoint:
             else:
                 t, change = 0.0, 0.0
         w[ws] = w_start + t * (w_model - w_start)
+        self.full_pass = None
         if t > 0.0:
             self.eta[k] += t * step
             self.b[k] += t * db
