@@ -289,8 +289,8 @@ def test_single_class_fold_and_labels():
     w[np.intersect1d(folds[0][0], [3, 40])] = 0.0
     with pytest.raises(ValueError, match="cv: the training rows of fold 0"):
         fastreg.LogisticRegressionCV(n_alphas=5, cv=folds).fit(X, y, sample_weight=w)
-    with pytest.raises(ValueError, match="Only binary classification"):
-        fastreg.LogisticRegressionCV(n_alphas=5).fit(X, np.arange(60) % 3)
+    with pytest.raises(ValueError, match="scoring='auc' needs two classes"):
+        fastreg.LogisticRegressionCV(n_alphas=5, scoring="auc").fit(X, np.arange(60) % 3)
     with pytest.raises(ValueError, match="continuous"):
         fastreg.LogisticRegressionCV(n_alphas=5).fit(X, np.linspace(0, 1, 60))
     with pytest.raises(ValueError, match="single class"):

@@ -195,3 +195,22 @@ def test_bad_input():
     sw[y == 2] = 0
     with pytest.raises(ValueError, match="sample_weight gives class 2 zero total weight"):
         fastreg.LogisticRegression().fit(X, y, sample_weight=sw)
+
+
+def test_cross_validation_curve_by_hand():
+    X, y = _problem(n=240, seed=9, K=4)
+    cv = fastreg.LogisticRegressionCV(n_alphas=8, cv=3, tol=1e-9, cv_tol=None).fit(X, y)
+    assert cv.coef_.shape == (4, X.shape[1]) and cv.intercept_.shape == (4,)
+    by_hand = np.zeros((3, 8))
+    for k, (train, test) in enumerate(cv.folds_):
+        path = fastreg.logistic_path(X[train], y[train], alphas=cv.alphas_, tol=1e-9)
+        for a in range(8):
+            eta = X[test] @ path.coef_at(a).T + path.intercepts[:, a]
+            by_hand[k, a] = 2 * np.mean(logsumexp(eta, axis=1) - eta[np.arange(len(test)),
+                                                                     y[test]])
+    np.testing.assert_allclose(cv.cv_scores_, by_hand, rtol=1e-6)
+    accuracy = fastreg.LogisticRegressionCV(n_alphas=8, cv=3, scoring="accuracy", n_jobs=2,
+                                            patience=2).fit(X, y)
+    assert np.all(np.isfinite(accuracy.cv_mean_[:3]))
+    with pytest.raises(ValueError, match="scoring='auc' needs two classes"):
+        fastreg.LogisticRegressionCV(scoring="auc").fit(X, y)

@@ -195,8 +195,9 @@ class FoldResult:
     """
 
     def __init__(self, errors, test_weight, n_iters, max_gap, last_support, last_values,
-                 extra):
+                 extra, last_shape=None):
         self.errors = errors
+        self.last_shape = last_shape
         self.extra = extra
         self.test_weight = test_weight
         self.n_iters = n_iters
@@ -205,9 +206,11 @@ class FoldResult:
         self.last_values = last_values
 
     def last_coef(self, n_features):
-        coef = np.zeros(n_features)
+        """The last coefficients, dense: (n_features,), or their matrix shape (multinomial)."""
+        shape = self.last_shape or (n_features,)
+        coef = np.zeros(int(np.prod(shape)))
         coef[self.last_support] = self.last_values
-        return coef
+        return coef.reshape(shape)
 
 
 def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_options,
@@ -237,11 +240,16 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     errors = np.empty(len(alphas))
     extra = np.empty((len(alphas), len(model.extra)))
     best = [np.inf, 0]  # best held-out error so far, and its index
-    last = [np.zeros(0, dtype=np.intp), np.zeros(0)]
+    last = [np.zeros(0, dtype=np.intp), np.zeros(0), None]
 
     def score(index, alpha, coef, intercept):
+        flat = coef
+        if coef.ndim == 1 and np.ndim(intercept) == 1:
+            # a multinomial model: K rows of coefficients, flattened, one intercept each
+            last[2] = (len(intercept), coef.size // len(intercept))
+            coef = coef.reshape(last[2]).T
         if sp.issparse(X_test) or coef.ndim > 1:
-            pred = X_test @ coef  # O(nnz of the held-out rows); (n_test, n_targets) for Ridge
+            pred = X_test @ coef  # O(nnz of the held-out rows); (n_test, n_targets or K)
         else:
             support = np.flatnonzero(coef)
             pred = X_test[:, support] @ coef[support]
@@ -249,8 +257,8 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
         errors[index] = model.score(y_test, pred, intercept, sw_test)
         for e, scorer in enumerate(model.extra):
             extra[index, e] = scorer(y_test, pred, intercept, sw_test)
-        support = np.flatnonzero(coef)
-        last[:] = [support, coef.ravel()[support].copy()]
+        support = np.flatnonzero(flat)
+        last[:2] = [support, flat[support].copy()]
         if errors[index] < best[0]:
             best[:] = [errors[index], index]
         # Near alpha_max the model is often still all zero: a flat start is not a minimum.
@@ -264,7 +272,7 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     test_weight = float(len(test) if sw_test is None else np.sum(sw_test))
     return FoldResult(errors[:solved].copy(), test_weight, np.asarray(path.n_iters),
                       float(np.max(path.dual_gaps)) if solved else 0.0, last[0], last[1],
-                      extra[:solved].copy())
+                      extra[:solved].copy(), last[2])
 
 
 # ---------------------------------------------------------------------------
@@ -366,4 +374,5 @@ def run_folds(X, y, sw, folds, l1_ratios, grids, patience, options, n_jobs, mode
             runs[a, k] = FoldResult(np.concatenate([old.errors, run.errors]), old.test_weight,
                                     np.concatenate([old.n_iters, run.n_iters]),
                                     max(old.max_gap, run.max_gap), run.last_support,
-                                    run.last_values, np.concatenate([old.extra, run.extra]))
+                                    run.last_values, np.concatenate([old.extra, run.extra]),
+                                    run.last_shape)

@@ -9,8 +9,11 @@ returns one float:
   ``Σ s_i (y_i − β0 − x_iᵀβ)² / Σ s_i`` (regression);
 * :func:`deviance`: the binomial deviance, twice the (weighted) mean
   log-loss ``2 Σ s_i [log(1 + exp η_i) − y_i η_i] / Σ s_i`` (y coded 0/1);
+  for K classes (``pred`` of shape (n, K), y the class indices) the
+  multinomial one, ``2 Σ s_i [log Σ_k exp η_ik − η_{i,y_i}] / Σ s_i``;
 * :func:`misclassification`: the (weighted) share of held-out rows whose
-  predicted class (``η > 0`` → 1) is wrong, i.e. 1 − accuracy;
+  predicted class (``η > 0`` → 1; for K classes the largest η) is wrong,
+  i.e. 1 − accuracy;
 * :func:`one_minus_auc`: 1 − the (weighted) area under the ROC curve, with
   the AUC from the rank (Mann–Whitney) formula, ties counted one half.
 
@@ -18,6 +21,7 @@ They are plain module functions, so a fold task that carries one pickles.
 """
 
 import numpy as np
+from scipy.special import logsumexp
 
 __all__ = ["deviance", "misclassification", "one_minus_auc", "squared_error"]
 
@@ -36,14 +40,24 @@ def squared_error(y, pred, intercept, weights):
 
 
 def deviance(y, pred, intercept, weights):
-    """Twice the weighted mean log-loss of 0/1 labels y at log-odds pred + intercept."""
+    """Twice the weighted mean log-loss of labels y at the linear predictors pred + intercept.
+
+    Two classes: y coded 0/1, one log-odds per row. K classes: y the class
+    indices, pred of shape (n, K).
+    """
     eta = pred + intercept
+    if eta.ndim == 2:
+        rows = np.arange(eta.shape[0])
+        return 2.0 * _weighted_mean(logsumexp(eta, axis=1) - eta[rows, y.astype(np.intp)],
+                                    weights)
     return 2.0 * _weighted_mean(np.logaddexp(0.0, eta) - y * eta, weights)
 
 
 def misclassification(y, pred, intercept, weights):
-    """Weighted share of rows whose predicted class (log-odds > 0 → 1) differs from y."""
+    """Weighted share of rows whose predicted class differs from y (as :func:`deviance`'s y)."""
     eta = pred + intercept
+    if eta.ndim == 2:
+        return _weighted_mean(np.argmax(eta, axis=1) != y, weights)
     return _weighted_mean((eta > 0) != (y > 0.5), weights)
 
 

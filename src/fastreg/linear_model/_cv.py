@@ -42,7 +42,7 @@ from .._validation import (
     check_y,
 )
 from ._enet_path import alpha_max, enet_path
-from ._labels import encode_binary
+from ._labels import encode_classes
 from ._logistic import logistic_alpha_max, logistic_path
 
 __all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV"]
@@ -208,7 +208,9 @@ class _CrossValidatedPath(BaseEstimator):
             path = model.path(X, y, l1_ratio=self.l1_ratio_,
                               alphas=grids[best_l1][:chosen + 1], sample_weight=sw, **options)
             self.path_ = path
-            self._set_coef(path.coef_at(len(path) - 1), float(path.intercepts[-1]))
+            intercept = path.intercepts[..., -1]  # one per class for a multinomial model
+            self._set_coef(path.coef_at(len(path) - 1),
+                           float(intercept) if np.ndim(intercept) == 0 else intercept)
             self.n_iter_ = int(path.n_iters[-1])
             self.dual_gap_ = float(path.dual_gaps[-1])
         return self
@@ -437,7 +439,7 @@ class ElasticNetCV(_RegressionCV):
 
 
 class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
-    __doc__ = f"""Sparse logistic regression (two classes) with alpha chosen by cross-validation.
+    __doc__ = f"""Sparse logistic regression (binary or multinomial) with alpha chosen by cross-validation.
 
     For every l1_ratio, a grid is computed on the full data (from
     :func:`fastreg.logistic_alpha_max`); every (l1_ratio, fold) pair fits the
@@ -465,7 +467,9 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
-        The two labels, sorted; the model gives the log-odds of ``classes_[1]``.
+        The labels, sorted. Two classes: the model gives the log-odds of
+        ``classes_[1]``; more: the multinomial (softmax) model, one row of
+        coefficients per class (see :class:`fastreg.LogisticRegression`).
     l1_ratio_ : float
         The chosen l1_ratio.
     alphas_ : ndarray of shape (n_l1_ratio, n_alphas) or (n_alphas,)
@@ -479,18 +483,21 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
         The mean held-out accuracy (weighted as ``cv_mean_``), recorded
         whatever ``scoring`` selects by; NaN where a fold stopped early.
     stopped_early_ : ndarray of shape (n_l1_ratio, n_folds) or (n_folds,) of bool
-    coef_ : ndarray of shape (1, n_features)
+    coef_ : ndarray of shape (1, n_features), or (n_classes, n_features)
         Refitted on all the data at ``alpha_`` (only with ``refit=True``).
-    intercept_ : ndarray of shape (1,)
+    intercept_ : ndarray of shape (1,), or (n_classes,)
 {_SHARED_ATTRIBUTES}
 
     Notes
     -----
-    Every fold's training rows must hold both classes (with positive
-    weight), and with ``scoring="auc"`` so must its held-out rows; with an
-    int ``cv`` that holds when each class has at least ``cv`` samples.
+    Every fold's training rows must hold every class (with positive
+    weight), and with ``scoring="auc"`` (two classes only) so must its
+    held-out rows; with an int ``cv`` that holds when each class has at
+    least ``cv`` samples. For more than two classes the deviance is the
+    multinomial one and the accuracy that of the most probable class.
     """
 
+    _multi_class = True
     _multi_l1 = True
     _stratify = True
     _alpha_max = staticmethod(logistic_alpha_max)
@@ -508,25 +515,28 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
         return _CLASSIFICATION[self.scoring]
 
     def _target(self, y, n_samples, sw):
-        y01, self.classes_ = encode_binary(y, n_samples, sw)
-        return y01
+        codes, self.classes_ = encode_classes(y, n_samples, sw)
+        if len(self.classes_) > 2 and self.scoring == "auc":
+            raise ValueError(f"scoring='auc' needs two classes; y has {len(self.classes_)}. "
+                             "Use scoring='deviance' or 'accuracy'.")
+        return codes.astype(np.float64) if len(self.classes_) == 2 else codes
 
     def _check_fold(self, k, y, sw, train, test):
         parts = [("training", train)] + ([("held-out", test)] if self.scoring == "auc" else [])
         for what, rows in parts:
             weight = np.ones(len(rows)) if sw is None else sw[rows]
-            for c in (0, 1):
+            for c in range(len(self.classes_)):
                 if not np.any(weight[y[rows] == c] > 0):
                     need = ("to fit the model" if what == "training"
                             else "for the AUC (use scoring='deviance' or fewer folds)")
                     raise ValueError(
                         f"cv: the {what} rows of fold {k} hold no sample of class "
-                        f"{self.classes_[c].tolist()!r} (with positive weight); both classes are needed "
-                        f"{need}.")
+                        f"{self.classes_[c].tolist()!r} (with positive weight); every class "
+                        f"is needed {need}.")
 
     def _set_extra(self, means):
         self.cv_accuracy_ = 1.0 - means[..., 0]
 
     def _set_coef(self, coef, intercept):
-        self.coef_ = coef[None, :]
-        self.intercept_ = np.array([intercept])
+        self.coef_ = coef if coef.ndim == 2 else coef[None, :]
+        self.intercept_ = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
