@@ -8,6 +8,8 @@ suboptimality at every alpha by 1e-6).
 * ``LogisticPath``: time, coordinate-descent epochs and proximal Newton
   steps of the path on news20 tf-idf (first ten groups vs the rest), with
   and without an intercept, and the largest gap reached.
+* ``MultinomialPath``: time, epochs and class cycles of the multinomial path
+  on the Debian descriptions of the ten most common sections.
 
 Without the news20 files (see ``_data.data_dir``) the benchmarks are skipped.
 """
@@ -69,3 +71,37 @@ class LogisticPath:
                      / TOL)
 
     track_max_gap.unit = "tol"
+
+
+class MultinomialPath:
+    """The multinomial L1 path on the Debian descriptions of the ten most common sections.
+
+    30 alphas from alpha_max down to 1e-2·alpha_max (the full 100-alpha
+    comparison with the peers is ``compare_multinomial.py``); the data are
+    embedded in fastreg, so this benchmark always runs.
+    """
+
+    timeout = 600
+
+    def setup(self):
+        self.X, self.y = load("debian-sections")
+        alpha_max = fastreg.logistic_alpha_max(self.X, self.y)
+        self.alphas = np.geomspace(alpha_max, alpha_max * EPS, 30)
+
+    def _path(self):
+        return fastreg.logistic_path(self.X, self.y, alphas=self.alphas, tol=TOL)
+
+    def time_path(self):
+        self._path()
+
+    def track_epochs(self):
+        """Coordinate-descent epochs summed over the path (deterministic)."""
+        return int(self._path().n_iters.sum())
+
+    track_epochs.unit = "epochs"
+
+    def track_class_cycles(self):
+        """Cycles over the classes summed over the path."""
+        return int(np.sum(self._path().info["n_cycles"]))
+
+    track_class_cycles.unit = "cycles"
