@@ -38,7 +38,7 @@ def _alpha_grid(data, n_alphas, eps):
     where β = 0 anyway for a constant y.
     """
     a_max = alpha_max_from_correlations(np.max(np.abs(data.B), axis=1), data.n_samples,
-                                        MIN_GRID_L1_RATIO, data.penalty)
+                                        MIN_GRID_L1_RATIO, data.grid_penalty)
     return geometric_grid(a_max if a_max > 0 else 1.0, n_alphas, eps, data.n_samples,
                           data.n_features)
 
@@ -64,7 +64,7 @@ def _dev_ratios(rss, system):
 
 def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
                sample_weight=None, penalty_factor=None, solver="auto", tol=1e-6,
-               max_iter=None):
+               max_iter=None, standardize=False):
     """Ridge solutions along a decreasing grid of alphas.
 
     Parameters
@@ -95,6 +95,13 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         ‖XcᵀS(yc − Xcβ) − nα v∘β‖ / ‖XcᵀS yc‖ ≤ tol.
     max_iter : int, optional
         CG iterations per alpha and target (default max(1000, min(n, p))).
+    standardize : bool, default False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without): the penalty
+        becomes α/2 Σ v_j σ_j² β_j² on the original coefficients, which every
+        solver takes as it is (no scaled copy of X). Alphas are on the
+        standardized scale, coefficients on the original one.
 
     Returns
     -------
@@ -114,9 +121,9 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
     ConvergenceWarning
         When CG stops at max_iter above tol.
     """
-    check_bools(fit_intercept=fit_intercept)
+    check_bools(fit_intercept=fit_intercept, standardize=standardize)
     tol, max_iter = _validate_common(solver, tol, max_iter)
-    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
+    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor, standardize)
     grid = _alpha_grid(data, n_alphas, eps) if alphas is None else check_alphas(alphas)
     plan, system, sol = solve_alphas(data, solver, grid, tol, max_iter)
     intercepts = _intercepts(data, sol.coefs)
@@ -181,6 +188,13 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         CG iteration limit (default max(1000, min(n, p))).
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature penalty factors v ≥ 0.
+    standardize : bool, default False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without): the penalty
+        becomes α/2 Σ v_j σ_j² β_j² on the original coefficients, which every
+        solver takes as it is (no scaled copy of X). Alphas are on the
+        standardized scale, coefficients on the original one.
 
     Attributes
     ----------
@@ -205,13 +219,14 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", tol=1e-6,
-                 max_iter=None, penalty_factor=None):
+                 max_iter=None, penalty_factor=None, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
         self.penalty_factor = penalty_factor
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -226,10 +241,11 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(fit_intercept=self.fit_intercept)
+        check_bools(fit_intercept=self.fit_intercept, standardize=self.standardize)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor,
+                           self.standardize)
         plan, _, sol = solve_alphas(data, self.solver, np.array([alpha]), tol, max_iter)
         self._store_fit(data, plan, sol)
         return self
@@ -256,6 +272,10 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     penalty_factor : array-like of shape (n_features,), optional
     solver, tol, max_iter :
         Used by k-fold refits and the final fit, as in :class:`Ridge`.
+    standardize : bool, default False
+        As in :class:`Ridge`. Leave-one-out and GCV use the standard
+        deviations of all the data; k-fold refits standardize each fold by
+        its training rows (as ``cv.glmnet``).
 
     Attributes
     ----------
@@ -274,7 +294,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alphas=None, *, n_alphas=100, eps=None, fit_intercept=True, cv=None,
-                 penalty_factor=None, solver="auto", tol=1e-6, max_iter=None):
+                 penalty_factor=None, solver="auto", tol=1e-6, max_iter=None,
+                 standardize=False):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -284,6 +305,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Select alpha by cross-validation and fit on all the data.
@@ -298,9 +320,10 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(fit_intercept=self.fit_intercept)
+        check_bools(fit_intercept=self.fit_intercept, standardize=self.standardize)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor,
+                           self.standardize)
         if self.alphas is None:
             given = _alpha_grid(data, self.n_alphas, self.eps)
         else:
@@ -318,7 +341,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
             per_target = (gcv_errors if self.cv == "gcv" else loo_errors)(system, grid)
         else:
             per_target = _kfold_errors(data, grid, self.cv, self.penalty_factor,
-                                       self.fit_intercept, self.solver, tol, max_iter)
+                                       self.fit_intercept, self.solver, tol, max_iter,
+                                       self.standardize)
         errors = per_target.mean(axis=1)
         best = int(np.argmin(np.where(np.isnan(errors), np.inf, errors)))
         self.alpha_ = float(grid[best])
@@ -339,7 +363,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         return self
 
 
-def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, max_iter):
+def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, max_iter,
+                  standardize):
     """Weighted mean squared held-out errors (n_alphas, n_targets) of k-fold refits."""
     Y = data.Yc + data.y_mean
     s = np.ones(data.n_samples) if data.sample_weight is None else data.sample_weight
@@ -351,7 +376,7 @@ def _kfold_errors(data, grid, cv, penalty_factor, fit_intercept, solver, tol, ma
         X_train, X_test = data.X[train], data.X[test]
         fold = RidgeDesign(X_train, Y[train],
                            s[train] if data.sample_weight is not None else None,
-                           fit_intercept, penalty_factor)
+                           fit_intercept, penalty_factor, standardize)
         _, _, sol = solve_alphas(fold, solver, grid, tol, max_iter)
         coefs = sol.coefs.transpose(1, 0, 2).reshape(data.n_features, m * k)
         pred = np.asarray(X_test @ coefs).reshape(len(test), m, k) + _intercepts(fold, sol.coefs)
