@@ -411,3 +411,17 @@ def test_cli_classify_needs_two_labels(tmp_path):
     write_svmlight(tmp_path / "three.svm", X, np.arange(len(y)) % 3)
     status, _, err = run([tmp_path / "three.svm", "--task", "classify"])
     assert status == 1 and "exactly two target values" in err
+
+
+def test_cli_standardize(tmp_path):
+    X, y = sparse_regression()
+    X = X @ sp.diags(np.geomspace(1e-2, 1e2, X.shape[1]))  # columns on different scales
+    path = tmp_path / "train.svm"
+    write_svmlight(path, X, y)
+    for task in ("regress", "classify"):
+        target = y if task == "regress" else (y > np.median(y)).astype(float)
+        write_svmlight(path, X, target)
+        args = [path, "--task", task, "--n-alphas", "10", "--quiet", "--folds", "3"]
+        plain, standardized = run(args), run(args + ["--standardize"])
+        assert plain[0] == 0 and standardized[0] == 0, standardized[2]
+        assert plain[1] != standardized[1]
