@@ -3,7 +3,7 @@
 Usage::
 
     FASTREG_DATA=/work/shared/data python benchmarks/compare_standardize.py [--intercept]
-        [--repeat N] [--glmnet /path/to/python-with-glmnet]
+        [--repeat N] [--glmnet /path/to/python-with-glmnet] [--glmnet-thresh T]
 
 Three fastreg paths in one run, each 100 alphas from its alpha_max down to
 1e-2·alpha_max, stopped at a certified relative gap of 1e-6:
@@ -62,6 +62,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--glmnet", metavar="PYTHON",
                         help="an interpreter with python-glmnet (e.g. one with numpy < 2)")
+    parser.add_argument("--glmnet-thresh", type=float, default=1e-7,
+                        help="glmnet's convergence threshold (default: its own, 1e-7)")
     args = parser.parse_args(argv)
 
     import fastreg
@@ -95,15 +97,16 @@ def main(argv=None):
     print(f"standardize / scaled copy = {t['standardize'] / t['scaled copy']:.3f}")
     print(f"standardize / plain       = {t['standardize'] / t['plain']:.3f}")
     if args.glmnet:
-        _compare_glmnet(X, y, grid_std, icpt, sd, rows["standardize"], args.glmnet)
+        _compare_glmnet(X, y, grid_std, icpt, sd, rows["standardize"], args.glmnet,
+                        args.glmnet_thresh)
 
 
-def _glmnet_path(X, y, alphas, icpt):
+def _glmnet_path(X, y, alphas, icpt, thresh):
     """glmnet's standardize=True Lasso path: (seconds, coefs, intercepts)."""
     from glmnet import ElasticNet
 
     model = ElasticNet(alpha=1.0, lambda_path=alphas, standardize=True, fit_intercept=icpt,
-                       tol=1e-7, n_splits=0, max_iter=10_000_000)
+                       tol=thresh, n_splits=0, max_iter=10_000_000)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -111,7 +114,7 @@ def _glmnet_path(X, y, alphas, icpt):
     return time.perf_counter() - start, model.coef_path_, model.intercept_path_
 
 
-def _compare_glmnet(X, y, alphas, icpt, sd, ours, glmnet_python):
+def _compare_glmnet(X, y, alphas, icpt, sd, ours, glmnet_python, thresh):
     """Run glmnet in ``glmnet_python`` (python-glmnet needs numpy < 2) on the same path."""
     import subprocess
     import tempfile
@@ -119,7 +122,7 @@ def _compare_glmnet(X, y, alphas, icpt, sd, ours, glmnet_python):
     with tempfile.TemporaryDirectory() as tmp:
         inputs, outputs = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
         np.savez(inputs, data=X.data, indices=X.indices, indptr=X.indptr, shape=X.shape, y=y,
-                 alphas=alphas, icpt=icpt)
+                 alphas=alphas, icpt=icpt, thresh=thresh)
         subprocess.run([glmnet_python, __file__, "--glmnet-worker", str(inputs), str(outputs)],
                        check=True)
         out = np.load(outputs)
@@ -131,7 +134,7 @@ def _compare_glmnet(X, y, alphas, icpt, sd, ours, glmnet_python):
         mine = objective(X, y, path.coef_at(k), float(path.intercepts[k]), alphas[k], sd)
         theirs = objective(X, y, coefs[:, k], intercepts[k], alphas[k], sd)
         worst = max(worst, (theirs - mine) / null)
-    print(f"glmnet       {seconds:8.2f} s  (standardize=True, thresh 1e-7, {coefs.shape[1]} "
+    print(f"glmnet       {seconds:8.2f} s  (standardize=True, thresh {thresh:g}, {coefs.shape[1]} "
           f"alphas): {seconds / ours[0]:.2f}x fastreg's time; its objective minus fastreg's "
           f"is at most {worst:.1e} · P_null")
 
@@ -139,7 +142,8 @@ def _compare_glmnet(X, y, alphas, icpt, sd, ours, glmnet_python):
 def _glmnet_worker(inputs, outputs):
     d = np.load(inputs)
     X = sp.csc_matrix((d["data"], d["indices"], d["indptr"]), shape=tuple(d["shape"]))
-    seconds, coefs, intercepts = _glmnet_path(X, d["y"], d["alphas"], bool(d["icpt"]))
+    seconds, coefs, intercepts = _glmnet_path(X, d["y"], d["alphas"], bool(d["icpt"]),
+                                              float(d["thresh"]))
     np.savez(outputs, seconds=seconds, coefs=coefs, intercepts=intercepts)
 
 

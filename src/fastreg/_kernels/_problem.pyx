@@ -168,7 +168,9 @@ cdef class ElasticNetPenalty:
     def __init__(self, penalty_factor, *, double l1, double l2, bint positive=False,
                  l2_factor=None):
         self.penalty_factor = np.ascontiguousarray(penalty_factor, dtype=np.float64)
-        self.l2_factor = (self.penalty_factor if l2_factor is None
+        # the same array when not given apart: the kernels then know (by address)
+        # that the L2 factors are the penalty factors
+        self.l2_factor = (self.penalty_factor if l2_factor is None or l2_factor is penalty_factor
                           else np.ascontiguousarray(l2_factor, dtype=np.float64))
         if self.l2_factor.shape[0] != self.penalty_factor.shape[0]:
             raise ValueError("l2_factor must have one entry per feature")
