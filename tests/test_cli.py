@@ -438,3 +438,17 @@ def test_cli_reports_unreadable_or_degenerate_files(tmp_path):
     status, report, err = run([tmp_path / "const.svm", "--quiet"])
     assert status == 1 and report == ""
     assert "the target is constant (every value is 2.5)" in err and err.count("\n") == 1
+
+
+def test_cli_standardize(tmp_path):
+    X, y = sparse_regression()
+    X = X @ sp.diags(np.geomspace(1e-2, 1e2, X.shape[1]))  # columns on different scales
+    path = tmp_path / "train.svm"
+    write_svmlight(path, X, y)
+    for task in ("regress", "classify"):
+        target = y if task == "regress" else (y > np.median(y)).astype(float)
+        write_svmlight(path, X, target)
+        args = [path, "--task", task, "--n-alphas", "10", "--quiet", "--folds", "3"]
+        plain, standardized = run(args), run(args + ["--standardize"])
+        assert plain[0] == 0 and standardized[0] == 0, standardized[2]
+        assert plain[1] != standardized[1]

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from ._kernels import _dense_products, _design_stats
 from ._validation import check_sample_weight, check_targets, check_X
 
-__all__ = ["Design", "kernel_arrays"]
+__all__ = ["Design", "kernel_arrays", "penalty_factors"]
 
 _EMPTY = np.empty(0, dtype=np.float64)
 
@@ -175,8 +175,33 @@ class Design:
         coef = np.asarray(coef)
         return np.asarray(self.X @ coef.astype(self.dtype, copy=False), dtype=np.float64)
 
+    @property
+    def col_scale(self):
+        """σ_j: the columns' weighted population standard deviations (glmnet's).
+
+        Centered when fitting an intercept, root mean squares without one:
+        √(col_sq_norms / n), the weights summing to n. Zero-sd (constant, or
+        all-zero) columns get 1: their centered column is zero, so their
+        coefficient is 0 whatever the scale.
+        """
+        sd = np.sqrt(self.col_sq_norms / max(self.n_samples, 1))
+        return np.where(sd > 0, sd, 1.0)
+
     def intercept(self, coef, y_mean):
         """Intercept that goes with coef on the centered problem."""
         if not self.fit_intercept:
             return np.zeros_like(np.asarray(y_mean, dtype=np.float64)) if np.ndim(y_mean) else 0.0
         return y_mean - self.x_mean @ coef
+
+
+def penalty_factors(design, penalty_factor, standardize):
+    """(L1 factors, L2 factors) on the original coefficients.
+
+    Standardizing penalizes σ_j β_j: α v_j (ρ|σ_j β_j| + (1−ρ)/2 σ_j² β_j²), that
+    is the L1 factor v_j σ_j and the L2 factor v_j σ_j² on β itself, so the
+    solvers run on X as it is. Without standardization both are v.
+    """
+    if not standardize:
+        return penalty_factor, penalty_factor
+    scale = design.col_scale
+    return penalty_factor * scale, penalty_factor * scale * scale

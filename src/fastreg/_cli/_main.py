@@ -92,6 +92,9 @@ def build_parser():
                              "gap is at most T times the null objective (default: 1e-6)")
     parser.add_argument("--no-intercept", dest="fit_intercept", action="store_false",
                         help="do not fit an intercept")
+    parser.add_argument("--standardize", action="store_true",
+                        help="penalize the coefficients of unit-sd columns (glmnet's "
+                             "default); coefficients are reported on the original scale")
     parser.add_argument("--folds", type=_positive_int, default=5, metavar="K",
                         help="number of cross-validation folds, at least 2 (default: 5)")
     parser.add_argument("--rule", choices=("1se", "min"), default="1se",
@@ -232,7 +235,8 @@ def _cross_validate(problem, args, stderr):
         raise ValueError(f"--folds {args.folds} is more than the {problem.X.shape[0]} rows.")
     options = dict(n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
                    fit_intercept=args.fit_intercept, cv=args.folds, selection=args.rule,
-                   random_state=args.seed, n_jobs=args.jobs, refit=False)
+                   random_state=args.seed, n_jobs=args.jobs, refit=False,
+                   standardize=args.standardize)
     if args.l1_ratio == 1.0:
         model = fastreg.LassoCV(**options)
     else:
@@ -254,7 +258,8 @@ def _fit_path(problem, args, alphas, stderr):
     """The path on all rows over the CV grid, with the progress bar."""
     import fastreg
 
-    options = dict(alphas=alphas, tol=args.tol, fit_intercept=args.fit_intercept)
+    options = dict(alphas=alphas, tol=args.tol, fit_intercept=args.fit_intercept,
+                   standardize=args.standardize)
     bar = None if args.quiet else ProgressBar(len(alphas), stderr)
     if bar is not None:
         options["verbose"] = bar
@@ -385,7 +390,8 @@ def cross_validate_logistic(problem, args, stderr):
     model = fastreg.LogisticRegressionCV(
         l1_ratio=args.l1_ratio, n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
         fit_intercept=args.fit_intercept, cv=args.folds, scoring="deviance",
-        selection=args.rule, random_state=args.seed, n_jobs=args.jobs, refit=False)
+        selection=args.rule, random_state=args.seed, n_jobs=args.jobs, refit=False,
+        standardize=args.standardize)
     if not args.quiet:
         stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas "
                      f"({args.jobs} job{'s' if args.jobs > 1 else ''}) ...")
@@ -409,7 +415,8 @@ def _fit_logistic_path(problem, args, alphas, stderr):
     try:
         path = fastreg.logistic_path(problem.X, problem.y, alphas=alphas,
                                      l1_ratio=args.l1_ratio, fit_intercept=args.fit_intercept,
-                                     tol=args.tol, verbose=bar if bar is not None else False)
+                                     tol=args.tol, verbose=bar if bar is not None else False,
+                                     standardize=args.standardize)
     finally:
         if bar is not None:
             bar.close()

@@ -1,6 +1,7 @@
-# The elastic-net penalty Ω(w) = Σ_j v_j (l1 |w_j| + l2/2 w_j²) (n times the
-# user-facing one: l1 = nαρ, l2 = nα(1 − ρ)), with penalty factors v and an
-# optional sign constraint w ≥ 0.
+# The elastic-net penalty Ω(w) = Σ_j (l1 v_j |w_j| + l2/2 u_j w_j²) (n times the
+# user-facing one: l1 = nαρ, l2 = nα(1 − ρ)), with penalty factors v, L2
+# factors u (u = v, except under standardization: v_j = σ_j v'_j, u_j = σ_j² v'_j)
+# and an optional sign constraint w ≥ 0.
 #
 # What a penalty gives the solver: the prox step of one coordinate, its value,
 # the dual constraint of a feature (how close x̄_jᵀSθ is to its bound), its
@@ -13,6 +14,7 @@ from ._columns cimport Data
 
 cdef struct ElasticNet:
     const double* pf        # penalty factors v (0: unpenalized)
+    const double* pf2       # L2 factors u (pf itself unless given apart; u_j = 0 iff v_j = 0)
     double l1
     double l2
     bint positive
@@ -31,7 +33,7 @@ cdef inline double enet_prox(const ElasticNet* pen, Py_ssize_t j, double wj, dou
     """
     cdef double u = wj * lj + grad
     cdef double thr = pen.l1 * pen.pf[j]
-    cdef double denom = lj + pen.l2 * pen.pf[j]
+    cdef double denom = lj + pen.l2 * pen.pf2[j]
     if u > thr:
         return (u - thr) / denom
     if u < -thr and not pen.positive:
@@ -40,7 +42,7 @@ cdef inline double enet_prox(const ElasticNet* pen, Py_ssize_t j, double wj, dou
 
 
 cdef inline double enet_value(const ElasticNet* pen, Py_ssize_t j, double wj) noexcept nogil:
-    return pen.pf[j] * (pen.l1 * fabs(wj) + 0.5 * pen.l2 * wj * wj)
+    return pen.pf[j] * pen.l1 * fabs(wj) + 0.5 * pen.l2 * pen.pf2[j] * wj * wj
 
 
 cdef inline double enet_signed(const ElasticNet* pen, double zj) noexcept nogil:
@@ -50,24 +52,24 @@ cdef inline double enet_signed(const ElasticNet* pen, double zj) noexcept nogil:
 
 cdef inline double enet_constraint(const ElasticNet* pen, Py_ssize_t j, double zj,
                                    double wj) noexcept nogil:
-    """|x̄_jᵀSθ − l2 v_j w_j| / v_j: the lasso-type dual constraint is ≤ l1."""
-    return enet_signed(pen, zj - pen.l2 * pen.pf[j] * wj) / pen.pf[j]
+    """|x̄_jᵀSθ − l2 u_j w_j| / v_j: the lasso-type dual constraint is ≤ l1."""
+    return enet_signed(pen, zj - pen.l2 * pen.pf2[j] * wj) / pen.pf[j]
 
 
 cdef inline double enet_conjugate(const ElasticNet* pen, Py_ssize_t j, double zj) noexcept nogil:
-    """Ω_j*(z) for l2 > 0: the squared excess of |z| over l1 v_j, over 2 l2 v_j."""
+    """Ω_j*(z) for l2 > 0: the squared excess of |z| over l1 v_j, over 2 l2 u_j."""
     cdef double excess = enet_signed(pen, zj) - pen.l1 * pen.pf[j]
     if excess > 0.0:
-        return excess * excess / (2.0 * pen.l2 * pen.pf[j])
+        return excess * excess / (2.0 * pen.l2 * pen.pf2[j])
     return 0.0
 
 
 cdef inline double enet_augmented_norm(const ElasticNet* pen, const Data* d,
                                        Py_ssize_t j) noexcept nogil:
-    """Norm of column j of the lasso-type augmented design [X̄; √(l2 v_j) e_j]."""
+    """Norm of column j of the lasso-type augmented design [X̄; √(l2 u_j) e_j]."""
     if pen.l2 == 0.0:
         return d.col_norm[j]
-    return sqrt(d.sq_norm[j] + pen.l2 * pen.pf[j])
+    return sqrt(d.sq_norm[j] + pen.l2 * pen.pf2[j])
 
 
 cdef inline bint enet_provably_zero(const ElasticNet* pen, const Data* d, bint fenchel,
@@ -87,7 +89,7 @@ cdef inline bint enet_provably_zero(const ElasticNet* pen, const Data* d, bint f
         corr = enet_signed(pen, zj)
         col_norm = d.col_norm[j]
     else:
-        corr = scale * enet_signed(pen, zj - pen.l2 * pen.pf[j] * wj)
+        corr = scale * enet_signed(pen, zj - pen.l2 * pen.pf2[j] * wj)
         col_norm = enet_augmented_norm(pen, d, j)
     # small relative margin: the test must stay safe under rounding
     return corr + radius * col_norm < pen.l1 * pen.pf[j] * (1.0 - 1e-10)
@@ -102,8 +104,8 @@ cdef inline double enet_priority(const ElasticNet* pen, const Data* d, double sc
 cdef struct DualTerms:
     # The penalty's part of a duality gap, over the checked features.
     double l1_norm          # Σ v_j |w_j|
-    double l2_norm          # Σ v_j w_j²
-    double dual_norm        # max_j |x̄_jᵀSθ − l2 v_j w_j| / v_j (at least norm_floor)
+    double l2_norm          # Σ u_j w_j²
+    double dual_norm        # max_j |x̄_jᵀSθ − l2 u_j w_j| / v_j (at least norm_floor)
     double kkt_max          # the same max over zero coefficients
     double conjugate        # Σ_j Ω_j*(x̄_jᵀSθ), when l2 > 0
     bint infeasible         # an unpenalized feature's constraint is violated
@@ -134,7 +136,7 @@ cdef inline DualTerms enet_dual_terms(const ElasticNet* pen, const Py_ssize_t* f
                 dt.infeasible = True
             continue
         dt.l1_norm += pen.pf[j] * fabs(w[j])
-        dt.l2_norm += pen.pf[j] * w[j] * w[j]
+        dt.l2_norm += pen.pf2[j] * w[j] * w[j]
         a = enet_constraint(pen, j, z[j], w[j])
         if a > dt.dual_norm:
             dt.dual_norm = a

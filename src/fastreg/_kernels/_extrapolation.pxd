@@ -63,7 +63,6 @@ cdef inline bint affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_
     cdef double G[SWEEPS * SWEEPS]
     cdef Py_ssize_t a, b, lo, hi
     cdef const double* da
-    cdef double total = 0.0, trace = 0.0
     for a in range(m * m):
         G[a] = 0.0
     # by chunks of rows, so that all m differences' chunks are read from L1
@@ -76,6 +75,13 @@ cdef inline bint affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_
             for b in range(a, m):
                 G[a * m + b] += dot(da + lo, rows + (first + b) * stride + lo, hi - lo)
         lo = hi
+    return _affine_from_gram(G, m, c)
+
+
+cdef inline bint _affine_from_gram(double* G, Py_ssize_t m, double* c) noexcept nogil:
+    """c ∝ (G + 1e-12 tr(G) I)⁻¹ 1, Σ c = 1, from the upper triangle of the m × m G."""
+    cdef Py_ssize_t a, b
+    cdef double total = 0.0, trace = 0.0
     for a in range(m):
         for b in range(a):
             G[a * m + b] = G[b * m + a]
@@ -94,6 +100,34 @@ cdef inline bint affine_weights(const double* rows, Py_ssize_t stride, Py_ssize_
     for a in range(m):
         c[a] /= total
     return True
+
+
+cdef inline bint coef_weights(const ElasticNet* pen, const History* h, const Py_ssize_t* act,
+                              Py_ssize_t n_act, Py_ssize_t m, double* c) noexcept nogil:
+    """Anderson weights from the coefficient differences 2..m+1 of the block.
+
+    Measured in the metric of the standardized coefficients σ_j w_j when the
+    penalty carries a separate L2 factor (σ_j = u_j / v_j under
+    standardization), so that the step is the one of the standardized
+    problem; in the Euclidean one otherwise.
+    """
+    cdef double G[SWEEPS * SWEEPS]
+    cdef Py_ssize_t a, b, t
+    cdef double sig, acc
+    cdef const double* da
+    cdef const double* db
+    if pen.pf2 == pen.pf:
+        return affine_weights(h.w, n_act, 2, m, c)
+    for a in range(m):
+        da = h.w + (2 + a) * n_act
+        for b in range(a, m):
+            db = h.w + (2 + b) * n_act
+            acc = 0.0
+            for t in range(n_act):
+                sig = pen.pf2[act[t]] / pen.pf[act[t]] if pen.pf[act[t]] > 0.0 else 1.0
+                acc += sig * sig * da[t] * db[t]
+            G[a * m + b] = acc
+    return _affine_from_gram(G, m, c)
 
 
 cdef inline void combine(const double* rows, Py_ssize_t stride, Py_ssize_t first, Py_ssize_t m,
@@ -143,7 +177,7 @@ cdef inline bint anderson_step(const Data* d, const ElasticNet* pen, const float
                                double* w_acc) noexcept nogil:
     """Anderson-extrapolate w from the block's iterates 2..n_sweeps; keep it if F decreases.
 
-    The weights come from the coefficient differences. The residual is
+    The weights come from the coefficient differences (``coef_weights``). The residual is
     affine in w, so the extrapolated one is the same combination of the
     stored residuals: no pass over the columns (except to undo the
     clipping of negative coefficients under ``positive``).
@@ -151,7 +185,7 @@ cdef inline bint anderson_step(const Data* d, const ElasticNet* pen, const float
     cdef double c[SWEEPS - 1]
     cdef Py_ssize_t a, t, m = n_sweeps - 1
     cdef double offset_acc = 0.0, acc
-    if not affine_weights(h.w, n_act, 2, m, c):
+    if not coef_weights(pen, h, act, n_act, m, c):
         return False
     for a in range(m):
         offset_acc += c[a] * h.offset[a + 2]

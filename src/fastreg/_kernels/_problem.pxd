@@ -37,7 +37,7 @@ cdef class LogisticLoss:
 
 
 cdef class ElasticNetPenalty:
-    cdef readonly object penalty_factor
+    cdef readonly object penalty_factor, l2_factor
     cdef readonly double l1, l2
     cdef readonly bint positive
     cdef ElasticNet view(self)

@@ -162,7 +162,7 @@ cdef class LogisticLoss:
 
 
 cdef class ElasticNetPenalty:
-    """The elastic-net penalty Σ_j v_j (l1 |w_j| + l2/2 w_j²), optionally with w ≥ 0.
+    """The elastic-net penalty Σ_j (l1 v_j |w_j| + l2/2 u_j w_j²), optionally with w ≥ 0.
 
     Parameters
     ----------
@@ -171,10 +171,20 @@ cdef class ElasticNetPenalty:
     l1, l2 : float
         Keyword-only: n α ρ and n α (1 − ρ) on the solver's scale.
     positive : bool
+    l2_factor : ndarray of shape (n_features,), optional
+        u_j, zero exactly where v_j is (default: v). Standardization gives
+        v_j = σ_j v'_j and u_j = σ_j² v'_j: the penalty on σ_j w_j.
     """
 
-    def __init__(self, penalty_factor, *, double l1, double l2, bint positive=False):
+    def __init__(self, penalty_factor, *, double l1, double l2, bint positive=False,
+                 l2_factor=None):
         self.penalty_factor = np.ascontiguousarray(penalty_factor, dtype=np.float64)
+        # the same array when not given apart: the kernels then know (by address)
+        # that the L2 factors are the penalty factors
+        self.l2_factor = (self.penalty_factor if l2_factor is None or l2_factor is penalty_factor
+                          else np.ascontiguousarray(l2_factor, dtype=np.float64))
+        if self.l2_factor.shape[0] != self.penalty_factor.shape[0]:
+            raise ValueError("l2_factor must have one entry per feature")
         self.l1 = l1
         self.l2 = l2
         self.positive = positive
@@ -182,6 +192,7 @@ cdef class ElasticNetPenalty:
     cdef ElasticNet view(self):
         cdef ElasticNet pen
         pen.pf = <const double*> _address(self.penalty_factor)
+        pen.pf2 = <const double*> _address(self.l2_factor)
         pen.l1 = self.l1
         pen.l2 = self.l2
         pen.positive = self.positive

@@ -26,7 +26,7 @@ An empty array stands for unit weights in both.
 
 import numpy as np
 
-from .._design import Design, column_stats
+from .._design import Design, column_stats, penalty_factors
 from .._kernels import _dense_products
 from .._validation import check_penalty_factor
 
@@ -45,6 +45,10 @@ class RidgeDesign(Design):
     sample_weight : array-like of shape (n_samples,) or None
     fit_intercept : bool
     penalty_factor : array-like of shape (n_features,) or None
+    standardize : bool
+        Penalize the standardized coefficients σ_j β_j: ``penalty`` becomes
+        v_j σ_j² (the ridge of the design X D⁻¹, D = diag(σ), written on β
+        itself, so no scaled X is ever formed), ``grid_penalty`` v_j σ_j.
 
     Attributes
     ----------
@@ -53,6 +57,9 @@ class RidgeDesign(Design):
     sqrt_weights : ndarray of shape (n_samples,) or None
         √s; None for unit weights.
     penalty : ndarray of shape (n_features,)
+        The L2 factors the solvers use (v, or v σ² when standardizing).
+    grid_penalty : ndarray of shape (n_features,)
+        The factors of the grid's alpha_max (v, or v σ when standardizing).
     Yc : ndarray of shape (n_samples, n_targets)
         Targets minus their weighted means (a new Fortran array).
     y_mean : ndarray of shape (n_targets,)
@@ -60,12 +67,15 @@ class RidgeDesign(Design):
         Whether y was 1-D.
     B : ndarray of shape (n_features, n_targets)
         XcᵀS Yc, the right-hand side of the normal equations.
+    zero_sd : ndarray of int
+        With ``standardize``, the zero-sd columns, whose coefficients are set to 0.
     rcond_threshold : float
         Reciprocal condition number below which a system is reported as
         ill-conditioned: 1e-10 for float64 data, 1e-5 for float32.
     """
 
-    def __init__(self, X, y, sample_weight=None, fit_intercept=True, penalty_factor=None):
+    def __init__(self, X, y, sample_weight=None, fit_intercept=True, penalty_factor=None,
+                 standardize=False):
         super().__init__(X, sample_weight, fit_intercept)
         n, p = self.n_samples, self.n_features
         self.sqrt_weights = None if self.sample_weight is None else np.sqrt(self.sample_weight)
@@ -86,6 +96,10 @@ class RidgeDesign(Design):
             self.x_mean = np.zeros(p)
             self.B = self._rmatmat(SYc)
         self.B = np.asfortranarray(self.B)
+        self.grid_penalty, self.penalty = penalty_factors(self, self.penalty, standardize)
+        # standardizing promises an exact 0 for zero-sd columns; a Gram leaves rounding noise
+        self.zero_sd = (np.flatnonzero(self.col_sq_norms == 0) if standardize
+                        else np.empty(0, dtype=np.intp))
 
     def _column_stats(self):
         # Both are set later: the means in __init__, the norms on first use.

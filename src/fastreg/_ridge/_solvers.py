@@ -161,7 +161,9 @@ def solve_alphas(data, solver, alphas, tol, max_iter, *, plan=None, system=None)
         plan = plan_solver(data, solver, len(alphas))
     if system is None:
         system = build_system(data, plan)
-    return plan, system, solve(system, plan, alphas, tol, max_iter)
+    sol = solve(system, plan, alphas, tol, max_iter)
+    sol.coefs[:, data.zero_sd] = 0.0
+    return plan, system, sol
 
 
 def warn_convergence(alphas, kkt, tol, max_iter, n_iters):

@@ -41,7 +41,7 @@ class _ElasticNetBase(LinearRegressorMixin, BaseEstimator):
             X, y, l1_ratio=self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, positive=self.positive,
             penalty_factor=self.penalty_factor, tol=self.tol, max_iter=self.max_iter,
-            screening=self.screening, coef_init=coef_init,
+            screening=self.screening, coef_init=coef_init, standardize=self.standardize,
         )
         self.coef_ = path.coef_at(0)
         self.intercept_ = float(path.intercepts[0])
@@ -84,6 +84,12 @@ class ElasticNet(_ElasticNetBase):
         Use Gap Safe screening rules.
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
+    standardize : bool, default=False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without). ``alpha`` is on
+        the standardized scale, ``coef_`` on the original one; X is never
+        scaled or copied (see docs/standardization.md).
 
     Attributes
     ----------
@@ -98,7 +104,7 @@ class ElasticNet(_ElasticNetBase):
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
-                 warm_start=False):
+                 warm_start=False, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -108,6 +114,7 @@ class ElasticNet(_ElasticNetBase):
         self.max_iter = max_iter
         self.screening = screening
         self.warm_start = warm_start
+        self.standardize = standardize
 
 
 class Lasso(_ElasticNetBase):
@@ -120,7 +127,7 @@ class Lasso(_ElasticNetBase):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
-                 warm_start=False):
+                 warm_start=False, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.positive = positive
@@ -129,6 +136,7 @@ class Lasso(_ElasticNetBase):
         self.max_iter = max_iter
         self.screening = screening
         self.warm_start = warm_start
+        self.standardize = standardize
 
     def _l1_ratio(self):
         return 1.0

@@ -135,7 +135,8 @@ class _CrossValidatedPath(BaseEstimator):
 
         options = dict(fit_intercept=self.fit_intercept, positive=self.positive,
                        penalty_factor=self.penalty_factor, tol=self.tol,
-                       max_iter=self.max_iter, screening=self.screening)
+                       max_iter=self.max_iter, screening=self.screening,
+                       standardize=self.standardize)
         if self.alphas is not None:
             given = check_alphas(self.alphas)
             grids = [given for _ in l1_ratios]
@@ -144,7 +145,8 @@ class _CrossValidatedPath(BaseEstimator):
                                                     fit_intercept=self.fit_intercept,
                                                     sample_weight=sw,
                                                     penalty_factor=self.penalty_factor,
-                                                    positive=self.positive),
+                                                    positive=self.positive,
+                                                    standardize=self.standardize),
                                     self.n_alphas, self.eps, n_samples, X.shape[1])
                      for r in l1_ratios]
             # A zero alpha_max (nothing to fit) gives the grid [0], on which the path
@@ -337,7 +339,12 @@ _SHARED_PARAMS = """\
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature penalty multipliers, used in every fold and in the grid.
     screening : bool, default=True
-        Gap Safe screening."""
+        Gap Safe screening.
+    standardize : bool, default=False
+        Penalize the coefficients of the standardized columns (glmnet's
+        ``standardize=TRUE``, see {path}): the grid is on the standardized
+        scale of the full data, and each fold standardizes with its own
+        training rows' standard deviations, as ``cv.glmnet`` does."""
 
 _SHARED_ATTRIBUTES = """\
     alpha_ : float
@@ -394,7 +401,7 @@ class LassoCV(_RegressionCV):
     def __init__(self, *, alphas=None, n_alphas=100, eps=None, cv=5, selection="1se",
                  patience=None, n_jobs=None, random_state=0, refit=True, fit_intercept=True,
                  tol=1e-6, cv_tol=1e-4, max_iter=100_000, positive=False,
-                 penalty_factor=None, screening=True):
+                 penalty_factor=None, screening=True, standardize=False):
         self._store_params(locals())
 
 
@@ -434,7 +441,7 @@ class ElasticNetCV(_RegressionCV):
     def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None, cv=5,
                  selection="1se", patience=None, n_jobs=None, random_state=0, refit=True,
                  fit_intercept=True, tol=1e-6, cv_tol=1e-4, max_iter=100_000, positive=False,
-                 penalty_factor=None, screening=True):
+                 penalty_factor=None, screening=True, standardize=False):
         self._store_params(locals())
 
 
@@ -505,7 +512,8 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
     def __init__(self, *, alphas=None, n_alphas=100, eps=None, l1_ratio=1.0, cv=5,
                  scoring="deviance", selection="1se", patience=None, n_jobs=None,
                  random_state=0, refit=True, fit_intercept=True, tol=1e-6, cv_tol=1e-4,
-                 max_iter=100_000, positive=False, penalty_factor=None, screening=True):
+                 max_iter=100_000, positive=False, penalty_factor=None, screening=True,
+                 standardize=False):
         self._store_params(locals())
 
     def _fold_model(self):

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from .._design import Design
+from .._design import Design, penalty_factors
 from .._grid import alpha_max_from_correlations, geometric_grid
 from .._kernels import _problem, _solver, _sweeps, _workspace
 from .._path import PointResult, run_path
@@ -37,13 +37,13 @@ __all__ = ["alpha_max", "alpha_grid", "enet_path", "lasso_path"]
 # Smallest working set of the first outer iteration at an alpha.
 _WS_START = 10
 
-def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
-    """Validated (l1_ratio, Design, centered y, y mean, penalty factors) of one call."""
+def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, standardize):
+    """Validated (l1_ratio, Design, centered y, y mean, (L1, L2) penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
     y_c, y_mean = design.center_y(check_y(y, design.n_samples), validated=True)
     pf = check_penalty_factor(penalty_factor, design.n_features)
-    return l1_ratio, design, y_c, y_mean, pf
+    return l1_ratio, design, y_c, y_mean, penalty_factors(design, pf, standardize)
 
 
 def _alpha_max(design, y_c, l1_ratio, penalty_factor, positive):
@@ -75,13 +75,15 @@ def _unpenalized_fit(gram, target, positive):
 
 
 def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
-              penalty_factor=None, positive=False):
+              penalty_factor=None, positive=False, standardize=False):
     """Smallest alpha for which all (penalized) coefficients are zero.
 
     ``alpha_max = max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` over features with
     v_j > 0, where x̄_j is centered when fitting an intercept. For
     ``positive=True`` only positive correlations count. For ``l1_ratio=0``
-    the value for ρ = 1e-3 is returned (as glmnet does).
+    the value for ρ = 1e-3 is returned (as glmnet does). With
+    ``standardize=True`` it is the alpha_max of the standardized columns
+    x̄_j / σ_j: the same alpha scale as the standardized path.
 
     Parameters
     ----------
@@ -92,19 +94,21 @@ def alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
     sample_weight : array-like of shape (n_samples,), optional
     penalty_factor : array-like of shape (n_features,), optional
     positive : bool
+    standardize : bool, default=False
+        Penalize the coefficients of unit-variance columns (see :func:`enet_path`).
 
     Returns
     -------
     alpha_max : float
     """
-    check_bools(fit_intercept=fit_intercept, positive=positive)
-    l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
-                                            penalty_factor)
+    check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
+    l1_ratio, design, y_c, _, (pf, _) = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                                 penalty_factor, standardize)
     return _alpha_max(design, y_c, l1_ratio, pf, positive)
 
 
 def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True,
-               sample_weight=None, penalty_factor=None, positive=False):
+               sample_weight=None, penalty_factor=None, positive=False, standardize=False):
     """The default alpha grid: ``n_alphas`` geometric values from alpha_max down to eps·alpha_max.
 
     ``eps`` defaults to 1e-3 when n_samples > n_features, else 1e-2.
@@ -114,9 +118,9 @@ def alpha_grid(X, y, *, l1_ratio=1.0, n_alphas=100, eps=None, fit_intercept=True
     -------
     alphas : ndarray of shape (n_alphas,), decreasing
     """
-    check_bools(fit_intercept=fit_intercept, positive=positive)
-    l1_ratio, design, y_c, _, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
-                                            penalty_factor)
+    check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
+    l1_ratio, design, y_c, _, (pf, _) = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
+                                                 penalty_factor, standardize)
     a_max = _alpha_max(design, y_c, l1_ratio, pf, positive)
     return geometric_grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
 
@@ -130,8 +134,9 @@ class _EnetPoint:
     state.
     """
 
-    def __init__(self, design, y_c, y_mean, l1_ratio, penalty_factor, positive, coef_init,
+    def __init__(self, design, y_c, y_mean, l1_ratio, factors, positive, coef_init,
                  tol, max_iter, screening):
+        penalty_factor, self.l2_factor = factors
         p = design.n_features
         self.design, self.y_mean = design, y_mean
         self.n_features, self.dtype, self.l1_ratio = p, design.dtype, l1_ratio
@@ -178,10 +183,12 @@ class _EnetPoint:
         if np.any(negligible != self.negligible):
             self._drop_penalties(negligible)
             k = 0  # the previous dual point was feasible for another set: do not reuse it
-        factors = self.penalty_factor
+        factors, l2_factors = self.penalty_factor, self.l2_factor
         if np.any(negligible):
             factors = np.where(negligible, 0.0, factors)
-        penalty = _problem.ElasticNetPenalty(factors, l1=l1, l2=l2, positive=self.positive)
+            l2_factors = np.where(negligible, 0.0, l2_factors)
+        penalty = _problem.ElasticNetPenalty(factors, l1=l1, l2=l2, positive=self.positive,
+                                             l2_factor=l2_factors)
         if k >= 2 and not self.design.sparse:
             self._continue_segment(penalty, (alpha - alphas[k - 1]) / (alphas[k - 1] - alphas[k - 2]))
         # The previous solve's dual point and its correlations certify the
@@ -290,7 +297,7 @@ def _unpenalized_products(design, y_c, penalty_factor):
 def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
               fit_intercept=True, sample_weight=None, positive=False, penalty_factor=None,
               tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
-              verbose=False, callback=None):
+              verbose=False, callback=None, standardize=False):
     """Elastic-net regularization path by working-set coordinate descent.
 
     Minimizes, for each alpha::
@@ -343,6 +350,14 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         with the dense coefficients (a read-only view: copy to keep them).
         Returning True stops the path there (``stopped_early`` is set), as
         cross-validation does once the held-out error stops improving.
+    standardize : bool, default=False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``): σ_j is the column's weighted
+        population standard deviation (centered with an intercept, the root
+        mean square without), zero-sd columns get coefficient 0. The alphas,
+        the default grid and alpha_max are on the standardized scale;
+        coefficients, intercepts and ``coef_init`` are on the original one.
+        Implicit: X is never scaled or copied (see docs/standardization.md).
 
     Returns
     -------
@@ -357,11 +372,12 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         When an alpha stops at max_iter with a gap above tol; the path still returns.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, screening=screening,
-                early_stop=early_stop, verbose=verbose)
+                early_stop=early_stop, verbose=verbose, standardize=standardize)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
-    l1_ratio, design, y_c, y_mean, pf = _prepare(X, y, l1_ratio, fit_intercept, sample_weight,
-                                                 penalty_factor)
+    l1_ratio, design, y_c, y_mean, factors = _prepare(X, y, l1_ratio, fit_intercept,
+                                                      sample_weight, penalty_factor, standardize)
+    pf = factors[0]
     n, p = design.n_samples, design.n_features
 
     automatic = alphas is None
@@ -369,8 +385,8 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
         alphas = geometric_grid(_alpha_max(design, y_c, l1_ratio, pf, positive), n_alphas, eps, n, p)
     else:
         alphas = check_alphas(alphas)
-    point = _EnetPoint(design, y_c, y_mean, l1_ratio, pf, positive, coef_init, tol, max_iter,
-                       screening)
+    point = _EnetPoint(design, y_c, y_mean, l1_ratio, factors, positive, coef_init, tol,
+                       max_iter, screening)
     if point.null_obj == 0:
         warnings.warn("y is constant (after centering, with the sample weights): there is "
                       "nothing to fit, and every coefficient is zero.", UserWarning, stacklevel=2)

@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 
 from .._base import BaseEstimator, LinearClassifierMixin
-from .._design import Design
+from .._design import Design, penalty_factors
 from .._grid import alpha_max_from_correlations, geometric_grid
 from .._kernels import _problem, _solver, _workspace
 from .._path import PointResult, run_path
@@ -45,8 +45,8 @@ __all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 _WS_START = 10
 
 
-def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
-    """Validated (l1_ratio, Design, class indices, classes, penalty factors) of one call."""
+def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, standardize):
+    """Validated (l1_ratio, Design, class indices, classes, (L1, L2) penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
     codes, classes = encode_classes(y, design.n_samples, design.sample_weight)
@@ -55,7 +55,7 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor):
         raise ValueError("penalty_factor: logistic models need every penalty factor > 0 "
                          "(an unpenalized feature's dual constraint is not certified yet); "
                          "use a small positive factor instead.")
-    return l1_ratio, design, codes, classes, pf
+    return l1_ratio, design, codes, classes, penalty_factors(design, pf, standardize)
 
 
 def _alpha_max_of(design, codes, classes, l1_ratio, pf, positive):
@@ -81,18 +81,20 @@ def _alpha_max(design, y01, l1_ratio, pf, positive):
 
 
 def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
-                       penalty_factor=None, positive=False):
+                       penalty_factor=None, positive=False, standardize=False):
     """Smallest alpha at which every coefficient of the logistic model is zero.
 
     ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
     without it; for K > 2 classes the largest over the classes' one-hot
-    columns (1/K in place of ȳ without the intercept). Parameters are as in
+    columns (1/K in place of ȳ without the intercept); with ``standardize``,
+    of the standardized columns x̄_j / σ_j. Parameters are as in
     :func:`logistic_path`.
     """
-    check_bools(fit_intercept=fit_intercept, positive=positive)
-    l1_ratio, design, codes, classes, pf = _prepare(X, y, l1_ratio, fit_intercept,
-                                                    sample_weight, penalty_factor)
+    check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
+    l1_ratio, design, codes, classes, (pf, _) = _prepare(X, y, l1_ratio, fit_intercept,
+                                                         sample_weight, penalty_factor,
+                                                         standardize)
     return _alpha_max_of(design, codes, classes, l1_ratio, pf, positive)
 
 
@@ -103,8 +105,9 @@ class _LogisticPoint:
     solver's workspace with its dual point and screening state.
     """
 
-    def __init__(self, design, y01, l1_ratio, penalty_factor, positive, coef_init, tol,
+    def __init__(self, design, y01, l1_ratio, factors, positive, coef_init, tol,
                  max_iter, screening):
+        penalty_factor, self.l2_factor = factors
         n, p = design.n_samples, design.n_features
         self.design, self.n_features, self.dtype = design, p, design.dtype
         self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
@@ -125,7 +128,8 @@ class _LogisticPoint:
         n = self.design.n_samples
         penalty = _problem.ElasticNetPenalty(
             self.penalty_factor, l1=n * alpha * self.l1_ratio,
-            l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive)
+            l2=n * alpha * (1.0 - self.l1_ratio), positive=self.positive,
+            l2_factor=self.l2_factor)
         stats = _solver.solve(self.view, self.loss, penalty, self.w, self.r, self.offset,
                               self.work, tol_abs=self.tol_abs, max_epochs=self.max_iter,
                               ws_start=_WS_START, screen=self.screening, dual_known=k > 0)
@@ -146,7 +150,7 @@ class _LogisticPoint:
 def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                   fit_intercept=True, sample_weight=None, penalty_factor=None, positive=False,
                   tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
-                  verbose=False, callback=None):
+                  verbose=False, callback=None, standardize=False):
     """Regularization path of L1 / elastic-net logistic regression (two classes).
 
     Minimizes, for each alpha::
@@ -190,6 +194,12 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     verbose : bool or callable, default=False
     callback : callable, optional
         ``callback(index, alpha, coef, intercept)`` after each alpha; True stops the path.
+    standardize : bool, default=False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without). Alphas are on
+        the standardized scale, coefficients on the original one; X is never
+        scaled or copied (see docs/standardization.md).
 
     Returns
     -------
@@ -198,11 +208,13 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
         ``dev_ratios`` are 1 − deviance / null deviance.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, screening=screening,
-                early_stop=early_stop)
+                early_stop=early_stop, standardize=standardize)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
-    l1_ratio, design, codes, classes, pf = _prepare(X, y, l1_ratio, fit_intercept,
-                                                    sample_weight, penalty_factor)
+    l1_ratio, design, codes, classes, factors = _prepare(X, y, l1_ratio, fit_intercept,
+                                                         sample_weight, penalty_factor,
+                                                         standardize)
+    pf = factors[0]
     automatic = alphas is None
     if automatic:
         alphas = geometric_grid(_alpha_max_of(design, codes, classes, l1_ratio, pf, positive),
@@ -216,10 +228,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     if classes.size > 2:
         if coef_init is not None:
             coef_init = check_coef_init(coef_init, (classes.size, design.n_features))
-        point = MultinomialPoint(design, codes, classes.size, l1_ratio, pf, positive, coef_init,
-                                 tol, max_iter, screening)
+        point = MultinomialPoint(design, codes, classes.size, l1_ratio, factors, positive,
+                                 coef_init, tol, max_iter, screening)
     else:
-        point = _LogisticPoint(design, codes.astype(np.float64), l1_ratio, pf, positive,
+        point = _LogisticPoint(design, codes.astype(np.float64), l1_ratio, factors, positive,
                                coef_init, tol, max_iter, screening)
     path = run_path(point, alphas, tol=tol, max_iter=max_iter,
                     early_stop=automatic and early_stop, verbose=verbose, callback=callback,
@@ -255,6 +267,12 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     screening : bool, default=True
     warm_start : bool, default=False
         Start from the previous ``coef_`` and ``intercept_`` when refitting.
+    standardize : bool, default=False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without). Alphas are on
+        the standardized scale, coefficients on the original one; X is never
+        scaled or copied (see docs/standardization.md).
 
     Attributes
     ----------
@@ -271,7 +289,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
 
     def __init__(self, alpha=1e-3, *, l1_ratio=1.0, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
-                 warm_start=False):
+                 warm_start=False, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -281,6 +299,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.screening = screening
         self.warm_start = warm_start
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model by working-set proximal Newton.
@@ -308,7 +327,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
             X, y, l1_ratio=self.l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, penalty_factor=self.penalty_factor,
             positive=self.positive, tol=self.tol, max_iter=self.max_iter,
-            screening=self.screening, coef_init=coef_init)
+            screening=self.screening, coef_init=coef_init, standardize=self.standardize)
         self.classes_ = path.classes
         coef = path.coef_at(0)
         self.coef_ = coef if coef.ndim == 2 else coef[None, :]

@@ -140,8 +140,9 @@ class MultinomialPoint:
     X Bᵀ; one binary loss object lends the class steps its buffers.
     """
 
-    def __init__(self, design, codes, n_classes, l1_ratio, penalty_factor, positive, coef_init,
+    def __init__(self, design, codes, n_classes, l1_ratio, factors, positive, coef_init,
                  tol, max_iter, screening):
+        penalty_factor, self.l2_factor = factors     # (L1, L2) factors: see penalty_factors
         n, p, K = design.n_samples, design.n_features, n_classes
         self.design, self.dtype, self.n_classes = design, design.dtype, K
         self.n_features, self.coef_shape = K * p, (K, p)
@@ -170,10 +171,10 @@ class MultinomialPoint:
 
     def _objective(self, W, b, eta, l1, l2):
         """n times the objective at (W, b) with η = X Wᵀ + b."""
-        v = self.penalty_factor
+        v, u = self.penalty_factor, self.l2_factor
         self.full_pass = None  # the pass overwrites Θ
         loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample)
-        return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(v * W * W)
+        return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
 
     # -- the certificate ----------------------------------------------------
 
@@ -204,10 +205,11 @@ class MultinomialPoint:
     def _gap(self, l1, l2, ws=None):
         """(duality gap, n · loss, scores) at the current state: all features, or ``ws``.
 
-        ``scores`` are the features' dual violations max_k |x̄_jᵀSΘ_k − l2 v_j B_kj| / v_j.
+        ``scores`` are the features' dual violations max_k |x̄_jᵀSΘ_k − l2 u_j B_kj| / v_j
+        (v, u the L1 and L2 factors).
         The working set's gap (only a stopping rule) skips the intercept step.
         """
-        d, v, W = self.design, self.penalty_factor, self.W
+        d, v, u, W = self.design, self.penalty_factor, self.l2_factor, self.W
         s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
         if ws is None and self.full_pass is not None:
             # the state has not moved since the last full gap (a new alpha):
@@ -219,7 +221,7 @@ class MultinomialPoint:
             if self.full_pass is None:
                 Z = d.gradient(self.theta).T                 # (K, p): x̄_jᵀ S Θ_k
                 self.full_pass = loss, Z
-            vz, Wz = v, W
+            vz, uz, Wz = v, u, W
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
             st = self.theta * s[:, None]
@@ -227,11 +229,11 @@ class MultinomialPoint:
             if d.fit_intercept:
                 Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
             Z = Z.T
-            vz, Wz = v[ws], W[:, ws]
-        l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(v * W * W)
+            vz, uz, Wz = v[ws], u[ws], W[:, ws]
+        l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(u * W * W)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
-        # lasso-type point cΘ, feasible for the design augmented by √(l2 v) I
-        A = Z - l2 * vz * Wz
+        # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
+        A = Z - l2 * uz * Wz
         A = np.maximum(A, 0.0) if self.positive else np.abs(A)
         scores = A.max(axis=0) / vz if A.size else np.zeros(0)
         dual_norm = float(scores.max(initial=0.0))
@@ -240,7 +242,7 @@ class MultinomialPoint:
         gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
         if l2 > 0.0:  # Θ itself in the Fenchel dual
             excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
-            conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * vz))
+            conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * uz))
             full = entropy if c == 1.0 else s @ self._entropy(1.0, *self.per_sample)
             gap = min(gap, primal - (full - conjugate))
         return max(float(gap), 0.0), loss, scores
@@ -268,7 +270,7 @@ class MultinomialPoint:
 
         Returns the epochs and the objective's decrease (n times the user scale).
         """
-        d, v = self.design, self.penalty_factor[ws]
+        d, v, u = self.design, self.penalty_factor[ws], self.l2_factor[ws]
         prob = self.softmax.prob(k)
         self.y_class[:] = self.YT[k]
         w = self.W[k]
@@ -279,8 +281,8 @@ class MultinomialPoint:
         if np.array_equal(w_model, w_start) and db == 0.0:
             return epochs, 0.0
 
-        def penalty_at(u):
-            return l1 * np.sum(v * np.abs(u)) + 0.5 * l2 * np.sum(v * u * u)
+        def penalty_at(w_ws):
+            return l1 * np.sum(v * np.abs(w_ws)) + 0.5 * l2 * np.sum(u * w_ws * w_ws)
 
         base = penalty_at(w_start)
         scale = 1e-15 * (abs(base) + self.null_obj)
@@ -326,7 +328,7 @@ class MultinomialPoint:
         n, K = self.design.n_samples, self.n_classes
         l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
-                                             positive=self.positive)
+                                             positive=self.positive, l2_factor=self.l2_factor)
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0

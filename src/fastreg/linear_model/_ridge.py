@@ -41,7 +41,7 @@ def _alpha_grid(data, n_alphas, eps):
     where β = 0 anyway for a constant y.
     """
     a_max = alpha_max_from_correlations(np.max(np.abs(data.B), axis=1), data.n_samples,
-                                        MIN_GRID_L1_RATIO, data.penalty)
+                                        MIN_GRID_L1_RATIO, data.grid_penalty)
     return geometric_grid(a_max if a_max > 0 else 1.0, n_alphas, eps, data.n_samples,
                           data.n_features)
 
@@ -67,7 +67,7 @@ def _dev_ratios(rss, system):
 
 def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
                sample_weight=None, penalty_factor=None, solver="auto", tol=1e-6,
-               max_iter=None):
+               max_iter=None, standardize=False):
     """Ridge solutions along a decreasing grid of alphas.
 
     Parameters
@@ -98,6 +98,13 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
         ‖XcᵀS(yc − Xcβ) − nα v∘β‖ / ‖XcᵀS yc‖ ≤ tol.
     max_iter : int, optional
         CG iterations per alpha and target (default max(1000, min(n, p))).
+    standardize : bool, default False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without): the penalty
+        becomes α/2 Σ v_j σ_j² β_j² on the original coefficients, which every
+        solver takes as it is (no scaled copy of X). Alphas are on the
+        standardized scale, coefficients on the original one.
 
     Returns
     -------
@@ -117,9 +124,9 @@ def ridge_path(X, y, *, alphas=None, n_alphas=100, eps=None, fit_intercept=True,
     ConvergenceWarning
         When CG stops at max_iter above tol.
     """
-    check_bools(fit_intercept=fit_intercept)
+    check_bools(fit_intercept=fit_intercept, standardize=standardize)
     tol, max_iter = _validate_common(solver, tol, max_iter)
-    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor)
+    data = RidgeDesign(X, y, sample_weight, fit_intercept, penalty_factor, standardize)
     grid = _alpha_grid(data, n_alphas, eps) if alphas is None else check_alphas(alphas)
     plan, system, sol = solve_alphas(data, solver, grid, tol, max_iter)
     intercepts = _intercepts(data, sol.coefs)
@@ -184,6 +191,13 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         CG iteration limit (default max(1000, min(n, p))).
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature penalty factors v ≥ 0.
+    standardize : bool, default False
+        Penalize the coefficients of the standardized columns x_j / σ_j
+        (glmnet's ``standardize=TRUE``; σ_j the weighted population sd,
+        centered with an intercept, root mean square without): the penalty
+        becomes α/2 Σ v_j σ_j² β_j² on the original coefficients, which every
+        solver takes as it is (no scaled copy of X). Alphas are on the
+        standardized scale, coefficients on the original one.
 
     Attributes
     ----------
@@ -208,13 +222,14 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, solver="auto", tol=1e-6,
-                 max_iter=None, penalty_factor=None):
+                 max_iter=None, penalty_factor=None, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.tol = tol
         self.max_iter = max_iter
         self.penalty_factor = penalty_factor
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -229,10 +244,11 @@ class Ridge(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(fit_intercept=self.fit_intercept)
+        check_bools(fit_intercept=self.fit_intercept, standardize=self.standardize)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor,
+                           self.standardize)
         plan, _, sol = solve_alphas(data, self.solver, np.array([alpha]), tol, max_iter)
         self._store_fit(data, plan, sol)
         return self
@@ -268,6 +284,10 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
     penalty_factor : array-like of shape (n_features,), optional
     solver, tol, max_iter :
         Used by k-fold refits and the final fit, as in :class:`Ridge`.
+    standardize : bool, default False
+        As in :class:`Ridge`. Leave-one-out and GCV use the standard
+        deviations of all the data; k-fold refits standardize each fold by
+        its training rows (as ``cv.glmnet``).
 
     Attributes
     ----------
@@ -294,7 +314,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
 
     def __init__(self, alphas=None, *, n_alphas=100, eps=None, fit_intercept=True, cv=None,
                  penalty_factor=None, solver="auto", tol=1e-6, max_iter=None, n_jobs=None,
-                 random_state=0):
+                 random_state=0, standardize=False):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -306,6 +326,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Select alpha by cross-validation and fit on all the data.
@@ -320,9 +341,10 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(fit_intercept=self.fit_intercept)
+        check_bools(fit_intercept=self.fit_intercept, standardize=self.standardize)
         tol, max_iter = _validate_common(self.solver, self.tol, self.max_iter)
-        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor)
+        data = RidgeDesign(X, y, sample_weight, self.fit_intercept, self.penalty_factor,
+                           self.standardize)
         if self.alphas is None:
             given = _alpha_grid(data, self.n_alphas, self.eps)
         else:
@@ -348,7 +370,8 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
                                                     dict(fit_intercept=self.fit_intercept,
                                                          penalty_factor=self.penalty_factor,
                                                          solver=self.solver, tol=tol,
-                                                         max_iter=max_iter))
+                                                         max_iter=max_iter,
+                                                         standardize=self.standardize))
             best = select(grid, errors, std)[0]
         self.alpha_ = float(grid[best])
         self.alphas_ = given
