@@ -214,3 +214,17 @@ def test_cross_validation_curve_by_hand():
     assert np.all(np.isfinite(accuracy.cv_mean_[:3]))
     with pytest.raises(ValueError, match="scoring='auc' needs two classes"):
         fastreg.LogisticRegressionCV(scoring="auc").fit(X, y)
+
+
+def test_standardize_equals_the_scaled_copy():
+    X, y = _problem(seed=10, K=3)
+    X[:, :5] *= 30.0
+    Xs = sp.csc_matrix(X)
+    mean = X.mean(axis=0)
+    sd = X.std(axis=0)
+    clf = fastreg.LogisticRegression(alpha=0.01, l1_ratio=0.7, tol=1e-12,
+                                     standardize=True).fit(Xs, y)
+    ref = fastreg.LogisticRegression(alpha=0.01, l1_ratio=0.7, tol=1e-12).fit((X - mean) / sd, y)
+    np.testing.assert_allclose(clf.coef_, ref.coef_ / sd, atol=1e-7)
+    np.testing.assert_allclose(clf.predict_proba(Xs), ref.predict_proba((X - mean) / sd),
+                               atol=1e-8)

@@ -185,7 +185,7 @@ def test_cv_estimators_match_standardized_copy(model):
         "enet": (fastreg.ElasticNetCV(l1_ratio=[0.3, 0.8], n_alphas=15), y),
         "logistic": (fastreg.LogisticRegressionCV(n_alphas=10), (y > np.median(y)).astype(int)),
     }[model]
-    est.set_params(cv=3, tol=1e-10, standardize=True)
+    est.set_params(cv=3, tol=1e-10, cv_tol=None, standardize=True)
     ours = est.fit(X, target, w)
     alphas, mean, alpha, coef = ours.alphas_, ours.cv_mean_, ours.alpha_, ours.coef_
     ref = est.fit(X / sd, target, w)

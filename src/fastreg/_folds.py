@@ -243,7 +243,7 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
     last = [np.zeros(0, dtype=np.intp), np.zeros(0), None]
 
     def score(index, alpha, coef, intercept):
-        flat = coef
+        flat = coef.ravel()
         if coef.ndim == 1 and np.ndim(intercept) == 1:
             # a multinomial model: K rows of coefficients, flattened, one intercept each
             last[2] = (len(intercept), coef.size // len(intercept))
