@@ -1,6 +1,7 @@
 """The multinomial L1 logistic path against glmnet and scikit-learn, at equal accuracy.
 
-    python benchmarks/compare_multinomial.py [--n-alphas 100] [--solvers fastreg,glmnet,sklearn]
+    python -m benchmarks.compare_multinomial [--n-alphas 100] [--solvers fastreg,glmnet,sklearn]
+                                             [--reference FILE]
 
 Data: the Debian package descriptions of the ten most common sections (tf-idf,
 ``_data.debian_sections_tfidf``), labelled by section. Path: ``--n-alphas``
@@ -14,18 +15,22 @@ formula, for every solver.
 
 python-glmnet needs numpy < 2: run the script from an environment that has it
 (the other solvers are skipped when missing). glmnet's ``LogitNet`` is given
-the same grid (``lambda_path``), ``standardize=False``, no internal CV.
+the same grid (``lambda_path``), ``standardize=False``, no internal CV. The
+grid and P* are saved to ``--reference`` (default
+``multinomial_reference.npz`` in the working directory) and read from it when
+it exists, so a second run (e.g. glmnet's, from another environment) uses the
+same ones without fastreg.
 """
 
 import argparse
 import time
 import warnings
 
+import os
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
-
-import fastreg
 
 from ._data import debian_sections_tfidf
 
@@ -35,6 +40,8 @@ LADDERS = {"fastreg": [1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
 
 
 def _fastreg(X, y, alphas, tol):
+    import fastreg
+
     path = fastreg.logistic_path(X, y, alphas=alphas, tol=tol)
     return [(path.coef_at(k), path.intercepts[:, k]) for k in range(len(alphas))]
 
@@ -80,16 +87,24 @@ def main(argv=None):
     parser.add_argument("--n-alphas", type=int, default=100)
     parser.add_argument("--target", type=float, default=1e-6)
     parser.add_argument("--solvers", default="fastreg,glmnet,sklearn")
+    parser.add_argument("--reference", default="multinomial_reference.npz")
     args = parser.parse_args(argv)
     X, labels = debian_sections_tfidf()
     classes, codes = np.unique(labels, return_inverse=True)
-    alpha_max = fastreg.logistic_alpha_max(X, labels)
-    alphas = alpha_max * np.geomspace(1.0, 1e-2, args.n_alphas)
+    if os.path.exists(args.reference):
+        with np.load(args.reference) as saved:
+            alphas, best = saved["alphas"], saved["best"]
+    else:
+        import fastreg
+
+        alpha_max = fastreg.logistic_alpha_max(X, labels)
+        alphas = alpha_max * np.geomspace(1.0, 1e-2, args.n_alphas)
+        best = objectives(X, codes, _fastreg(X, labels, alphas, 1e-10), alphas)
+        np.savez(args.reference, alphas=alphas, best=best)
     freq = np.bincount(codes) / codes.size
     null = -np.sum(freq * np.log(freq))
     print(f"Debian sections: {X.shape[0]} packages x {X.shape[1]} words, {len(classes)} classes, "
-          f"{args.n_alphas} alphas, target subopt {args.target:g}")
-    best = objectives(X, codes, _fastreg(X, labels, alphas, 1e-10), alphas)
+          f"{len(alphas)} alphas, target subopt {args.target:g}")
     for name in args.solvers.split(","):
         for tol in LADDERS[name]:
             start = time.perf_counter()
