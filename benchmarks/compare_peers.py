@@ -21,10 +21,14 @@ Usage::
 
     python benchmarks/compare_peers.py [--data {news20,debian,golub,all}] [--repeat N]
                                        [--solvers fastreg,sklearn,celer,...] [--intercept]
+                                       [--out results.json]
     python benchmarks/compare_peers.py --model logistic [--data {news20,debian,all}] ...
     python benchmarks/compare_peers.py --cv [--data ...] [--cv-tol sklearn=5e-7,glmnet=1e-9]
 
-Solvers that are not installed are skipped. Beside the equal-accuracy time,
+``--out FILE`` also writes the measurements of the path comparison as JSON
+(see :func:`results_json`; ``docs/benchmarks.md`` shows the format), for
+figures such as the documentation's. Solvers that are not installed are
+skipped. Beside the equal-accuracy time,
 fastreg is also timed at its default tol=1e-6 (column ``fastreg tol=1e-6``).
 
 ``--model logistic`` fits the L1 logistic path instead (see
@@ -65,7 +69,10 @@ with ``patience=10``.
 """
 
 import argparse
+import datetime
 import importlib
+import json
+import platform
 import sys
 import time
 import warnings
@@ -758,6 +765,44 @@ def time_default(task, reference, repeat):
     return dict(tol=DEFAULT_TOL, seconds=min(times), subopt=reference.suboptimality(fit))
 
 
+def _version(module):
+    try:
+        return importlib.import_module(module).__version__
+    except Exception:  # not installed, or no version attribute
+        return None
+
+
+def results_json(args, rows):
+    """The measurements of a path comparison, as a JSON-ready dict.
+
+    ``rows`` is the report's list of (label, results); every number is one
+    measured in this run: for each dataset and solver the tolerance chosen,
+    the best time at it, the largest relative suboptimality reached, and
+    every (tol, seconds, subopt) tried on the ladder.
+    """
+    modules = dict(fastreg="fastreg", sklearn="sklearn", celer="celer", skglm="skglm",
+                   glmnet="glmnet", adelie="adelie", numpy="numpy", scipy="scipy")
+    datasets = []
+    for label, results in rows:
+        solvers = {}
+        for name, result in results.items():
+            if result is None or "note" in result:
+                solvers[name] = None if result is None else dict(note=result["note"])
+                continue
+            solvers[name] = dict(
+                tol=result["tol"], seconds=result["seconds"], subopt=result["subopt"],
+                tried=[dict(tol=t, seconds=s, subopt=o) for t, s, o in result.get("tried", [])])
+        datasets.append(dict(label=label, solvers=solvers))
+    return dict(
+        model=args.model, intercept=bool(args.intercept), n_alphas=N_ALPHAS, eps=EPS,
+        target_subopt=TARGET, repeat=args.repeat,
+        date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        machine=dict(platform=platform.platform(), processor=platform.machine(),
+                     python=platform.python_version()),
+        versions={key: _version(module) for key, module in modules.items()},
+        datasets=datasets)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Lasso (or L1 logistic) path time of fastreg and its peers at max relative "
@@ -781,6 +826,8 @@ def main(argv=None):
     parser.add_argument("--cv-tol", metavar="NAME=TOL,...",
                         help="with --cv: peers' tolerances (e.g. sklearn=5e-7,glmnet=1e-9) "
                              "instead of searching them on the first fold")
+    parser.add_argument("--out", metavar="FILE",
+                        help="also write the path comparison's measurements to FILE as JSON")
     args = parser.parse_args(argv)
     data, solver_table, task_class, reference_class = MODELS[args.model]
     solvers = [s.strip() for s in (args.solvers or ",".join(solver_table)).split(",")
@@ -794,6 +841,8 @@ def main(argv=None):
         parser.error(f"--data {args.data} is not a {args.model} dataset")
     if args.cv and args.model != "lasso":
         parser.error("--cv times the Lasso only")
+    if args.cv and args.out:
+        parser.error("--out writes the path comparison only, not --cv")
 
     def log(message):
         print(message, file=sys.stderr, flush=True)
@@ -853,6 +902,11 @@ def main(argv=None):
     print(times)
     print("\nTolerance chosen on each solver's own scale (max relative suboptimality reached):\n")
     print(tols)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(results_json(args, rows), f, indent=1)
+            f.write("\n")
+        log(f"measurements written to {args.out}")
     return 0
 
 
