@@ -21,10 +21,14 @@ Usage::
 
     python benchmarks/compare_peers.py [--data {news20,debian,golub,all}] [--repeat N]
                                        [--solvers fastreg,sklearn,celer,...] [--intercept]
+                                       [--out results.json]
     python benchmarks/compare_peers.py --model logistic [--data {news20,debian,all}] ...
     python benchmarks/compare_peers.py --cv [--data ...] [--cv-tol sklearn=5e-7,glmnet=1e-9]
 
-Solvers that are not installed are skipped. Beside the equal-accuracy time,
+``--out FILE`` also writes the measurements of the path comparison as JSON
+(see :func:`results_json`; ``docs/benchmarks.md`` shows the format), for
+figures such as the documentation's. Solvers that are not installed are
+skipped. Beside the equal-accuracy time,
 fastreg is also timed at its default tol=1e-6 (column ``fastreg tol=1e-6``).
 
 ``--model logistic`` fits the L1 logistic path instead (see
@@ -75,7 +79,10 @@ every tenth alpha only, its time extrapolated to the grid (marked *).
 """
 
 import argparse
+import datetime
 import importlib
+import json
+import platform
 import sys
 import time
 import warnings
@@ -855,13 +862,52 @@ def cv_main(args, log):
     return 0
 
 
-def time_default(task, reference, repeat):
+# (not named time_*: asv, which imports every module here, would take it for a benchmark)
+def default_tol_result(task, reference, repeat):
     """fastreg at its default tol (DEFAULT_TOL), as a result dict."""
     times, fit = [], None
     while len(times) < repeat or (sum(times) < 2.0 and len(times) < 20):
         seconds, fit = task.run("fastreg", DEFAULT_TOL)
         times.append(seconds)
     return dict(tol=DEFAULT_TOL, seconds=min(times), subopt=reference.suboptimality(fit))
+
+
+def _version(module):
+    try:
+        return importlib.import_module(module).__version__
+    except Exception:  # not installed, or no version attribute
+        return None
+
+
+def results_json(args, rows):
+    """The measurements of a path comparison, as a JSON-ready dict.
+
+    ``rows`` is the report's list of (label, results); every number is one
+    measured in this run: for each dataset and solver the tolerance chosen,
+    the best time at it, the largest relative suboptimality reached, and
+    every (tol, seconds, subopt) tried on the ladder.
+    """
+    modules = dict(fastreg="fastreg", sklearn="sklearn", celer="celer", skglm="skglm",
+                   glmnet="glmnet", adelie="adelie", numpy="numpy", scipy="scipy")
+    datasets = []
+    for label, results in rows:
+        solvers = {}
+        for name, result in results.items():
+            if result is None or "note" in result:
+                solvers[name] = None if result is None else dict(note=result["note"])
+                continue
+            solvers[name] = dict(
+                tol=result["tol"], seconds=result["seconds"], subopt=result["subopt"],
+                tried=[dict(tol=t, seconds=s, subopt=o) for t, s, o in result.get("tried", [])])
+        datasets.append(dict(label=label, solvers=solvers))
+    return dict(
+        model=args.model, intercept=bool(args.intercept), n_alphas=N_ALPHAS, eps=EPS,
+        target_subopt=TARGET, repeat=args.repeat,
+        date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        machine=dict(platform=platform.platform(), processor=platform.machine(),
+                     python=platform.python_version()),
+        versions={key: _version(module) for key, module in modules.items()},
+        datasets=datasets)
 
 
 def main(argv=None):
@@ -889,6 +935,8 @@ def main(argv=None):
                         help="with --cv: tolerances (e.g. sklearn=5e-7,glmnet=1e-9, or "
                              "sklearn-liblinear=1e-6 with --model logistic) "
                              "instead of searching them on the first fold")
+    parser.add_argument("--out", metavar="FILE",
+                        help="also write the path comparison's measurements to FILE as JSON")
     args = parser.parse_args(argv)
     data, solver_table, task_class, reference_class = MODELS[args.model]
     solvers = [s.strip() for s in (args.solvers or ",".join(solver_table)).split(",")
@@ -900,6 +948,8 @@ def main(argv=None):
         parser.error("--repeat must be at least 1")
     if args.data != "all" and args.data not in data:
         parser.error(f"--data {args.data} is not a {args.model} dataset")
+    if args.cv and args.out:
+        parser.error("--out writes the path comparison only, not --cv")
 
     def log(message):
         print(message, file=sys.stderr, flush=True)
@@ -946,7 +996,7 @@ def main(argv=None):
             results[solver] = search(solver, task, reference, args.repeat, args.max_seconds,
                                      log)
         if has_fastreg and "fastreg" in solvers:
-            results[f"fastreg tol={DEFAULT_TOL:g}"] = time_default(task, reference, args.repeat)
+            results[f"fastreg tol={DEFAULT_TOL:g}"] = default_tol_result(task, reference, args.repeat)
         rows.append((label, results))
 
     columns = solvers + ([f"fastreg tol={DEFAULT_TOL:g}"] if has_fastreg and "fastreg" in solvers
@@ -959,6 +1009,11 @@ def main(argv=None):
     print(times)
     print("\nTolerance chosen on each solver's own scale (max relative suboptimality reached):\n")
     print(tols)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(results_json(args, rows), f, indent=1)
+            f.write("\n")
+        log(f"measurements written to {args.out}")
     return 0
 
 
