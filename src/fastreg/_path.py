@@ -11,7 +11,8 @@ A point solver provides::
     solve(index, alpha, alphas)     fit at alphas[index], warm started from the last
                                     fit; returns a PointResult
     coef()                          the current coefficients (dense, float64; a view)
-    intercept()                     the current intercept
+    intercept()                     the current intercept (a float, or one per task)
+    coef_shape                      optional: the shape each coef() reshapes to
     release()                       drop the solver's workspace (before assembly)
 """
 
@@ -96,7 +97,7 @@ def run_path(point, alphas, *, tol, max_iter, early_stop=False, verbose=False, c
     n_alphas = len(alphas)
     progress = _progress_printer(n_alphas) if verbose is True else (verbose or None)
     rows, values = [], []
-    intercepts = np.empty(n_alphas)
+    intercepts = []
     gaps = np.zeros(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.int64)
     dev_ratios = np.zeros(n_alphas)
@@ -111,7 +112,7 @@ def run_path(point, alphas, *, tol, max_iter, early_stop=False, verbose=False, c
         support = np.flatnonzero(coef != 0.0)  # on a mask: much faster than on floats
         rows.append(support)
         values.append(coef[support])
-        intercepts[k] = point.intercept()
+        intercepts.append(point.intercept())
         solved = k + 1
         if progress is not None:
             progress(k, alpha, gaps[k], support.size)
@@ -133,6 +134,9 @@ def run_path(point, alphas, *, tol, max_iter, early_stop=False, verbose=False, c
         (np.concatenate(values).astype(point.dtype, copy=False),
          np.concatenate(rows).astype(np.int64, copy=False), indptr),
         shape=(point.n_features, solved))
-    return Path(alphas, coefs, intercepts[:solved], gaps[:solved], n_iters[:solved],
+    # one row of intercepts per task when there are several (as Ridge's multi-target paths)
+    intercepts = np.asarray(intercepts, dtype=np.float64).T
+    return Path(alphas, coefs, intercepts, gaps[:solved], n_iters[:solved],
                 dev_ratios[:solved], point.l1_ratio, stopped_early,
-                {name: v[:solved] for name, v in info.items()})
+                {name: v[:solved] for name, v in info.items()},
+                coef_shape=getattr(point, "coef_shape", None))

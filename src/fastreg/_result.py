@@ -14,8 +14,11 @@ class Path:
     alphas : ndarray of shape (n_alphas,)
         Regularization strengths, decreasing.
     coefs : scipy.sparse.csc_matrix or ndarray of shape (n_features, n_alphas)
-        Coefficients, one column per alpha. Lasso/ElasticNet paths are sparse;
-        Ridge paths are dense (with a leading n_targets axis for multi-target y).
+        Coefficients, one column per alpha. Lasso/ElasticNet and group lasso
+        paths are sparse; Ridge paths are dense (with a leading n_targets axis
+        for multi-target y). Multi-task paths are sparse of shape
+        (n_tasks · n_features, n_alphas): row k·n_features + j holds task k's
+        coefficient of feature j, so that a column reshapes to ``coef_shape``.
     intercepts : ndarray of shape (n_alphas,) (or (n_targets, n_alphas))
     dual_gaps : ndarray of shape (n_alphas,)
         Certified duality gaps relative to the null objective (units of ``tol``);
@@ -28,10 +31,13 @@ class Path:
     stopped_early : bool
         True when the automatic grid was cut short because the deviance ratio
         stopped improving; the arrays then hold only the alphas solved.
+    coef_shape : tuple or None
+        (n_tasks, n_features) for multi-task paths: the shape of
+        :meth:`coef_at` (scikit-learn's ``coef_``); None otherwise.
     """
 
     def __init__(self, alphas, coefs, intercepts, dual_gaps, n_iters, dev_ratios,
-                 l1_ratio, stopped_early=False, info=None):
+                 l1_ratio, stopped_early=False, info=None, *, coef_shape=None):
         self.alphas = np.asarray(alphas)
         self.coefs = coefs
         self.intercepts = np.asarray(intercepts)
@@ -41,6 +47,7 @@ class Path:
         self.l1_ratio = l1_ratio
         self.stopped_early = stopped_early
         self.info = {} if info is None else info
+        self.coef_shape = coef_shape
 
     def __len__(self):
         return self.alphas.shape[0]
@@ -57,9 +64,10 @@ class Path:
         return np.count_nonzero(self.coefs, axis=-2)
 
     def coef_at(self, index):
-        """Dense coefficient vector at position ``index`` of the grid."""
+        """Dense coefficients at position ``index`` of the grid (of ``coef_shape`` if set)."""
         if sp.issparse(self.coefs):
-            return self.coefs[:, index].toarray().ravel()
+            coef = self.coefs[:, index].toarray().ravel()
+            return coef if self.coef_shape is None else coef.reshape(self.coef_shape)
         return np.asarray(self.coefs[..., index])
 
     def plot(self, ax=None, feature_names=None, n_labels=10):
