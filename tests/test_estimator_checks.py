@@ -12,7 +12,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 import fastreg  # noqa: E402
 
 ESTIMATORS = [fastreg.Lasso(alpha=0.1), fastreg.ElasticNet(alpha=0.1, l1_ratio=0.7),
-              fastreg.LogisticRegression(alpha=0.01)]
+              fastreg.LogisticRegression(alpha=0.01), fastreg.GroupLasso(alpha=0.1),
+              fastreg.MultiTaskLasso(alpha=0.1),
+              fastreg.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.7)]
 for name in ("Ridge", "RidgeCV"):
     if hasattr(fastreg, name):
         ESTIMATORS.append(getattr(fastreg, name)())

@@ -96,13 +96,13 @@ class _MultiTaskBase(LinearRegressorMixin, BaseEstimator):
         tags.target_tags.single_output = False
         return tags
 
-    def fit(self, X, Y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
-        Y : array-like of shape (n_samples, n_tasks)
+        y : array-like of shape (n_samples, n_tasks)
         sample_weight : array-like of shape (n_samples,), optional
 
         Returns
@@ -111,12 +111,15 @@ class _MultiTaskBase(LinearRegressorMixin, BaseEstimator):
         """
         check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None.")
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
-                and np.shape(self.coef_) == (np.shape(Y)[1:2] + np.shape(X)[1:2]):
+                and np.shape(self.coef_) == (np.shape(y)[1:2] + np.shape(X)[1:2]):
             coef_init = self.coef_
         path = multitask_enet_path(
-            X, Y, self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
+            X, y, self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, tol=self.tol, max_iter=self.max_iter,
             screening=self.screening, coef_init=coef_init)
         self.coef_ = path.coef_at(0)
