@@ -20,7 +20,10 @@ is one proximal gradient step with the block's Lipschitz constant
 L_g = λ_max(X̄_gᵀSX̄_g) (exact coordinate descent for blocks of one feature).
 The correlations X̄_gᵀSθ of a block are kept, stamped with the dual point
 they were computed at, so that a gap at an unchanged θ (the warm start of
-the next alpha) costs no pass over the columns.
+the next alpha) costs no pass over the columns. As in ``_bounds.pxd``, a
+zero block whose correlation, bounded from its last exact value by how far
+θ moved since (‖X̄_gᵀS(θ − θ')‖ ≤ ‖X̄_g‖₂ ‖θ − θ'‖_S), stays clear of its
+constraint is kept out of the gap's pass: the bound enters the dual norm.
 """
 
 from libc.math cimport INFINITY, sqrt
@@ -60,6 +63,12 @@ cdef struct Work:
     Py_ssize_t* act         # its support
     Py_ssize_t* stamp       # version of θ each block's z was computed at (−1: none)
     Py_ssize_t version      # bumped whenever θ changes
+    double* theta_ref       # θ at the last full gap
+    double* bound           # bound on ‖z_g‖ at θ of a block kept out
+    double* at_drift        # drift when z_g was exact (−∞: not an exact value)
+    Py_ssize_t* checked     # the groups whose z is exact at the full gap
+    signed char* kept       # kept out on its bound
+    double drift            # Σ ‖θ_next − θ_ref‖_S over the full gaps
     Py_ssize_t n_groups
     Py_ssize_t n_features
 
@@ -143,7 +152,7 @@ cdef void _record(Py_ssize_t size, double* hist, Py_ssize_t k, const double* R) 
 cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
               const floating* Xv, const index_t* Xi, const index_t* Xp, Work* work,
               const Py_ssize_t* groups, Py_ssize_t n_groups, const double* W, const double* r,
-              const double* offset, const double* point) noexcept nogil:
+              const double* offset, const double* point, double norm_floor) noexcept nogil:
     """Gap between the primal at (W, R = r + 1oᵀ) and the dual points built from ``point``.
 
     ``point`` is θ itself (``work.theta``: stamped correlations are reused)
@@ -162,11 +171,15 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
         for u in range(pen.ptr[g], pen.ptr[g + 1]):
             j = pen.idx[u]
             rows_dot(d, Xv, Xi, Xp, j, point, K, work.z + j * K)
-        work.stamp[g] = work.version if is_theta else -1
+        if is_theta:
+            work.stamp[g] = work.version
+        else:
+            work.stamp[g] = -1
+            work.at_drift[g] = -INFINITY
     bq_moments(d, f, r, offset, point, &rss, &theta_sq, &theta_y)
     if f.n_unpen > 0:
         bq_project_unpenalized(f, NULL, work.n_features, work.z, &theta_sq, &theta_y)
-    dt = ge_dual_terms(pen, groups, n_groups, W, work.z, work.z_norms, work.shifted)
+    dt = ge_dual_terms(pen, groups, n_groups, W, work.z, norm_floor, work.z_norms, work.shifted)
     gp.loss = 0.5 * rss
     gp.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     gp.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
@@ -246,10 +259,11 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
             break  # a fixed point of the working-set problem
         gp.gap = INFINITY
         if extrapolated:
-            gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta)
+            gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta, 0.0)
         if not gp.gap < best:
             bq_residual(d, f, r, offset, work.cand)
-            g_res = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.cand)
+            g_res = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.cand,
+                         0.0)
             if g_res.gap < gp.gap:
                 gp = g_res
                 memcpy(work.theta, work.cand, size * sizeof(double))
@@ -267,6 +281,34 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
 # ---------------------------------------------------------------------------
 # The solver for one alpha
 
+cdef Py_ssize_t _refresh(const BlockQuadratic* f, const GroupEnet* pen, Work* work,
+                         Py_ssize_t n_groups, const double* W, double* norm_floor) noexcept nogil:
+    """Before a full gap: which blocks the gap checks exactly, and which stay out on a bound.
+
+    Fills ``work.checked`` (returns its size), flags the others in
+    ``work.kept`` with their bound in ``work.bound``, and sets the floor
+    their bounds put under the dual norm.
+    """
+    cdef Py_ssize_t t, g, m = 0
+    cdef double u, floor = 0.0
+    for t in range(n_groups):
+        g = work.groups[t]
+        work.kept[g] = 0
+        if (f.n_unpen == 0 and work.stamp[g] != work.version and ge_penalized(pen, g)
+                and ge_block_sq(pen, g, W) == 0.0):
+            u = work.z_norms[g] + pen.norm[g] * (work.drift - work.at_drift[g])
+            if u < 0.9 * pen.l1 * pen.weight[g]:  # 0.9: as _bounds.pxd
+                work.kept[g] = 1
+                work.bound[g] = u
+                if u > floor * pen.weight[g]:
+                    floor = u / pen.weight[g]
+                continue
+        work.checked[m] = g
+        m += 1
+    norm_floor[0] = floor
+    return m
+
+
 cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
                         const floating* Xv, const index_t* Xi, const index_t* Xp, const Gap* gp,
                         Work* work, Py_ssize_t n_groups, double* W, double* r,
@@ -274,10 +316,12 @@ cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet*
     """Drop from ``work.groups`` the blocks the Gap Safe sphere proves zero (zeroing them)."""
     cdef Py_ssize_t t, u, g, j, k, kept = 0, K = f.n_tasks
     cdef bint fenchel = gp.fenchel_gap < gp.lasso_gap
+    cdef double z_norm, shifted
     for t in range(n_groups):
         g = work.groups[t]
-        if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, work.z_norms[g],
-                            work.shifted[g]):
+        z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
+        shifted = work.bound[g] if work.kept[g] else work.shifted[g]
+        if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
             for u in range(pen.ptr[g], pen.ptr[g + 1]):
                 j = pen.idx[u]
                 for k in range(K):
@@ -293,18 +337,24 @@ cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet*
 cdef Py_ssize_t _build_working_set(const GroupEnet* pen, const Gap* gp, Work* work,
                                    Py_ssize_t n_groups, Py_ssize_t size,
                                    const double* W) noexcept nogil:
-    """The ``size`` checked blocks closest to their dual constraint (nonzero ones always)."""
-    cdef Py_ssize_t t, g
+    """The ``size`` checked blocks closest to their dual constraint (nonzero ones always).
+
+    Blocks kept out on a bound are far from it: they stay out.
+    """
+    cdef Py_ssize_t t, g, m = 0
     for t in range(n_groups):
         g = work.groups[t]
-        work.ws[t] = g
+        if work.kept[g]:
+            continue
+        work.ws[m] = g
         if not ge_penalized(pen, g) or ge_block_sq(pen, g, W) > 0.0:
-            work.key[t] = -INFINITY
+            work.key[m] = -INFINITY
         else:
-            work.key[t] = ge_priority(pen, gp.scale, g, work.shifted[g])
-    if size >= n_groups or pen.l1 <= 0.0:
-        return n_groups
-    select_smallest(work.key, work.ws, n_groups, size)
+            work.key[m] = ge_priority(pen, gp.scale, g, work.shifted[g])
+        m += 1
+    if size >= m or pen.l1 <= 0.0:
+        return m
+    select_smallest(work.key, work.ws, m, size)
     return size
 
 
@@ -316,18 +366,26 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
 
     ``dual_known``: θ and its stamped correlations come from the previous alpha.
     """
-    cdef Py_ssize_t t, g, n_groups = 0, n_ws, nnz, size = 0, epochs = 0, outer = 0
-    cdef double inner_tol
+    cdef Py_ssize_t t, g, n_groups = 0, n_ws, nnz, size = 0, epochs = 0, outer = 0, n_checked
+    cdef Py_ssize_t size_nk = d.n_samples * f.n_tasks
+    cdef double inner_tol, norm_floor
     cdef Gap gp
     if not dual_known:
         bq_residual(d, f, r, offset, work.theta)
+        memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
         work.version += 1
+        for g in range(work.n_groups):
+            work.at_drift[g] = -INFINITY
     for g in range(work.n_groups):
         if pen.lipschitz[g] > 0.0:  # constant columns only: no dual constraint
             work.groups[n_groups] = g
             n_groups += 1
     while True:
-        gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.groups, n_groups, W, r, offset, work.theta)
+        n_checked = _refresh(f, pen, work, n_groups, W, &norm_floor)
+        gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.checked, n_checked, W, r, offset,
+                  work.theta, norm_floor)
+        for t in range(n_checked):
+            work.at_drift[work.checked[t]] = work.drift
         # as the scalar solver: at least one solve at this alpha unless far inside tol,
         # and no zero block clearly violating its KKT condition
         if ((gp.gap <= tol_abs and (outer > 0 or gp.gap <= 1e-3 * tol_abs)
@@ -351,12 +409,32 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
             inner_tol = tol_abs
         epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, work.ws, n_ws, W, r, offset,
                                      inner_tol, max_epochs - epochs, work)
+        # θ moved: the bounds of the blocks not recomputed at it grow by the distance
+        work.drift += _s_distance(d, f.n_tasks, work.theta, work.theta_ref)
+        memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
+        for t in range(n_ws):
+            if work.stamp[work.ws[t]] == work.version:
+                work.at_drift[work.ws[t]] = work.drift
     stats.gap = gp.gap
     stats.loss = gp.loss
     stats.n_epochs = epochs
     stats.n_outer = outer
     stats.n_screened = work.n_groups - n_groups
     stats.ws_size = size
+
+
+cdef double _s_distance(const Data* d, Py_ssize_t K, const double* u,
+                        const double* v) noexcept nogil:
+    """‖u − v‖_S over n × K (Frobenius, rows weighted by s)."""
+    cdef Py_ssize_t i, k
+    cdef double diff, row, acc = 0.0
+    for i in range(d.n_samples):
+        row = 0.0
+        for k in range(K):
+            diff = u[i * K + k] - v[i * K + k]
+            row += diff * diff
+        acc += d.sw[i] * row if d.weighted else row
+    return sqrt(acc)
 
 
 cdef void _run(const Data* d, const BlockQuadratic* f, const GroupEnet* pen, DesignView design,
@@ -406,7 +484,7 @@ cdef class BlockSolver:
 
     cdef readonly object design, y, ptr, idx, weights, lipschitz, norm
     cdef readonly object unpen, cross, y_cross
-    cdef object buffers, index_buffers, scratch
+    cdef object buffers, index_buffers, scratch, flags
     cdef Work work
     cdef Data d
     cdef BlockQuadratic f
@@ -440,9 +518,12 @@ cdef class BlockSolver:
         nk = max(n * K, 1)
         self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
                         np.zeros(max(p * K, 1)), np.zeros(max(G, 1)), np.zeros(max(G, 1)),
-                        np.zeros(max(G, 1)), np.zeros(max(largest * K, 1)), np.zeros(K)]
+                        np.zeros(max(G, 1)), np.zeros(max(largest * K, 1)), np.zeros(K),
+                        np.zeros(nk), np.zeros(max(G, 1)), np.full(max(G, 1), -np.inf)]
         self.index_buffers = [np.zeros(max(G, 1), dtype=np.intp) for _ in range(3)]
         self.index_buffers.append(np.full(max(G, 1), -1, dtype=np.intp))
+        self.index_buffers.append(np.zeros(max(G, 1), dtype=np.intp))
+        self.flags = np.zeros(max(G, 1), dtype=np.int8)
         self._build()
 
     cdef void _build(self):
@@ -453,6 +534,11 @@ cdef class BlockSolver:
         self.work.z_norms, self.work.shifted = <double*> <size_t> b[4], <double*> <size_t> b[5]
         self.work.key, self.work.grad = <double*> <size_t> b[6], <double*> <size_t> b[7]
         self.work.delta = <double*> <size_t> b[8]
+        self.work.theta_ref, self.work.bound = <double*> <size_t> b[9], <double*> <size_t> b[10]
+        self.work.at_drift = <double*> <size_t> b[11]
+        self.work.checked = <Py_ssize_t*> <size_t> ib[4]
+        self.work.kept = <signed char*> <size_t> self.flags.ctypes.data
+        self.work.drift = 0.0
         self.work.groups, self.work.ws = <Py_ssize_t*> <size_t> ib[0], <Py_ssize_t*> <size_t> ib[1]
         self.work.act, self.work.stamp = <Py_ssize_t*> <size_t> ib[2], <Py_ssize_t*> <size_t> ib[3]
         self.work.version = 0

@@ -116,19 +116,22 @@ cdef struct GroupDualTerms:
 
 cdef inline GroupDualTerms ge_dual_terms(const GroupEnet* pen, const Py_ssize_t* groups,
                                          Py_ssize_t n_groups, const double* W, const double* z,
-                                         double* z_norms, double* shifted) noexcept nogil:
+                                         double norm_floor, double* z_norms,
+                                         double* shifted) noexcept nogil:
     """The penalty's value and dual constraints at correlations z = X̄ᵀSθ over ``groups``.
 
     Fills z_norms[g] = ‖z_g‖ and shifted[g] = ‖z_g − l2 w_g W_g‖ for the
     screening tests and working-set priorities. Unpenalized blocks are
     skipped: θ was projected so that their correlations vanish.
+    ``norm_floor`` bounds ‖z_g‖ / w_g over the zero blocks left out of
+    ``groups`` (kept out on a bound).
     """
     cdef Py_ssize_t t, g
     cdef double sq, a
     cdef GroupDualTerms dt
     dt.l1_norm = 0.0
     dt.l2_norm = 0.0
-    dt.dual_norm = 0.0
+    dt.dual_norm = norm_floor
     dt.kkt_max = 0.0
     dt.conjugate = 0.0
     for t in range(n_groups):
