@@ -9,7 +9,7 @@ import numpy as np
 from ._kernels import _block_solver
 from ._validation import _check_nonneg_vector
 
-__all__ = ["block_lipschitz", "check_group_weights", "check_groups"]
+__all__ = ["block_spectra", "check_group_weights", "check_groups"]
 
 
 def _as_index_list(members, g, n_features):
@@ -100,28 +100,34 @@ def check_group_weights(group_weights, ptr):
     return w
 
 
-def block_lipschitz(view, ptr, idx, sq_norms):
-    """(L_g, bound on √L_g) per group: L_g = λ_max of the centered weighted Gram X̄_gᵀSX̄_g.
+def block_spectra(view, ptr, idx, sq_norms):
+    """Eigendecompositions of the centered weighted Grams X̄_gᵀSX̄_g of every group.
 
-    Groups of one feature use the squared column norm (so that their step is
-    exact coordinate descent); larger ones the eigenvalues of their Gram,
-    computed once per fit. The bound adds a rounding margin, as the
-    screening tests must stay safe.
+    Returns (lipschitz, norm, eig_val, eig_vec, vec_ptr): L_g = λ_max, a
+    bound on √L_g with a rounding margin (the screening tests must stay
+    safe), the eigenvalues (ascending, at ``eig_val[ptr[g]:ptr[g + 1]]``)
+    and eigenvectors (|g| × |g| row-major from ``eig_vec[vec_ptr[g]]``), with
+    which the block solver minimizes a group exactly. Groups of one feature
+    use the squared column norm (their step is coordinate descent). Computed
+    once per fit.
     """
     sizes = np.diff(ptr)
-    lipschitz = np.zeros(sizes.size)
-    trace = np.zeros(sizes.size)
+    vec_ptr = np.zeros(sizes.size + 1, dtype=np.intp)
+    vec_ptr[1:] = np.cumsum(sizes * sizes)
+    eig_val = np.zeros(idx.size)
+    eig_vec = np.zeros(max(int(vec_ptr[-1]), 1))
     single = sizes == 1
-    lipschitz[single] = sq_norms[idx[ptr[:-1][single]]]
-    trace[single] = lipschitz[single]
+    eig_val[ptr[:-1][single]] = sq_norms[idx[ptr[:-1][single]]]
+    eig_vec[vec_ptr[:-1][single]] = 1.0
     if not np.all(single):
         grams = _block_solver.group_grams(view, ptr, idx)
-        offsets = np.concatenate([[0], np.cumsum(sizes * sizes)])
         for size in np.unique(sizes[~single]):
             which = np.flatnonzero(sizes == size)
-            rows = offsets[which][:, None] + np.arange(size * size)[None, :]
-            stack = grams[rows].reshape(-1, size, size)
-            lipschitz[which] = np.maximum(np.linalg.eigvalsh(stack)[:, -1], 0.0)
-            trace[which] = np.maximum(np.trace(stack, axis1=1, axis2=2), 0.0)
+            rows = vec_ptr[which][:, None] + np.arange(size * size)[None, :]
+            vals, vecs = np.linalg.eigh(grams[rows].reshape(-1, size, size))
+            eig_val[ptr[which][:, None] + np.arange(size)[None, :]] = np.maximum(vals, 0.0)
+            eig_vec[rows] = vecs.reshape(-1, size * size)
+    lipschitz = np.maximum.reduceat(eig_val, ptr[:-1]) if idx.size else np.zeros(0)
+    trace = np.add.reduceat(eig_val, ptr[:-1]) if idx.size else np.zeros(0)
     norm = np.sqrt(np.minimum(trace, lipschitz + 1e-9 * trace) * (1.0 + 1e-12))
-    return lipschitz, norm
+    return lipschitz, norm, eig_val, eig_vec, vec_ptr

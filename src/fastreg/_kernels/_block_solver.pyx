@@ -38,8 +38,9 @@ from ._columns cimport Data, column
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
 from ._gap cimport Gap
-from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
-                           ge_penalized, ge_priority, ge_prox_factor, ge_provably_zero)
+from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_radius, ge_block_sq,
+                           ge_dual_terms, ge_penalized, ge_priority, ge_prox_factor,
+                           ge_provably_zero)
 from ._problem cimport DesignView
 from ._working_set cimport select_smallest
 
@@ -57,6 +58,7 @@ cdef struct Work:
     double* shifted         # ‖z_g − l2 w_g W_g‖ per group
     double* key             # working-set priorities
     double* grad            # one block's gradient / prox argument (largest group × K)
+    double* chat            # the same in its Gram's eigenbasis
     double* delta           # one row's move (K)
     Py_ssize_t* groups      # groups checked (not screened, not constant)
     Py_ssize_t* ws          # the working set
@@ -85,16 +87,64 @@ cdef struct Stats:
 # ---------------------------------------------------------------------------
 # Block steps
 
+cdef void _block_minimize(const GroupEnet* pen, Py_ssize_t g, Py_ssize_t K, const double* W,
+                          double* U, double* chat) noexcept nogil:
+    """U = the exact minimizer over block g (U holds the gradient X̄_gᵀSR on entry).
+
+    The block's quadratic is ½ΔᵀGΔ − UᵀΔ with its Gram G = V diag(e) Vᵀ: in
+    the eigenbasis the group elastic net's minimizer is a scaling of each
+    coordinate, given its norm (``ge_block_radius``).
+    """
+    cdef Py_ssize_t a, b, k, start = pen.ptr[g], m = pen.ptr[g + 1] - pen.ptr[g]
+    cdef const double* V = pen.eig_vec + pen.vec_ptr[g]
+    cdef const double* e = pen.eig_val + start
+    cdef double acc, c_sq = 0.0, t, lam = pen.l1 * pen.weight[g], mu = pen.l2 * pen.weight[g]
+    for b in range(m):  # Ĉ = Vᵀ(G W_g + U) = diag(e) VᵀW_g + VᵀU
+        for k in range(K):
+            acc = 0.0
+            for a in range(m):
+                acc += V[a * m + b] * (e[b] * W[pen.idx[start + a] * K + k] + U[a * K + k])
+            chat[b * K + k] = acc
+            c_sq += acc * acc
+    if sqrt(c_sq) <= lam:
+        for a in range(m * K):
+            U[a] = 0.0
+        return
+    t = ge_block_radius(pen, g, chat, K)
+    for b in range(m):
+        acc = e[b] + mu
+        acc = t / (acc * t + lam) if acc > 1e-12 * (e[m - 1] + mu) else 0.0  # null space: 0
+        for k in range(K):
+            chat[b * K + k] *= acc
+    for a in range(m):  # B = V B̂
+        for k in range(K):
+            acc = 0.0
+            for b in range(m):
+                acc += V[a * m + b] * chat[b * K + k]
+            U[a * K + k] = acc
+
+
 cdef double _block_step(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
                         const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
                         double* W, double* r, double* offset, Work* work) noexcept nogil:
-    """One proximal gradient step on block g; returns L_g ‖ΔW_g‖²."""
+    """One block step on block g; returns L_g ‖ΔW_g‖².
+
+    A group of one feature takes the closed-form coordinate step (the
+    proximal step with L_g its squared norm); a larger one is minimized
+    exactly in its Gram's eigenbasis (measured: one proximal gradient step
+    per visit crawls on ill-conditioned groups such as spline bases).
+    """
     cdef Py_ssize_t t, j, k, a, K = f.n_tasks, start = pen.ptr[g], stop = pen.ptr[g + 1]
-    cdef double lg = pen.lipschitz[g], u_sq = 0.0, c, change = 0.0, dk
+    cdef double lg = pen.lipschitz[g], u_sq = 0.0, c = 1.0, change = 0.0, dk
     cdef double* U = work.grad
     cdef bint moved
     if lg == 0.0:
         return 0.0  # constant columns only: the block stays 0
+    if stop - start > 1:
+        for t in range(start, stop):
+            bq_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, U + (t - start) * K)
+        _block_minimize(pen, g, K, W, U, work.chat)
+        return _apply(d, f, pen, Xv, Xi, Xp, g, 1.0, W, r, offset, work)
     for t in range(start, stop):
         j = pen.idx[t]
         a = (t - start) * K
@@ -103,6 +153,18 @@ cdef double _block_step(const Data* d, const BlockQuadratic* f, const GroupEnet*
             U[a + k] = W[j * K + k] + U[a + k] / lg
             u_sq += U[a + k] * U[a + k]
     c = ge_prox_factor(pen, g, sqrt(u_sq), lg)
+    return _apply(d, f, pen, Xv, Xi, Xp, g, c, W, r, offset, work)
+
+
+cdef inline double _apply(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+                          const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
+                          double c, double* W, double* r, double* offset,
+                          Work* work) noexcept nogil:
+    """Move block g to c·U (U = ``work.grad``); returns L_g ‖ΔW_g‖²."""
+    cdef Py_ssize_t t, j, k, a, K = f.n_tasks, start = pen.ptr[g], stop = pen.ptr[g + 1]
+    cdef double change = 0.0, dk
+    cdef double* U = work.grad
+    cdef bint moved
     for t in range(start, stop):
         j = pen.idx[t]
         a = (t - start) * K
@@ -117,7 +179,7 @@ cdef double _block_step(const Data* d, const BlockQuadratic* f, const GroupEnet*
             bq_move(d, f, Xv, Xi, Xp, j, work.delta, r, offset)
             for k in range(K):
                 W[j * K + k] = c * U[a + k]
-    return lg * change
+    return pen.lipschitz[g] * change
 
 
 cdef double _epoch(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
@@ -475,14 +537,15 @@ cdef class BlockSolver:
         Group g holds the features ``group_idx[group_ptr[g]:group_ptr[g + 1]]``.
     weights : ndarray of shape (n_groups,)
         w_g ≥ 0 (0: unpenalized).
-    lipschitz, norm : ndarray of shape (n_groups,)
-        λ_max(X̄_gᵀSX̄_g), and an upper bound on its root (see :func:`group_grams`).
+    lipschitz, norm, eig_val, eig_vec, vec_ptr : ndarray
+        λ_max(X̄_gᵀSX̄_g), an upper bound on its root, and the Grams'
+        eigendecompositions (see ``fastreg._groups.block_spectra``).
     unpenalized, cross, y_cross : optional
         As for :class:`fastreg._kernels._problem.QuadraticLoss` (``y_cross`` of
         shape (n_unpenalized, n_tasks)).
     """
 
-    cdef readonly object design, y, ptr, idx, weights, lipschitz, norm
+    cdef readonly object design, y, ptr, idx, weights, lipschitz, norm, eig_val, eig_vec, vec_ptr
     cdef readonly object unpen, cross, y_cross
     cdef object buffers, index_buffers, scratch, flags
     cdef Work work
@@ -491,7 +554,8 @@ cdef class BlockSolver:
     cdef readonly Py_ssize_t n_tasks
 
     def __init__(self, DesignView design, y_centered, group_ptr, group_idx, weights, lipschitz,
-                 norm, *, unpenalized=None, cross=None, y_cross=None):
+                 norm, eig_val, eig_vec, vec_ptr, *, unpenalized=None, cross=None,
+                 y_cross=None):
         n, p = design.n_samples, design.n_features
         self.design = design
         self.y = np.ascontiguousarray(y_centered, dtype=np.float64)
@@ -503,8 +567,13 @@ cdef class BlockSolver:
         G = self.ptr.shape[0] - 1
         self.weights, self.lipschitz, self.norm = (
             np.ascontiguousarray(a, dtype=np.float64) for a in (weights, lipschitz, norm))
-        if self.idx.shape[0] != p or any(a.shape[0] != G for a in
-                                         (self.weights, self.lipschitz, self.norm)):
+        self.eig_val = np.ascontiguousarray(eig_val, dtype=np.float64)
+        self.eig_vec = np.ascontiguousarray(eig_vec, dtype=np.float64)
+        self.vec_ptr = np.ascontiguousarray(vec_ptr, dtype=np.intp)
+        sizes = np.diff(self.ptr)
+        if (self.idx.shape[0] != p or self.eig_val.shape[0] != p
+                or self.vec_ptr.shape[0] != G + 1 or self.eig_vec.shape[0] < np.sum(sizes * sizes)
+                or any(a.shape[0] != G for a in (self.weights, self.lipschitz, self.norm))):
             raise ValueError("the groups must partition the features, with one weight, "
                              "Lipschitz constant and norm each")
         m = 0 if unpenalized is None else len(unpenalized)
@@ -519,7 +588,8 @@ cdef class BlockSolver:
         self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
                         np.zeros(max(p * K, 1)), np.zeros(max(G, 1)), np.zeros(max(G, 1)),
                         np.zeros(max(G, 1)), np.zeros(max(largest * K, 1)), np.zeros(K),
-                        np.zeros(nk), np.zeros(max(G, 1)), np.full(max(G, 1), -np.inf)]
+                        np.zeros(nk), np.zeros(max(G, 1)), np.full(max(G, 1), -np.inf),
+                        np.zeros(max(largest * K, 1))]
         self.index_buffers = [np.zeros(max(G, 1), dtype=np.intp) for _ in range(3)]
         self.index_buffers.append(np.full(max(G, 1), -1, dtype=np.intp))
         self.index_buffers.append(np.zeros(max(G, 1), dtype=np.intp))
@@ -536,6 +606,7 @@ cdef class BlockSolver:
         self.work.delta = <double*> <size_t> b[8]
         self.work.theta_ref, self.work.bound = <double*> <size_t> b[9], <double*> <size_t> b[10]
         self.work.at_drift = <double*> <size_t> b[11]
+        self.work.chat = <double*> <size_t> b[12]
         self.work.checked = <Py_ssize_t*> <size_t> ib[4]
         self.work.kept = <signed char*> <size_t> self.flags.ctypes.data
         self.work.drift = 0.0
@@ -580,6 +651,9 @@ cdef class BlockSolver:
         pen.weight = <const double*> _address(self.weights)
         pen.lipschitz = <const double*> _address(self.lipschitz)
         pen.norm = <const double*> _address(self.norm)
+        pen.eig_val = <const double*> _address(self.eig_val)
+        pen.eig_vec = <const double*> _address(self.eig_vec)
+        pen.vec_ptr = <const Py_ssize_t*> _address(self.vec_ptr)
         pen.l1 = l1
         pen.l2 = l2
         with nogil:

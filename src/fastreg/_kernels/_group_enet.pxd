@@ -21,6 +21,9 @@ cdef struct GroupEnet:
     const double* weight    # w_g (0: unpenalized)
     const double* lipschitz # L_g = λ_max(X̄_gᵀSX̄_g), the block's step
     const double* norm      # an upper bound on √L_g (the screening tests)
+    const double* eig_val   # eigenvalues of each Gram X̄_gᵀSX̄_g, at eig_val[ptr[g]:ptr[g + 1]]
+    const double* eig_vec   # their eigenvectors, |g| × |g| row-major from eig_vec[vec_ptr[g]]
+    const Py_ssize_t* vec_ptr
     double l1
     double l2
 
@@ -48,6 +51,45 @@ cdef inline double ge_prox_factor(const GroupEnet* pen, Py_ssize_t g, double u_n
     if excess <= 0.0 or u_norm == 0.0:
         return 0.0
     return excess / ((lg + pen.l2 * pen.weight[g]) * u_norm)
+
+
+cdef inline double ge_block_radius(const GroupEnet* pen, Py_ssize_t g, const double* chat,
+                                   Py_ssize_t K) noexcept nogil:
+    """‖B‖ for the exact block minimizer B of ½ BᵀGB − CᵀB + Ω_g(B), G = V diag(e) Vᵀ.
+
+    B = (G + (μ + λ/t) I)⁻¹ C with t = ‖B‖, λ = l1 w_g, μ = l2 w_g; in the
+    eigenbasis (Ĉ = VᵀC, rows ``chat``) t solves
+    φ(t) = Σ_b ‖Ĉ_b‖² / ((e_b + μ) t + λ)² = 1. φ is decreasing and convex,
+    so Newton's method from a point left of the root, (‖C‖ − λ) / (e_max + μ),
+    climbs to it monotonically. Requires ‖C‖ > λ (else B = 0).
+    """
+    cdef Py_ssize_t a, k, start = pen.ptr[g], m = pen.ptr[g + 1] - pen.ptr[g], it
+    cdef double lam = pen.l1 * pen.weight[g], mu = pen.l2 * pen.weight[g], c_sq = 0.0
+    cdef double e_max = 0.0, t, phi, dphi, q, den, row_sq, step
+    for a in range(m):
+        if pen.eig_val[start + a] > e_max:
+            e_max = pen.eig_val[start + a]
+        for k in range(K):
+            c_sq += chat[a * K + k] * chat[a * K + k]
+    t = (sqrt(c_sq) - lam) / (e_max + mu)
+    for it in range(100):
+        phi = -1.0
+        dphi = 0.0
+        for a in range(m):
+            row_sq = 0.0
+            for k in range(K):
+                row_sq += chat[a * K + k] * chat[a * K + k]
+            q = pen.eig_val[start + a] + mu
+            den = q * t + lam
+            phi += row_sq / (den * den)
+            dphi -= 2.0 * row_sq * q / (den * den * den)
+        if phi <= 0.0 or dphi >= 0.0:
+            break  # at the root (to rounding)
+        step = phi / dphi
+        t -= step
+        if -step <= 1e-14 * t:
+            break
+    return t
 
 
 cdef inline double ge_value(const GroupEnet* pen, Py_ssize_t g, double sq) noexcept nogil:

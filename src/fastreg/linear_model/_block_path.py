@@ -17,7 +17,7 @@ import numpy as np
 
 from .._design import Design
 from .._grid import alpha_max_from_correlations, geometric_grid
-from .._groups import block_lipschitz
+from .._groups import block_spectra
 from .._kernels import _block_solver, _problem
 from .._path import PointResult, run_path
 from .._validation import check_alphas, check_l1_ratio, check_max_iter, check_tol
@@ -82,13 +82,13 @@ class _BlockPoint:
         self.r = np.ascontiguousarray(Y_c - design.matvec(self.W))
         self.offset = design.x_mean @ self.W
         view = _problem.DesignView(design)
-        lipschitz, norm = block_lipschitz(view, ptr, idx, design.col_sq_norms)
+        spectra = block_spectra(view, ptr, idx, design.col_sq_norms)
         pf = _feature_weights(ptr, idx, weights)
         unpen, cross, y_cross = _unpenalized_products(design, Y_c, pf)
         self.alpha_max = (block_alpha_max(design, Y_c, ptr, idx, weights, 1.0)
                           * self.scale / l1_ratio if l1_ratio > 0 else np.inf)
         self.solver = _block_solver.BlockSolver(
-            view, Y_c, ptr, idx, weights, lipschitz, norm, unpenalized=unpen, cross=cross,
+            view, Y_c, ptr, idx, weights, *spectra, unpenalized=unpen, cross=cross,
             y_cross=np.reshape(y_cross, (unpen.size, K)))
 
     def solve(self, k, alpha, alphas):
