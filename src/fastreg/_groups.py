@@ -6,7 +6,7 @@ A grouping is stored as (ptr, idx): group g holds the features
 
 import numpy as np
 
-from ._kernels import _block_solver
+from ._kernels import _group_stats
 from ._validation import _check_nonneg_vector
 
 __all__ = ["block_spectra", "check_group_weights", "check_groups"]
@@ -120,7 +120,7 @@ def block_spectra(view, ptr, idx, sq_norms):
     eig_val[ptr[:-1][single]] = sq_norms[idx[ptr[:-1][single]]]
     eig_vec[vec_ptr[:-1][single]] = 1.0
     if not np.all(single):
-        grams = _block_solver.group_grams(view, ptr, idx)
+        grams = _group_stats.group_grams(view, ptr, idx)
         for size in np.unique(sizes[~single]):
             which = np.flatnonzero(sizes == size)
             rows = vec_ptr[which][:, None] + np.arange(size * size)[None, :]

@@ -32,15 +32,15 @@ from libc.string cimport memcpy
 
 import numpy as np
 
-from ._block_quadratic cimport (BlockQuadratic, bq_gradient, bq_moments, bq_move,
-                                bq_project_unpenalized, bq_residual, bq_safe_radius, rows_dot)
-from ._columns cimport Data, column
+from ._block_cd cimport BlockBuffers, block_epoch, record_residual
+from ._block_quadratic cimport (BlockQuadratic, bq_moments, bq_move, bq_project_unpenalized,
+                                bq_residual, bq_safe_radius, rows_dot)
+from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
 from ._gap cimport Gap
-from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_radius, ge_block_sq,
-                           ge_dual_terms, ge_penalized, ge_priority, ge_prox_factor,
-                           ge_provably_zero)
+from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
+                           ge_penalized, ge_priority, ge_provably_zero)
 from ._problem cimport DesignView
 from ._working_set cimport select_smallest
 
@@ -57,9 +57,7 @@ cdef struct Work:
     double* z_norms         # ‖z_g‖ per group
     double* shifted         # ‖z_g − l2 w_g W_g‖ per group
     double* key             # working-set priorities
-    double* grad            # one block's gradient / prox argument (largest group × K)
-    double* chat            # the same in its Gram's eigenbasis
-    double* delta           # one row's move (K)
+    BlockBuffers steps      # the block steps' scratch (_block_cd.pxd)
     Py_ssize_t* groups      # groups checked (not screened, not constant)
     Py_ssize_t* ws          # the working set
     Py_ssize_t* act         # its support
@@ -82,130 +80,6 @@ cdef struct Stats:
     Py_ssize_t n_outer
     Py_ssize_t n_screened
     Py_ssize_t ws_size
-
-
-# ---------------------------------------------------------------------------
-# Block steps
-
-cdef void _block_minimize(const GroupEnet* pen, Py_ssize_t g, Py_ssize_t K, const double* W,
-                          double* U, double* chat) noexcept nogil:
-    """U = the exact minimizer over block g (U holds the gradient X̄_gᵀSR on entry).
-
-    The block's quadratic is ½ΔᵀGΔ − UᵀΔ with its Gram G = V diag(e) Vᵀ: in
-    the eigenbasis the group elastic net's minimizer is a scaling of each
-    coordinate, given its norm (``ge_block_radius``).
-    """
-    cdef Py_ssize_t a, b, k, start = pen.ptr[g], m = pen.ptr[g + 1] - pen.ptr[g]
-    cdef const double* V = pen.eig_vec + pen.vec_ptr[g]
-    cdef const double* e = pen.eig_val + start
-    cdef double acc, c_sq = 0.0, t, lam = pen.l1 * pen.weight[g], mu = pen.l2 * pen.weight[g]
-    for b in range(m):  # Ĉ = Vᵀ(G W_g + U) = diag(e) VᵀW_g + VᵀU
-        for k in range(K):
-            acc = 0.0
-            for a in range(m):
-                acc += V[a * m + b] * (e[b] * W[pen.idx[start + a] * K + k] + U[a * K + k])
-            chat[b * K + k] = acc
-            c_sq += acc * acc
-    if sqrt(c_sq) <= lam:
-        for a in range(m * K):
-            U[a] = 0.0
-        return
-    t = ge_block_radius(pen, g, chat, K)
-    for b in range(m):
-        acc = e[b] + mu
-        acc = t / (acc * t + lam) if acc > 1e-12 * (e[m - 1] + mu) else 0.0  # null space: 0
-        for k in range(K):
-            chat[b * K + k] *= acc
-    for a in range(m):  # B = V B̂
-        for k in range(K):
-            acc = 0.0
-            for b in range(m):
-                acc += V[a * m + b] * chat[b * K + k]
-            U[a * K + k] = acc
-
-
-cdef double _block_step(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
-                        const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
-                        double* W, double* r, double* offset, Work* work) noexcept nogil:
-    """One block step on block g; returns L_g ‖ΔW_g‖².
-
-    A group of one feature takes the closed-form coordinate step (the
-    proximal step with L_g its squared norm); a larger one is minimized
-    exactly in its Gram's eigenbasis (measured: one proximal gradient step
-    per visit crawls on ill-conditioned groups such as spline bases).
-    """
-    cdef Py_ssize_t t, j, k, a, K = f.n_tasks, start = pen.ptr[g], stop = pen.ptr[g + 1]
-    cdef double lg = pen.lipschitz[g], u_sq = 0.0, c = 1.0, change = 0.0, dk
-    cdef double* U = work.grad
-    cdef bint moved
-    if lg == 0.0:
-        return 0.0  # constant columns only: the block stays 0
-    if stop - start > 1:
-        for t in range(start, stop):
-            bq_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, U + (t - start) * K)
-        _block_minimize(pen, g, K, W, U, work.chat)
-        return _apply(d, f, pen, Xv, Xi, Xp, g, 1.0, W, r, offset, work)
-    for t in range(start, stop):
-        j = pen.idx[t]
-        a = (t - start) * K
-        bq_gradient(d, f, Xv, Xi, Xp, j, r, offset, U + a)
-        for k in range(K):
-            U[a + k] = W[j * K + k] + U[a + k] / lg
-            u_sq += U[a + k] * U[a + k]
-    c = ge_prox_factor(pen, g, sqrt(u_sq), lg)
-    return _apply(d, f, pen, Xv, Xi, Xp, g, c, W, r, offset, work)
-
-
-cdef inline double _apply(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
-                          const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
-                          double c, double* W, double* r, double* offset,
-                          Work* work) noexcept nogil:
-    """Move block g to c·U (U = ``work.grad``); returns L_g ‖ΔW_g‖²."""
-    cdef Py_ssize_t t, j, k, a, K = f.n_tasks, start = pen.ptr[g], stop = pen.ptr[g + 1]
-    cdef double change = 0.0, dk
-    cdef double* U = work.grad
-    cdef bint moved
-    for t in range(start, stop):
-        j = pen.idx[t]
-        a = (t - start) * K
-        moved = False
-        for k in range(K):
-            dk = c * U[a + k] - W[j * K + k]
-            work.delta[k] = dk
-            if dk != 0.0:
-                moved = True
-                change += dk * dk
-        if moved:
-            bq_move(d, f, Xv, Xi, Xp, j, work.delta, r, offset)
-            for k in range(K):
-                W[j * K + k] = c * U[a + k]
-    return pen.lipschitz[g] * change
-
-
-cdef double _epoch(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
-                   const floating* Xv, const index_t* Xi, const index_t* Xp,
-                   const Py_ssize_t* blocks, Py_ssize_t n_blocks, double* W, double* r,
-                   double* offset, Work* work) noexcept nogil:
-    """One cyclic pass over ``blocks``; returns the largest L_g ‖ΔW_g‖²."""
-    cdef Py_ssize_t t
-    cdef double change, top = 0.0
-    for t in range(n_blocks):
-        change = _block_step(d, f, pen, Xv, Xi, Xp, blocks[t], W, r, offset, work)
-        if change > top:
-            top = change
-    return top
-
-
-cdef void _record(Py_ssize_t size, double* hist, Py_ssize_t k, const double* R) noexcept nogil:
-    """Store residual k of a run of sweeps (row 0: the last; rows k ≥ 1: differences)."""
-    cdef Py_ssize_t i
-    cdef double* diff = hist + k * size
-    if k == 0:
-        memcpy(hist, R, size * sizeof(double))
-        return
-    for i in range(size):
-        diff[i] = R[i] - hist[i]
-        hist[i] = R[i]
 
 
 # ---------------------------------------------------------------------------
@@ -298,22 +172,22 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
     while epochs < max_epochs:
         n_act = _support(pen, ws, n_ws, W, work.act)
         bq_residual(d, f, r, offset, work.cand)
-        _record(size, work.hist, 0, work.cand)
+        record_residual(size, work.hist, 0, work.cand)
         extrapolated = False
         for k in range(1, length + 1):
             if epochs >= max_epochs or n_act == 0:
                 break
-            change = _epoch(d, f, pen, Xv, Xi, Xp, work.act, n_act, W, r, offset, work)
+            change = block_epoch(d, f, pen, Xv, Xi, Xp, work.act, n_act, W, r, offset, &work.steps)
             epochs += 1
             if change == 0.0:
                 break
             bq_residual(d, f, r, offset, work.cand)
-            _record(size, work.hist, k, work.cand)
+            record_residual(size, work.hist, k, work.cand)
             if k == length and affine_weights(work.hist, size, 1, k, c):
                 combine(work.hist, size, 1, k, c, 0.0, work.theta)
                 work.version += 1
                 extrapolated = True
-        change = _epoch(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, work)
+        change = block_epoch(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, &work.steps)
         epochs += 1
         if change == 0.0:
             bq_residual(d, f, r, offset, work.theta)
@@ -387,9 +261,9 @@ cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet*
             for u in range(pen.ptr[g], pen.ptr[g + 1]):
                 j = pen.idx[u]
                 for k in range(K):
-                    work.delta[k] = -W[j * K + k]
+                    work.steps.delta[k] = -W[j * K + k]
                     W[j * K + k] = 0.0
-                bq_move(d, f, Xv, Xi, Xp, j, work.delta, r, offset)
+                bq_move(d, f, Xv, Xi, Xp, j, work.steps.delta, r, offset)
             continue
         work.groups[kept] = g
         kept += 1
@@ -602,11 +476,11 @@ cdef class BlockSolver:
         self.work.theta, self.work.cand = <double*> <size_t> b[0], <double*> <size_t> b[1]
         self.work.hist, self.work.z = <double*> <size_t> b[2], <double*> <size_t> b[3]
         self.work.z_norms, self.work.shifted = <double*> <size_t> b[4], <double*> <size_t> b[5]
-        self.work.key, self.work.grad = <double*> <size_t> b[6], <double*> <size_t> b[7]
-        self.work.delta = <double*> <size_t> b[8]
+        self.work.key, self.work.steps.grad = <double*> <size_t> b[6], <double*> <size_t> b[7]
+        self.work.steps.delta = <double*> <size_t> b[8]
         self.work.theta_ref, self.work.bound = <double*> <size_t> b[9], <double*> <size_t> b[10]
         self.work.at_drift = <double*> <size_t> b[11]
-        self.work.chat = <double*> <size_t> b[12]
+        self.work.steps.chat = <double*> <size_t> b[12]
         self.work.checked = <Py_ssize_t*> <size_t> ib[4]
         self.work.kept = <signed char*> <size_t> self.flags.ctypes.data
         self.work.drift = 0.0
@@ -666,62 +540,3 @@ cdef const void* _address(array) except? NULL:
     if array.size == 0:
         return NULL
     return <const void*> <size_t> array.ctypes.data
-
-
-cdef void _grams(const Data* d, const floating* Xv, const index_t* Xi, const index_t* Xp,
-                 const Py_ssize_t* ptr, const Py_ssize_t* idx, Py_ssize_t n_groups,
-                 double* scatter, double* out) noexcept nogil:
-    cdef Py_ssize_t g, a, b, s, t, nnz, start, m, pos = 0
-    cdef const floating* v
-    cdef const index_t* rows
-    cdef double acc
-    for g in range(n_groups):
-        start = ptr[g]
-        m = ptr[g + 1] - start
-        for a in range(m):
-            # column a, weighted, scattered into a dense n-vector
-            nnz = column(d, Xv, Xi, Xp, idx[start + a], &v, &rows)
-            for t in range(nnz):
-                s = rows[t] if rows != NULL else t
-                scatter[s] = v[t] * d.sw[s] if d.weighted else v[t]
-            for b in range(a, m):
-                nnz = column(d, Xv, Xi, Xp, idx[start + b], &v, &rows)
-                acc = 0.0
-                for t in range(nnz):
-                    acc += v[t] * scatter[rows[t] if rows != NULL else t]
-                acc -= d.weight_sum * d.mean[idx[start + a]] * d.mean[idx[start + b]]
-                out[pos + a * m + b] = acc
-                out[pos + b * m + a] = acc
-            nnz = column(d, Xv, Xi, Xp, idx[start + a], &v, &rows)
-            for t in range(nnz):
-                scatter[rows[t] if rows != NULL else t] = 0.0
-        pos += m * m
-
-
-def group_grams(DesignView design, group_ptr, group_idx):
-    """The centered weighted Gram X̄_gᵀSX̄_g of every group, concatenated (row-major blocks).
-
-    One pass over each group's columns per column of the group; never a
-    dense copy of X.
-    """
-    cdef Py_ssize_t[::1] ptr = np.ascontiguousarray(group_ptr, dtype=np.intp)
-    cdef Py_ssize_t[::1] idx = np.ascontiguousarray(group_idx, dtype=np.intp)
-    sizes = np.diff(np.asarray(ptr))
-    cdef double[::1] out = np.zeros(max(int(np.sum(sizes * sizes)), 1))
-    cdef double[::1] scatter = np.zeros(max(design.n_samples, 1))
-    cdef Data d = design.view()
-    cdef Py_ssize_t G = ptr.shape[0] - 1
-    with nogil:
-        if design.single and design.wide_index:
-            _grams(&d, <const float*> design.Xv, <const int64_t*> design.Xi,
-                   <const int64_t*> design.Xp, &ptr[0], &idx[0], G, &scatter[0], &out[0])
-        elif design.single:
-            _grams(&d, <const float*> design.Xv, <const int32_t*> design.Xi,
-                   <const int32_t*> design.Xp, &ptr[0], &idx[0], G, &scatter[0], &out[0])
-        elif design.wide_index:
-            _grams(&d, <const double*> design.Xv, <const int64_t*> design.Xi,
-                   <const int64_t*> design.Xp, &ptr[0], &idx[0], G, &scatter[0], &out[0])
-        else:
-            _grams(&d, <const double*> design.Xv, <const int32_t*> design.Xi,
-                   <const int32_t*> design.Xp, &ptr[0], &idx[0], G, &scatter[0], &out[0])
-    return np.asarray(out)
