@@ -182,7 +182,7 @@ def _grp_skglm(X, y, alphas, tol, intercept, ids):
     from skglm.utils.data import grp_converter
 
     size = _contiguous_size(ids)
-    ptr, ind = grp_converter(size, X.shape[1])
+    ind, ptr = grp_converter(size, X.shape[1])  # (indices, pointers), in that order
     weights = np.full(ids.max() + 1, np.sqrt(size))
     solver = GroupBCD(tol=tol, fit_intercept=intercept, max_iter=1000, max_epochs=1_000_000)
     datafit = QuadraticGroup(ptr, ind)
