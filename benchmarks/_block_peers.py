@@ -5,7 +5,7 @@
 ``QuadraticMultiTask`` + ``L2_1``) on news20 tf-idf with the 20 one-hot class
 indicators as tasks, 50 alphas from alpha_max = max_j ‖x_jᵀY‖/n down to
 1e-1·alpha_max, no intercept. scikit-learn's and celer's solvers take dense X
-only: news20 dense would take 7.9 GB, so they run on ``news20-2k``, the 2000
+only: news20 dense would take 7.9 GB, so they run on ``news20-1k``, the 1000
 most frequent words (the same tasks); skglm and fastreg run on both.
 
 ``--model group``: the group lasso path 1/(2n)‖y − Xβ‖² + α Σ_g √|g| ‖β_g‖₂
@@ -43,15 +43,16 @@ def _news20_tasks():
     return X, Y
 
 
-def _news20_2k_dense():
+def _news20_1k_dense():
     X, Y = _news20_tasks()
-    top = np.sort(np.argsort(-np.diff(X.indptr), kind="stable")[:2000])
+    top = np.sort(np.argsort(-np.diff(X.indptr), kind="stable")[:1000])
     return np.asfortranarray(X[:, top].toarray()), Y
 
 
 MULTITASK_DATA = {
     "news20": ("news20 tf-idf, 20 tasks", lambda intercept: _news20_tasks()),
-    "news20-2k": ("news20 tf-idf, 2000 words dense, 20 tasks", lambda intercept: _news20_2k_dense()),
+    "news20-1k": ("news20 tf-idf, 1000 words dense, 20 tasks",
+                  lambda intercept: _news20_1k_dense()),
 }
 
 
