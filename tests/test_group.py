@@ -115,6 +115,8 @@ def test_permuting_features_and_groups_permutes_the_solution():
     lists = [list(np.flatnonzero(ids[perm] == g)) for g in (5, 2, 7, 0, 1, 6, 3, 4)]
     listed = fastreg.group_lasso_path(X[:, perm], y, lists, n_alphas=10, tol=1e-12)
     np.testing.assert_allclose(listed.coefs.toarray(), base.coefs.toarray()[perm], atol=1e-6)
+    rows = fastreg.group_lasso_path(X[:, perm], y, np.array(lists), n_alphas=10, tol=1e-12)
+    np.testing.assert_allclose(rows.coefs.toarray(), listed.coefs.toarray(), atol=1e-12)
 
 
 @pytest.mark.parametrize("fmt", ["dense", "csc"])

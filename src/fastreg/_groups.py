@@ -52,6 +52,8 @@ def check_groups(groups, n_features):
         return np.arange(n_features + 1, dtype=np.intp), np.arange(n_features, dtype=np.intp)
     if isinstance(groups, (str, bytes)):
         raise ValueError(f"groups must be group ids or lists of feature indices, got {groups!r}.")
+    if isinstance(groups, np.ndarray) and groups.ndim == 2:
+        groups = list(groups)  # equal-size groups given as the rows of an array
     if not isinstance(groups, np.ndarray) and all(np.ndim(m) == 1 for m in groups) \
             and len(groups) > 0:
         lists = [_as_index_list(m, g, n_features) for g, m in enumerate(groups)]
