@@ -23,6 +23,8 @@ Usage::
                                        [--solvers fastreg,sklearn,celer,...] [--intercept]
                                        [--out results.json]
     python benchmarks/compare_peers.py --model logistic [--data {news20,debian,all}] ...
+    python benchmarks/compare_peers.py --model multitask [--data {news20,news20-1k,all}] ...
+    python benchmarks/compare_peers.py --model group [--data {news20,cpusmall,all}] ...
     python benchmarks/compare_peers.py --cv [--data ...] [--cv-tol sklearn=5e-7,glmnet=1e-9]
 
 ``--out FILE`` also writes the measurements of the path comparison as JSON
@@ -52,6 +54,10 @@ environment that runs the comparison with glmnet has NumPy < 2 (fastreg
 built against NumPy 2 runs on it). Run the other peers in another
 environment with ``--solvers`` if needed: each row's reference and fastreg's
 time are recomputed in every run.
+
+``--model multitask`` and ``--model group`` fit the multi-task Lasso and the
+group lasso paths (see ``benchmarks/_block_peers.py`` for their data, peers
+and scales).
 
 ``--cv`` times 5-fold cross-validation of the Lasso instead (see
 :func:`cv_main`): the same 100-alpha grid (eps 1e-2, from the full data) and
@@ -95,6 +101,8 @@ from scipy.special import expit
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._block_peers import (GROUP_DATA, GROUP_SOLVERS, MULTITASK_DATA,  # noqa: E402
+                                     MULTITASK_SOLVERS, GroupTask, MultiTaskTask)
 from benchmarks._data import (debian_library_tfidf, debian_tfidf, golub,  # noqa: E402
                               news20_tfidf)
 
@@ -551,6 +559,8 @@ class LogisticReference(Reference):
 MODELS = {
     "lasso": (DATA, SOLVERS, Task, Reference),
     "logistic": (LOGISTIC_DATA, LOGISTIC_SOLVERS, LogisticTask, LogisticReference),
+    "multitask": (MULTITASK_DATA, MULTITASK_SOLVERS, MultiTaskTask, Reference),
+    "group": (GROUP_DATA, GROUP_SOLVERS, GroupTask, Reference),
 }
 
 
@@ -558,6 +568,8 @@ MODELS = {
 
 def warm_up(name, task):
     """One small untimed fit, so just-in-time compilation is not timed."""
+    if hasattr(task, "warm_up"):  # the block models' tasks (their solvers take more)
+        return task.warm_up(name)
     rows = slice(0, min(50, task.X.shape[0]))
     cols = slice(0, min(200, task.X.shape[1]))
     Xs, ys = task.X[rows][:, cols], task.y[rows]
@@ -915,9 +927,12 @@ def main(argv=None):
         description="Lasso (or L1 logistic) path time of fastreg and its peers at max relative "
                     f"suboptimality ≤ {TARGET:g} at every alpha.")
     parser.add_argument("--model", choices=list(MODELS), default="lasso",
-                        help="the path to fit: the Lasso (default) or the L1 logistic regression")
-    parser.add_argument("--data", choices=[*DATA, "all"], default="all",
-                        help="dataset (news20 and debian only for the logistic model)")
+                        help="the path to fit: the Lasso (default), the L1 logistic regression, "
+                             "the multi-task Lasso or the group lasso (see _block_peers.py)")
+    parser.add_argument("--data", default="all",
+                        choices=sorted({*DATA, *LOGISTIC_DATA, *MULTITASK_DATA, *GROUP_DATA,
+                                        "all"}),
+                        help="dataset (each model has its own; see the module docstrings)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="timed runs at the chosen tolerance, at least (runs are repeated "
                              "up to 2 s in all, 20 at most); the best is reported")
@@ -970,8 +985,10 @@ def main(argv=None):
             if args.model == "lasso":
                 same = fastreg.alpha_grid(task.X, task.y, n_alphas=N_ALPHAS, eps=EPS,
                                           fit_intercept=args.intercept)[0]
-            else:
+            elif args.model == "logistic":
                 same = fastreg.logistic_alpha_max(task.X, task.y, fit_intercept=args.intercept)
+            else:
+                same = task.fastreg_alpha_max()
             if not np.isclose(same, task.alphas[0], rtol=1e-10, atol=0):
                 log("  warning: fastreg's alpha_max differs from this script's")
         ref_solver = "fastreg" if has_fastreg else next(
@@ -991,7 +1008,7 @@ def main(argv=None):
                 results[solver] = None
                 continue
             if not task.supports(solver):
-                results[solver] = dict(note="no intercept")
+                results[solver] = dict(note=getattr(task, "unsupported", "no intercept"))
                 continue
             results[solver] = search(solver, task, reference, args.repeat, args.max_seconds,
                                      log)
@@ -1003,7 +1020,9 @@ def main(argv=None):
                          else [])
     times, tols = markdown_tables(rows, columns)
     intercept = "with intercept" if args.intercept else "no intercept"
-    print(f"{task_class.model} path, {N_ALPHAS} alphas down to {EPS:g}·alpha_max, {intercept}; "
+    depth = f"{EPS:g}" if args.model in ("lasso", "logistic") else "eps (see _block_peers.py)"
+    print(f"{task_class.model} path, {len(task.alphas)} alphas down to {depth}·alpha_max, "
+          f"{intercept}; "
           f"time at the loosest tolerance reaching max relative suboptimality ≤ {TARGET:g} "
           f"(best of at least {args.repeat} runs; ratio to fastreg in parentheses)\n")
     print(times)

@@ -12,8 +12,7 @@ A point solver provides::
                                     fit; returns a PointResult
     coef()                          the current coefficients (dense, float64; a view),
                                     flattened when they are a matrix
-    intercept()                     the current intercept (a float, or a vector with
-                                    one per class)
+    intercept()                     the current intercept (a float, or one per class / task)
     coef_shape (optional)           the shape of one alpha's coefficients, e.g. (K, p)
     release()                       drop the solver's workspace (before assembly)
 """
@@ -136,7 +135,9 @@ def run_path(point, alphas, *, tol, max_iter, early_stop=False, verbose=False, c
         (np.concatenate(values).astype(point.dtype, copy=False),
          np.concatenate(rows).astype(np.int64, copy=False), indptr),
         shape=(point.n_features, solved))
-    return Path(alphas, coefs, np.asarray(intercepts, dtype=np.float64).T, gaps[:solved],
-                n_iters[:solved], dev_ratios[:solved], point.l1_ratio, stopped_early,
+    # one row of intercepts per class / task when there are several (as Ridge's multi-target)
+    intercepts = np.asarray(intercepts, dtype=np.float64).T
+    return Path(alphas, coefs, intercepts, gaps[:solved], n_iters[:solved],
+                dev_ratios[:solved], point.l1_ratio, stopped_early,
                 {name: v[:solved] for name, v in info.items()},
                 coef_shape=getattr(point, "coef_shape", None))

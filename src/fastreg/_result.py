@@ -14,11 +14,13 @@ class Path:
     alphas : ndarray of shape (n_alphas,)
         Regularization strengths, decreasing.
     coefs : scipy.sparse.csc_matrix or ndarray of shape (n_features, n_alphas)
-        Coefficients, one column per alpha. Lasso/ElasticNet paths are sparse;
-        Ridge paths are dense (with a leading n_targets axis for multi-target y).
-        Models with a coefficient matrix per alpha (multinomial: (K, p)) store
-        it flattened in C order, one sparse column of K·p rows per alpha;
-        :meth:`coef_at` gives it back with its shape.
+        Coefficients, one column per alpha. Lasso/ElasticNet and group lasso
+        paths are sparse; Ridge paths are dense (with a leading n_targets axis
+        for multi-target y). Models with a coefficient matrix per alpha
+        (multinomial: (K, p) for K classes; multi-task: (K, p) for K tasks)
+        store it flattened in C order, one sparse column of K·p rows per alpha
+        (row k·p + j holds row k's coefficient of feature j); :meth:`coef_at`
+        gives it back with its shape.
     coef_shape : tuple or None
         The shape of one alpha's coefficients when they are a matrix.
     intercepts : ndarray of shape (n_alphas,) (or (n_targets, n_alphas), (K, n_alphas))
@@ -33,10 +35,13 @@ class Path:
     stopped_early : bool
         True when the automatic grid was cut short because the deviance ratio
         stopped improving; the arrays then hold only the alphas solved.
+    coef_shape : tuple or None
+        (n_tasks, n_features) for multi-task paths: the shape of
+        :meth:`coef_at` (scikit-learn's ``coef_``); None otherwise.
     """
 
     def __init__(self, alphas, coefs, intercepts, dual_gaps, n_iters, dev_ratios,
-                 l1_ratio, stopped_early=False, info=None, coef_shape=None):
+                 l1_ratio, stopped_early=False, info=None, *, coef_shape=None):
         self.alphas = np.asarray(alphas)
         self.coefs = coefs
         self.intercepts = np.asarray(intercepts)
@@ -64,10 +69,10 @@ class Path:
         return np.count_nonzero(self.coefs, axis=-2)
 
     def coef_at(self, index):
-        """Dense coefficients at position ``index`` of the grid (shape ``coef_shape``, if set)."""
+        """Dense coefficients at position ``index`` of the grid (of ``coef_shape`` if set)."""
         if sp.issparse(self.coefs):
             coef = self.coefs[:, index].toarray().ravel()
-            return coef.reshape(self.coef_shape) if self.coef_shape else coef
+            return coef if self.coef_shape is None else coef.reshape(self.coef_shape)
         return np.asarray(self.coefs[..., index])
 
     def plot(self, ax=None, feature_names=None, n_labels=10):

@@ -1,0 +1,542 @@
+"""The block working-set solver: group lasso, multi-task lasso, and both at once.
+
+Problem solved here (n times the objective of the user-facing docs), for
+W of shape p × K::
+
+    ½ Σ_i s_i ‖Y_c,i − x̄_iᵀW‖² + Σ_g w_g (l1 ‖W_g‖ + l2/2 ‖W_g‖²)
+
+with the block quadratic datafit (``_block_quadratic.pxd``) and the group
+elastic net (``_group_enet.pxd``), W_g the rows of group g (all K columns),
+‖·‖ the Frobenius norm. K = 1 is the group lasso; groups of one feature are
+the multi-task lasso.
+
+One solve has the structure of the scalar solver (``_solver.pyx``): full
+duality gap (the certificate) → Gap Safe screening of blocks → a working set
+of blocks of growing size, ranked by their distance to the dual constraint →
+block coordinate descent on it, in short runs of sweeps over the support
+whose residuals are extrapolated into dual points (``_extrapolation.pxd``),
+until the working set's own gap is a fraction of the full one. A block step
+is one proximal gradient step with the block's Lipschitz constant
+L_g = λ_max(X̄_gᵀSX̄_g) (exact coordinate descent for blocks of one feature).
+The correlations X̄_gᵀSθ of a block are kept, stamped with the dual point
+they were computed at, so that a gap at an unchanged θ (the warm start of
+the next alpha) costs no pass over the columns. As in ``_bounds.pxd``, a
+zero block whose correlation, bounded from its last exact value by how far
+θ moved since (‖X̄_gᵀS(θ − θ')‖ ≤ ‖X̄_g‖₂ ‖θ − θ'‖_S), stays clear of its
+constraint is kept out of the gap's pass: the bound enters the dual norm.
+"""
+
+from libc.math cimport INFINITY, sqrt
+from libc.stdint cimport int32_t, int64_t
+from libc.string cimport memcpy
+
+import numpy as np
+
+from ._block_cd cimport BlockBuffers, block_epoch, record_residual
+from ._block_quadratic cimport (BlockQuadratic, bq_moments, bq_move, bq_project_unpenalized,
+                                bq_residual, bq_safe_radius, rows_dot)
+from ._columns cimport Data
+from ._extrapolation cimport SWEEPS, affine_weights, combine
+from ._fused cimport floating, index_t
+from ._gap cimport Gap
+from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
+                           ge_penalized, ge_priority, ge_provably_zero)
+from ._problem cimport DesignView
+from ._working_set cimport select_smallest
+
+
+cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero block (as _solver.pyx)
+
+
+cdef struct Work:
+    # Buffers (owned by a BlockSolver) and the state carried between alphas.
+    double* theta           # the dual point θ (n × K)
+    double* cand            # a candidate dual point (the residual)
+    double* hist            # (SWEEPS + 1) × n·K: last residual, then differences
+    double* z               # correlations X̄ᵀSθ (p × K), valid where stamped
+    double* z_norms         # ‖z_g‖ per group
+    double* shifted         # ‖z_g − l2 w_g W_g‖ per group
+    double* key             # working-set priorities
+    BlockBuffers steps      # the block steps' scratch (_block_cd.pxd)
+    Py_ssize_t* groups      # groups checked (not screened, not constant)
+    Py_ssize_t* ws          # the working set
+    Py_ssize_t* act         # its support
+    Py_ssize_t* stamp       # version of θ each block's z was computed at (−1: none)
+    Py_ssize_t version      # bumped whenever θ changes
+    double* theta_ref       # θ at the last full gap
+    double* bound           # bound on ‖z_g‖ at θ of a block kept out
+    double* at_drift        # drift when z_g was exact (−∞: not an exact value)
+    Py_ssize_t* checked     # the groups whose z is exact at the full gap
+    signed char* kept       # kept out on its bound
+    double drift            # Σ ‖θ_next − θ_ref‖_S over the full gaps
+    Py_ssize_t n_groups
+    Py_ssize_t n_features
+
+
+cdef struct Stats:
+    double gap
+    double loss
+    Py_ssize_t n_epochs
+    Py_ssize_t n_outer
+    Py_ssize_t n_screened
+    Py_ssize_t ws_size
+
+
+# ---------------------------------------------------------------------------
+# The duality gap (as _quad_gap in _solver.pyx, over blocks)
+
+cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+              const floating* Xv, const index_t* Xi, const index_t* Xp, Work* work,
+              const Py_ssize_t* groups, Py_ssize_t n_groups, const double* W, const double* r,
+              const double* offset, const double* point, double norm_floor) noexcept nogil:
+    """Gap between the primal at (W, R = r + 1oᵀ) and the dual points built from ``point``.
+
+    ``point`` is θ itself (``work.theta``: stamped correlations are reused)
+    or a candidate. Only ``groups`` are checked (every nonzero block must be
+    in them). Fills ``work.z`` on them, and ``work.z_norms``, ``work.shifted``.
+    """
+    cdef Py_ssize_t t, u, g, j, K = f.n_tasks
+    cdef bint is_theta = point == work.theta
+    cdef double rss, theta_sq, theta_y, c, d1
+    cdef GroupDualTerms dt
+    cdef Gap gp
+    for t in range(n_groups):
+        g = groups[t]
+        if is_theta and work.stamp[g] == work.version and f.n_unpen == 0:
+            continue
+        for u in range(pen.ptr[g], pen.ptr[g + 1]):
+            j = pen.idx[u]
+            rows_dot(d, Xv, Xi, Xp, j, point, K, work.z + j * K)
+        if is_theta:
+            work.stamp[g] = work.version
+        else:
+            work.stamp[g] = -1
+            work.at_drift[g] = -INFINITY
+    bq_moments(d, f, r, offset, point, &rss, &theta_sq, &theta_y)
+    if f.n_unpen > 0:
+        bq_project_unpenalized(f, NULL, work.n_features, work.z, &theta_sq, &theta_y)
+    dt = ge_dual_terms(pen, groups, n_groups, W, work.z, norm_floor, work.z_norms, work.shifted)
+    gp.loss = 0.5 * rss
+    gp.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
+    gp.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
+    # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
+    c = (theta_y / (theta_sq + pen.l2 * dt.l2_norm) if theta_sq + pen.l2 * dt.l2_norm > 0.0
+         else 1.0)
+    if c < 0.0:
+        c = 0.0
+    if dt.dual_norm * c > pen.l1:
+        c = pen.l1 / dt.dual_norm
+    d1 = c * theta_y - 0.5 * c * c * (theta_sq + pen.l2 * dt.l2_norm)
+    gp.scale = c
+    gp.lasso_gap = gp.primal - d1
+    gp.fenchel_gap = INFINITY
+    if pen.l2 > 0.0:
+        gp.fenchel_gap = gp.primal - (theta_y - 0.5 * theta_sq - dt.conjugate)
+    gp.gap = gp.lasso_gap if gp.lasso_gap < gp.fenchel_gap else gp.fenchel_gap
+    gp.radius = bq_safe_radius(gp.gap)
+    return gp
+
+
+# ---------------------------------------------------------------------------
+# One working set
+
+cdef Py_ssize_t _support(const GroupEnet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                         const double* W, Py_ssize_t* act) noexcept nogil:
+    cdef Py_ssize_t t, n_act = 0
+    for t in range(n_ws):
+        if not ge_penalized(pen, ws[t]) or ge_block_sq(pen, ws[t], W) > 0.0:
+            act[n_act] = ws[t]
+            n_act += 1
+    return n_act
+
+
+cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+                                   const floating* Xv, const index_t* Xi, const index_t* Xp,
+                                   const Py_ssize_t* ws, Py_ssize_t n_ws, double* W, double* r,
+                                   double* offset, double inner_tol, Py_ssize_t max_epochs,
+                                   Work* work) noexcept nogil:
+    """Block CD on the working set until its own gap ≤ inner_tol; returns the epochs used.
+
+    Runs of 2, 3, then SWEEPS sweeps over the support, whose residuals are
+    extrapolated into a dual point; then one sweep over the whole working
+    set (blocks may enter), and its gap at the extrapolated point, or at the
+    residual when that is better. On return θ is the better point last checked.
+    """
+    cdef Py_ssize_t epochs = 0, n_act, k, length = 2, size = d.n_samples * f.n_tasks
+    cdef double change, best = INFINITY
+    cdef double c[SWEEPS]
+    cdef bint extrapolated
+    cdef Gap gp, g_res
+    bq_residual(d, f, r, offset, work.theta)
+    work.version += 1
+    while epochs < max_epochs:
+        n_act = _support(pen, ws, n_ws, W, work.act)
+        bq_residual(d, f, r, offset, work.cand)
+        record_residual(size, work.hist, 0, work.cand)
+        extrapolated = False
+        for k in range(1, length + 1):
+            if epochs >= max_epochs or n_act == 0:
+                break
+            change = block_epoch(d, f, pen, Xv, Xi, Xp, work.act, n_act, W, r, offset, &work.steps)
+            epochs += 1
+            if change == 0.0:
+                break
+            bq_residual(d, f, r, offset, work.cand)
+            record_residual(size, work.hist, k, work.cand)
+            if k == length and affine_weights(work.hist, size, 1, k, c):
+                combine(work.hist, size, 1, k, c, 0.0, work.theta)
+                work.version += 1
+                extrapolated = True
+        change = block_epoch(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, &work.steps)
+        epochs += 1
+        if change == 0.0:
+            bq_residual(d, f, r, offset, work.theta)
+            work.version += 1
+            break  # a fixed point of the working-set problem
+        gp.gap = INFINITY
+        if extrapolated:
+            gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta, 0.0)
+        if not gp.gap < best:
+            bq_residual(d, f, r, offset, work.cand)
+            g_res = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.cand,
+                         0.0)
+            if g_res.gap < gp.gap:
+                gp = g_res
+                memcpy(work.theta, work.cand, size * sizeof(double))
+                work.version += 1
+                for k in range(n_ws):
+                    work.stamp[ws[k]] = work.version
+        if gp.gap < best:
+            best = gp.gap
+        if gp.gap <= inner_tol:
+            break
+        length = 3 if length == 2 else SWEEPS
+    return epochs
+
+
+# ---------------------------------------------------------------------------
+# The solver for one alpha
+
+cdef Py_ssize_t _refresh(const BlockQuadratic* f, const GroupEnet* pen, Work* work,
+                         Py_ssize_t n_groups, const double* W, double* norm_floor) noexcept nogil:
+    """Before a full gap: which blocks the gap checks exactly, and which stay out on a bound.
+
+    Fills ``work.checked`` (returns its size), flags the others in
+    ``work.kept`` with their bound in ``work.bound``, and sets the floor
+    their bounds put under the dual norm.
+    """
+    cdef Py_ssize_t t, g, m = 0
+    cdef double u, floor = 0.0
+    for t in range(n_groups):
+        g = work.groups[t]
+        work.kept[g] = 0
+        if (f.n_unpen == 0 and work.stamp[g] != work.version and ge_penalized(pen, g)
+                and ge_block_sq(pen, g, W) == 0.0):
+            u = work.z_norms[g] + pen.norm[g] * (work.drift - work.at_drift[g])
+            if u < 0.9 * pen.l1 * pen.weight[g]:  # 0.9: as _bounds.pxd
+                work.kept[g] = 1
+                work.bound[g] = u
+                if u > floor * pen.weight[g]:
+                    floor = u / pen.weight[g]
+                continue
+        work.checked[m] = g
+        m += 1
+    norm_floor[0] = floor
+    return m
+
+
+cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+                        const floating* Xv, const index_t* Xi, const index_t* Xp, const Gap* gp,
+                        Work* work, Py_ssize_t n_groups, double* W, double* r,
+                        double* offset) noexcept nogil:
+    """Drop from ``work.groups`` the blocks the Gap Safe sphere proves zero (zeroing them)."""
+    cdef Py_ssize_t t, u, g, j, k, kept = 0, K = f.n_tasks
+    cdef bint fenchel = gp.fenchel_gap < gp.lasso_gap
+    cdef double z_norm, shifted
+    for t in range(n_groups):
+        g = work.groups[t]
+        z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
+        shifted = work.bound[g] if work.kept[g] else work.shifted[g]
+        if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
+            for u in range(pen.ptr[g], pen.ptr[g + 1]):
+                j = pen.idx[u]
+                for k in range(K):
+                    work.steps.delta[k] = -W[j * K + k]
+                    W[j * K + k] = 0.0
+                bq_move(d, f, Xv, Xi, Xp, j, work.steps.delta, r, offset)
+            continue
+        work.groups[kept] = g
+        kept += 1
+    return kept
+
+
+cdef Py_ssize_t _build_working_set(const GroupEnet* pen, const Gap* gp, Work* work,
+                                   Py_ssize_t n_groups, Py_ssize_t size,
+                                   const double* W) noexcept nogil:
+    """The ``size`` checked blocks closest to their dual constraint (nonzero ones always).
+
+    Blocks kept out on a bound are far from it: they stay out.
+    """
+    cdef Py_ssize_t t, g, m = 0
+    for t in range(n_groups):
+        g = work.groups[t]
+        if work.kept[g]:
+            continue
+        work.ws[m] = g
+        if not ge_penalized(pen, g) or ge_block_sq(pen, g, W) > 0.0:
+            work.key[m] = -INFINITY
+        else:
+            work.key[m] = ge_priority(pen, gp.scale, g, work.shifted[g])
+        m += 1
+    if size >= m or pen.l1 <= 0.0:
+        return m
+    select_smallest(work.key, work.ws, m, size)
+    return size
+
+
+cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+                 const floating* Xv, const index_t* Xi, const index_t* Xp, double* W, double* r,
+                 double* offset, double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start,
+                 bint screen, bint dual_known, Work* work, Stats* stats) noexcept nogil:
+    """Working-set block CD until the full gap ≤ tol_abs (see the module docstring).
+
+    ``dual_known``: θ and its stamped correlations come from the previous alpha.
+    """
+    cdef Py_ssize_t t, g, n_groups = 0, n_ws, nnz, size = 0, epochs = 0, outer = 0, n_checked
+    cdef Py_ssize_t size_nk = d.n_samples * f.n_tasks
+    cdef double inner_tol, norm_floor
+    cdef Gap gp
+    if not dual_known:
+        bq_residual(d, f, r, offset, work.theta)
+        memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
+        work.version += 1
+        for g in range(work.n_groups):
+            work.at_drift[g] = -INFINITY
+    for g in range(work.n_groups):
+        if pen.lipschitz[g] > 0.0:  # constant columns only: no dual constraint
+            work.groups[n_groups] = g
+            n_groups += 1
+    while True:
+        n_checked = _refresh(f, pen, work, n_groups, W, &norm_floor)
+        gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.checked, n_checked, W, r, offset,
+                  work.theta, norm_floor)
+        for t in range(n_checked):
+            work.at_drift[work.checked[t]] = work.drift
+        # as the scalar solver: at least one solve at this alpha unless far inside tol,
+        # and no zero block clearly violating its KKT condition
+        if ((gp.gap <= tol_abs and (outer > 0 or gp.gap <= 1e-3 * tol_abs)
+                and gp.kkt <= KKT_SLACK) or epochs >= max_epochs):
+            break
+        outer += 1
+        if screen:
+            n_groups = _screen(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
+        nnz = 0
+        for t in range(n_groups):
+            if ge_block_sq(pen, work.groups[t], W) > 0.0:
+                nnz += 1
+        size = 2 * size if size > 0 else ws_start
+        if size < nnz + nnz // 4 + 10:
+            size = nnz + nnz // 4 + 10
+        if size > n_groups:
+            size = n_groups
+        n_ws = _build_working_set(pen, &gp, work, n_groups, size, W)
+        inner_tol = 0.1 * gp.gap
+        if inner_tol < tol_abs:
+            inner_tol = tol_abs
+        epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, work.ws, n_ws, W, r, offset,
+                                     inner_tol, max_epochs - epochs, work)
+        # θ moved: the bounds of the blocks not recomputed at it grow by the distance
+        work.drift += _s_distance(d, f.n_tasks, work.theta, work.theta_ref)
+        memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
+        for t in range(n_ws):
+            if work.stamp[work.ws[t]] == work.version:
+                work.at_drift[work.ws[t]] = work.drift
+    stats.gap = gp.gap
+    stats.loss = gp.loss
+    stats.n_epochs = epochs
+    stats.n_outer = outer
+    stats.n_screened = work.n_groups - n_groups
+    stats.ws_size = size
+
+
+cdef double _s_distance(const Data* d, Py_ssize_t K, const double* u,
+                        const double* v) noexcept nogil:
+    """‖u − v‖_S over n × K (Frobenius, rows weighted by s)."""
+    cdef Py_ssize_t i, k
+    cdef double diff, row, acc = 0.0
+    for i in range(d.n_samples):
+        row = 0.0
+        for k in range(K):
+            diff = u[i * K + k] - v[i * K + k]
+            row += diff * diff
+        acc += d.sw[i] * row if d.weighted else row
+    return sqrt(acc)
+
+
+cdef void _run(const Data* d, const BlockQuadratic* f, const GroupEnet* pen, DesignView design,
+               double* W, double* r, double* offset, double tol_abs, Py_ssize_t max_epochs,
+               Py_ssize_t ws_start, bint screen, bint dual_known, Work* work,
+               Stats* stats) noexcept nogil:
+    """_solve for X's value and index types."""
+    if design.single and design.wide_index:
+        _solve(d, f, pen, <const float*> design.Xv, <const int64_t*> design.Xi,
+               <const int64_t*> design.Xp, W, r, offset, tol_abs, max_epochs, ws_start, screen,
+               dual_known, work, stats)
+    elif design.single:
+        _solve(d, f, pen, <const float*> design.Xv, <const int32_t*> design.Xi,
+               <const int32_t*> design.Xp, W, r, offset, tol_abs, max_epochs, ws_start, screen,
+               dual_known, work, stats)
+    elif design.wide_index:
+        _solve(d, f, pen, <const double*> design.Xv, <const int64_t*> design.Xi,
+               <const int64_t*> design.Xp, W, r, offset, tol_abs, max_epochs, ws_start, screen,
+               dual_known, work, stats)
+    else:
+        _solve(d, f, pen, <const double*> design.Xv, <const int32_t*> design.Xi,
+               <const int32_t*> design.Xp, W, r, offset, tol_abs, max_epochs, ws_start, screen,
+               dual_known, work, stats)
+
+
+# ---------------------------------------------------------------------------
+# Python entry points
+
+cdef class BlockSolver:
+    """One block problem's fixed parts (design, targets, blocks) and its workspace.
+
+    Parameters
+    ----------
+    design : DesignView
+    y_centered : ndarray of shape (n_samples, n_tasks), C-contiguous
+        The targets, centered (weighted) when an intercept is fitted.
+    group_ptr, group_idx : ndarray of intp
+        Group g holds the features ``group_idx[group_ptr[g]:group_ptr[g + 1]]``.
+    weights : ndarray of shape (n_groups,)
+        w_g ≥ 0 (0: unpenalized).
+    lipschitz, norm, eig_val, eig_vec, vec_ptr : ndarray
+        λ_max(X̄_gᵀSX̄_g), an upper bound on its root, and the Grams'
+        eigendecompositions (see ``fastreg._groups.block_spectra``).
+    unpenalized, cross, y_cross : optional
+        As for :class:`fastreg._kernels._problem.QuadraticLoss` (``y_cross`` of
+        shape (n_unpenalized, n_tasks)).
+    """
+
+    cdef readonly object design, y, ptr, idx, weights, lipschitz, norm, eig_val, eig_vec, vec_ptr
+    cdef readonly object unpen, cross, y_cross
+    cdef object buffers, index_buffers, scratch, flags
+    cdef Work work
+    cdef Data d
+    cdef BlockQuadratic f
+    cdef readonly Py_ssize_t n_tasks
+
+    def __init__(self, DesignView design, y_centered, group_ptr, group_idx, weights, lipschitz,
+                 norm, eig_val, eig_vec, vec_ptr, *, unpenalized=None, cross=None,
+                 y_cross=None):
+        n, p = design.n_samples, design.n_features
+        self.design = design
+        self.y = np.ascontiguousarray(y_centered, dtype=np.float64)
+        if self.y.ndim != 2 or self.y.shape[0] != n:
+            raise ValueError("y_centered must have shape (n_samples, n_tasks)")
+        K = self.n_tasks = self.y.shape[1]
+        self.ptr = np.ascontiguousarray(group_ptr, dtype=np.intp)
+        self.idx = np.ascontiguousarray(group_idx, dtype=np.intp)
+        G = self.ptr.shape[0] - 1
+        self.weights, self.lipschitz, self.norm = (
+            np.ascontiguousarray(a, dtype=np.float64) for a in (weights, lipschitz, norm))
+        self.eig_val = np.ascontiguousarray(eig_val, dtype=np.float64)
+        self.eig_vec = np.ascontiguousarray(eig_vec, dtype=np.float64)
+        self.vec_ptr = np.ascontiguousarray(vec_ptr, dtype=np.intp)
+        sizes = np.diff(self.ptr)
+        if (self.idx.shape[0] != p or self.eig_val.shape[0] != p
+                or self.vec_ptr.shape[0] != G + 1 or self.eig_vec.shape[0] < np.sum(sizes * sizes)
+                or any(a.shape[0] != G for a in (self.weights, self.lipschitz, self.norm))):
+            raise ValueError("the groups must partition the features, with one weight, "
+                             "Lipschitz constant and norm each")
+        m = 0 if unpenalized is None else len(unpenalized)
+        self.unpen = np.ascontiguousarray(np.zeros(0) if m == 0 else unpenalized, dtype=np.intp)
+        self.cross = np.ascontiguousarray(np.zeros((0, 0)) if m == 0 else cross,
+                                          dtype=np.float64)
+        self.y_cross = np.ascontiguousarray(np.zeros((0, K)) if m == 0 else y_cross,
+                                            dtype=np.float64)
+        self.scratch = np.empty(m * m + m + 1)
+        largest = int(np.max(np.diff(self.ptr))) if G else 1
+        nk = max(n * K, 1)
+        self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
+                        np.zeros(max(p * K, 1)), np.zeros(max(G, 1)), np.zeros(max(G, 1)),
+                        np.zeros(max(G, 1)), np.zeros(max(largest * K, 1)), np.zeros(K),
+                        np.zeros(nk), np.zeros(max(G, 1)), np.full(max(G, 1), -np.inf),
+                        np.zeros(max(largest * K, 1))]
+        self.index_buffers = [np.zeros(max(G, 1), dtype=np.intp) for _ in range(3)]
+        self.index_buffers.append(np.full(max(G, 1), -1, dtype=np.intp))
+        self.index_buffers.append(np.zeros(max(G, 1), dtype=np.intp))
+        self.flags = np.zeros(max(G, 1), dtype=np.int8)
+        self._build()
+
+    cdef void _build(self):
+        b = [<size_t> a.ctypes.data for a in self.buffers]
+        ib = [<size_t> a.ctypes.data for a in self.index_buffers]
+        self.work.theta, self.work.cand = <double*> <size_t> b[0], <double*> <size_t> b[1]
+        self.work.hist, self.work.z = <double*> <size_t> b[2], <double*> <size_t> b[3]
+        self.work.z_norms, self.work.shifted = <double*> <size_t> b[4], <double*> <size_t> b[5]
+        self.work.key, self.work.steps.grad = <double*> <size_t> b[6], <double*> <size_t> b[7]
+        self.work.steps.delta = <double*> <size_t> b[8]
+        self.work.theta_ref, self.work.bound = <double*> <size_t> b[9], <double*> <size_t> b[10]
+        self.work.at_drift = <double*> <size_t> b[11]
+        self.work.steps.chat = <double*> <size_t> b[12]
+        self.work.checked = <Py_ssize_t*> <size_t> ib[4]
+        self.work.kept = <signed char*> <size_t> self.flags.ctypes.data
+        self.work.drift = 0.0
+        self.work.groups, self.work.ws = <Py_ssize_t*> <size_t> ib[0], <Py_ssize_t*> <size_t> ib[1]
+        self.work.act, self.work.stamp = <Py_ssize_t*> <size_t> ib[2], <Py_ssize_t*> <size_t> ib[3]
+        self.work.version = 0
+        self.work.n_groups = self.ptr.shape[0] - 1
+        self.work.n_features = (<DesignView> self.design).n_features
+        self.d = (<DesignView> self.design).view()
+        self.f.n_tasks = self.n_tasks
+        self.f.y = <const double*> _address(self.y)
+        self.f.n_unpen = self.unpen.shape[0]
+        self.f.unpen = <const Py_ssize_t*> _address(self.unpen)
+        self.f.cross = <const double*> _address(self.cross)
+        self.f.y_unpen = <const double*> _address(self.y_cross)
+        self.f.scratch = <double*> _address(self.scratch)
+
+    def solve(self, double[::1] W, double[::1] r, double[::1] offset, *, double l1, double l2,
+              double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start=10, bint screen=True,
+              bint dual_known=False):
+        """Solve at penalty levels (l1, l2) in place, until the gap ≤ ``tol_abs``.
+
+        ``W`` (p × K, rows contiguous), ``r`` (n × K) and ``offset`` (K) are
+        the warm start and receive the solution: r = Y_c − XW, offset = WᵀM.
+        ``dual_known`` says the workspace holds the previous alpha's dual point.
+
+        Returns
+        -------
+        stats : dict
+            ``gap`` (absolute), ``loss``, ``n_epochs``, ``n_outer``,
+            ``n_screened`` (blocks), ``ws_size`` (blocks).
+        """
+        cdef DesignView design = self.design
+        cdef GroupEnet pen
+        cdef Stats stats
+        K, n, p = self.n_tasks, design.n_samples, design.n_features
+        if W.shape[0] != p * K or r.shape[0] != n * K or offset.shape[0] != K:
+            raise ValueError("W, r and offset must have p·K, n·K and K entries")
+        pen.n_tasks = K
+        pen.ptr = <const Py_ssize_t*> _address(self.ptr)
+        pen.idx = <const Py_ssize_t*> _address(self.idx)
+        pen.weight = <const double*> _address(self.weights)
+        pen.lipschitz = <const double*> _address(self.lipschitz)
+        pen.norm = <const double*> _address(self.norm)
+        pen.eig_val = <const double*> _address(self.eig_val)
+        pen.eig_vec = <const double*> _address(self.eig_vec)
+        pen.vec_ptr = <const Py_ssize_t*> _address(self.vec_ptr)
+        pen.l1 = l1
+        pen.l2 = l2
+        with nogil:
+            _run(&self.d, &self.f, &pen, design, &W[0], &r[0], &offset[0], tol_abs, max_epochs,
+                 ws_start, screen, dual_known, &self.work, &stats)
+        return stats
+
+
+cdef const void* _address(array) except? NULL:
+    if array.size == 0:
+        return NULL
+    return <const void*> <size_t> array.ctypes.data
