@@ -1,6 +1,6 @@
 """
 A sparse additive model on cpusmall with the group lasso
-=======================================================
+========================================================
 
 Each of cpusmall's 12 inputs (system activity counters) is expanded in a
 cubic B-spline basis; a group lasso with one group per input then selects
@@ -24,7 +24,11 @@ from sklearn.preprocessing import SplineTransformer
 
 import fastreg
 
-DATA = Path(os.environ.get("FASTREG_DATA", Path(__file__).resolve().parent.parent / "data"))
+try:
+    HERE = Path(__file__).resolve().parent
+except NameError:  # run by the gallery (from examples/) or interactively
+    HERE = Path.cwd()
+DATA = Path(os.environ.get("FASTREG_DATA", HERE.parent / "data"))
 NAMES = ["lread", "lwrite", "scall", "sread", "swrite", "fork", "exec", "rchar", "wchar",
          "runqsz", "freemem", "freeswap"]  # cpusmall's inputs, in the LIBSVM order
 
