@@ -368,3 +368,42 @@ def test_cv_estimators(problem, fmt, weight_kind, fit_intercept, which):
         if which != "ridge":
             assert np.any(np.isfinite(model.cv_mean_)) and np.isfinite(model.alpha_)
             _assert_certified(model.dual_gap_, warned)
+
+
+@FUZZ_FEW
+@given(problems(min_n=4), st.sampled_from(["dense", "csc", "csr", "coo"]),
+       st.sampled_from(["none", "none", "scramble", "index_high"]), st.sampled_from(WEIGHTS),
+       st.booleans(), st.sampled_from(["group", "multitask", "multinomial"]))
+def test_block_and_multinomial_models(problem, fmt, corruption, weight_kind, fit_intercept,
+                                      which):
+    """GroupLasso, MultiTaskLasso and the multinomial LogisticRegression on degenerate and
+    malformed input: an error naming the argument, or finite and certified fits."""
+    Xin, y, sw, expected = _make_input(problem, fmt, corruption, weight_kind)
+    X, _, rng, _ = problem
+    n, p = X.shape
+    if which == "multitask":
+        y = np.column_stack([y, rng.permutation(y), np.zeros(n)])
+    elif which == "multinomial":
+        y = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3])) if np.ptp(y) > 0 else np.zeros(n)
+        if expected is None and len(np.unique(y)) < 2:
+            expected = "y"
+
+    def fit(Xin, y, sw):
+        with np.errstate(all="ignore"):
+            if which == "group":
+                model = fastreg.GroupLasso(alpha=1e-2 * max(float(np.abs(y).max(initial=0)), 1),
+                                           groups=np.arange(p) // 2,
+                                           fit_intercept=fit_intercept, tol=TOL)
+            elif which == "multitask":
+                model = fastreg.MultiTaskLasso(alpha=1e-2 * max(float(np.abs(y).max()), 1),
+                                               fit_intercept=fit_intercept, tol=TOL)
+            else:
+                model = fastreg.LogisticRegression(alpha=1e-2, fit_intercept=fit_intercept,
+                                                   tol=TOL)
+            return model.fit(Xin, y, sample_weight=sw)
+
+    model, warned = _run(fit, Xin, y, sw, expected, also=("sample_weight", "y"))
+    event(f"{which}: {'refused' if model is None else 'fitted'}")
+    if model is not None and _centering_is_exact(X, y, fit_intercept):
+        assert np.all(np.isfinite(model.coef_)) and np.all(np.isfinite(model.intercept_))
+        _assert_certified(model.dual_gap_, warned)
