@@ -2,6 +2,7 @@
 continuation of the last path segment (a warm start on dense data), and one
 class's Newton step of a multinomial model."""
 
+from libc.math cimport expm1, log1p
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from ._cd cimport cd_epoch
 from ._columns cimport Data
-from ._enet cimport ElasticNet
+from ._enet cimport ElasticNet, enet_value
 from ._extrapolation cimport objective_on
 from ._fused cimport floating, index_t
 from ._logistic cimport Logistic
@@ -171,3 +172,43 @@ def newton_class_step(DesignView design, LogisticLoss loss, ElasticNetPenalty pe
                                        &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
         memcpy(&step[0], f.response, n * sizeof(double))
     return epochs, db
+
+
+def class_line_search(ElasticNetPenalty penalty, const double[::1] prob, const double[::1] y,
+                      const double[::1] sw, const double[::1] step,
+                      const Py_ssize_t[::1] ws, const double[::1] w_start,
+                      const double[::1] w_model, double slack):
+    """Backtracking on one class's step of a multinomial objective; returns (t, change).
+
+    Along η_k + t·step (the other classes fixed) the loss changes by
+    Σ_i s_i [log(1 + p_ik (e^{t·step_i} − 1)) − y_ik t·step_i] and the penalty on the
+    working set ``ws`` by Ω(w_start + t (w_model − w_start)) − Ω(w_start): one pass
+    over the samples per trial. t is halved from 1 until the change is at most
+    ``slack`` (rounding); (0, 0) when 30 halvings do not get there.
+    """
+    cdef ElasticNet pen = penalty.view()
+    cdef Py_ssize_t n = prob.shape[0], m = ws.shape[0], i, k, it
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double t = 1.0, change = 0.0, base = 0.0, u, wj
+    cdef bint accepted = False
+    if y.shape[0] != n or step.shape[0] != n or (weighted and sw.shape[0] != n):
+        raise ValueError("prob, y, step and sw must have one entry per sample")
+    if w_start.shape[0] != m or w_model.shape[0] != m:
+        raise ValueError("w_start and w_model must have one entry per working-set feature")
+    with nogil:
+        for k in range(m):
+            base += enet_value(&pen, ws[k], w_start[k])
+        for it in range(30):
+            change = -base
+            for k in range(m):
+                wj = w_start[k] + t * (w_model[k] - w_start[k])
+                change += enet_value(&pen, ws[k], wj)
+            for i in range(n):
+                u = t * step[i]
+                u = log1p(prob[i] * expm1(u)) - y[i] * u
+                change += sw[i] * u if weighted else u
+            if change <= slack:  # also False for NaN (an overflowing trial)
+                accepted = True
+                break
+            t *= 0.5
+    return (t, change) if accepted else (0.0, 0.0)

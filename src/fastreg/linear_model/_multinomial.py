@@ -263,6 +263,10 @@ class MultinomialPoint:
         others = c_log_c * (1.0 - p_y) + c * (p_log_p - p_y * log_p_y)
         return -(true_term + others)
 
+    @staticmethod
+    def _penalty_on(v, u, w, l1, l2):
+        return l1 * np.sum(v * np.abs(w)) + 0.5 * l2 * np.sum(u * w * w)
+
     # -- one class step -----------------------------------------------------
 
     def _class_step(self, k, ws, penalty, l1, l2, max_epochs, step):
@@ -270,7 +274,7 @@ class MultinomialPoint:
 
         Returns the epochs and the objective's decrease (n times the user scale).
         """
-        d, v, u = self.design, self.penalty_factor[ws], self.l2_factor[ws]
+        v, u = self.penalty_factor[ws], self.l2_factor[ws]
         prob = self.softmax.prob(k)
         self.y_class[:] = self.YT[k]
         w = self.W[k]
@@ -280,25 +284,9 @@ class MultinomialPoint:
         w_model = w[ws].copy()
         if np.array_equal(w_model, w_start) and db == 0.0:
             return epochs, 0.0
-
-        def penalty_at(w_ws):
-            return l1 * np.sum(v * np.abs(w_ws)) + 0.5 * l2 * np.sum(u * w_ws * w_ws)
-
-        base = penalty_at(w_start)
-        scale = 1e-15 * (abs(base) + self.null_obj)
-        s = d.sample_weight
-        t = 1.0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(30):
-                # the loss changes by Σ s [log(1 + p_k (e^{tΔ} − 1)) − y_k tΔ]
-                change = np.log1p(prob * np.expm1(t * step)) - self.y_class * (t * step)
-                change = change.sum() if s is None else s @ change
-                change += penalty_at(w_start + t * (w_model - w_start)) - base
-                if change <= scale:
-                    break
-                t *= 0.5
-            else:
-                t, change = 0.0, 0.0
+        scale = 1e-15 * (abs(self._penalty_on(v, u, w_start, l1, l2)) + self.null_obj)
+        t, change = _sweeps.class_line_search(penalty, prob, self.y_class, self.sw, step, ws,
+                                              w_start, w_model, scale)
         w[ws] = w_start + t * (w_model - w_start)
         self.full_pass = None
         if t > 0.0:
