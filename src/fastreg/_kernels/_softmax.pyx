@@ -12,7 +12,7 @@ import numpy as np
 
 
 def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
-                 double[:, ::1] theta, double[:, ::1] per_sample):
+                 double[:, ::1] theta, double[:, ::1] per_sample, kept=None):
     """Fill Θ and the per-sample sums; return (n · loss, the intercepts' gradient).
 
     Parameters
@@ -27,6 +27,9 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
         Y − P.
     per_sample : ndarray of shape (3, n), out
         P_iy (the true class's probability), Σ_k P_ik log P_ik and log P_iy.
+    kept : (E, sums, c), optional
+        The softmax already at hand, E = e^(η − c) of shape (K, n) and its column
+        sums: the pass then divides instead of exponentiating.
 
     Returns
     -------
@@ -39,6 +42,14 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     cdef bint weighted = sw.shape[0] > 0
     cdef double top, total, lse, si, pk, p_eta, loss = 0.0
     cdef double[::1] grad = np.zeros(K)
+    cdef const double[:, ::1] E
+    cdef const double[::1] sums
+    cdef const double[::1] shift
+    cdef bint have = kept is not None
+    if have:
+        E, sums, shift = kept
+        if E.shape[0] != K or E.shape[1] != n or sums.shape[0] != n or shift.shape[0] != n:
+            raise ValueError("kept must hold E (K, n), its column sums (n,) and shifts (n,)")
     if theta.shape[0] != n or theta.shape[1] != K or codes.shape[0] != n:
         raise ValueError("theta must be (n, K) and codes (n,) for eta of shape (K, n)")
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
@@ -46,15 +57,21 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     with nogil:
         for i in range(n):
             si = sw[i] if weighted else 1.0
-            top = eta[0, i]
-            for k in range(1, K):
-                if eta[k, i] > top:
-                    top = eta[k, i]
-            total = 0.0
-            for k in range(K):
-                theta[i, k] = exp(eta[k, i] - top)    # e^(η − max) for now
-                total += theta[i, k]
-            lse = top + log(total)
+            if have:
+                total = sums[i]
+                for k in range(K):
+                    theta[i, k] = E[k, i]
+                lse = shift[i] + log(total)
+            else:
+                top = eta[0, i]
+                for k in range(1, K):
+                    if eta[k, i] > top:
+                        top = eta[k, i]
+                total = 0.0
+                for k in range(K):
+                    theta[i, k] = exp(eta[k, i] - top)    # e^(η − max) for now
+                    total += theta[i, k]
+                lse = top + log(total)
             loss += si * (lse - eta[codes[i], i])
             p_eta = 0.0
             for k in range(K):

@@ -188,8 +188,10 @@ class MultinomialPoint:
         newton = d.fit_intercept and exact
         self.full_pass = None
         for _ in range(50):
+            # between the class steps the kept softmax saves the exponentials
+            kept = None if exact else (self.softmax.E, self.softmax.sums, self.softmax.c)
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
-                                            self.per_sample)
+                                            self.per_sample, kept)
             if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
             P = self.Y - self.theta
