@@ -56,12 +56,13 @@ def encode_classes(y, n_samples, sample_weight=None, *, name="y"):
     except TypeError as err:
         raise TypeError(f"{name}: labels must be mutually comparable ({err}).") from None
     if classes.size < 2:
-        raise ValueError(f"{name} has a single class ({classes[0]!r}); a classifier needs two.")
+        raise ValueError(f"{name} has a single class ({classes[0].tolist()!r}); a classifier "
+                         "needs two.")
     codes = codes.reshape(-1)
     if sample_weight is not None:
         weight = np.bincount(codes, weights=sample_weight, minlength=classes.size)
         if np.any(weight <= 0):
             c = int(np.flatnonzero(weight <= 0)[0])
-            raise ValueError(f"sample_weight gives class {classes[c]!r} zero total weight; "
+            raise ValueError(f"sample_weight gives class {classes[c].tolist()!r} zero total weight; "
                              "a classifier needs every class of y present.")
     return codes, classes

@@ -69,7 +69,10 @@ class _Softmax:
     update costs O(n), not O(nK).
     """
 
+    fresh = False  # whether E holds the current η (refresh and update keep it so)
+
     def refresh(self, eta):
+        self.fresh = True
         self.c = eta.max(axis=0)
         self.E = np.exp(eta - self.c)
         self.sums = self.E.sum(axis=0)
@@ -81,6 +84,7 @@ class _Softmax:
         """Class k's new predictors; False when they left the range kept (refresh then)."""
         shifted = eta_k - self.c
         if shifted.max(initial=-np.inf) > 500.0:
+            self.fresh = False
             return False
         self.sums -= self.E[k]
         # the subtraction loses digits where class k dominated: sum afresh there
@@ -188,8 +192,9 @@ class MultinomialPoint:
         newton = d.fit_intercept and exact
         self.full_pass = None
         for _ in range(50):
-            # between the class steps the kept softmax saves the exponentials
-            kept = None if exact else (self.softmax.E, self.softmax.sums, self.softmax.c)
+            # the kept softmax, while it holds η, saves the exponentials
+            kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
+                    else None)
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
                                             self.per_sample, kept)
             if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
@@ -202,6 +207,7 @@ class MultinomialPoint:
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
             self.b -= step
             self.eta -= step[:, None]
+            self.softmax.fresh = False
         return loss
 
     def _gap(self, l1, l2, ws=None):
@@ -343,6 +349,7 @@ class MultinomialPoint:
                                               < self._objective(self.W, self.b, self.eta,
                                                                 l1, l2)):
                         self.W[:], self.b[:], self.eta[:] = point
+                        self.softmax.fresh = False
                         self.extrapolation.clear()
                         self.extrapolation.record(self.W, self.b, self.eta)
                         self.softmax.refresh(self.eta)
