@@ -80,6 +80,14 @@ class _Softmax:
     def prob(self, k):
         return self.E[k] / self.sums
 
+    def shift(self, delta):
+        """η_k += delta_k for every sample (the intercepts moved)."""
+        if np.max(delta) > 50.0:  # far from c: refreshed at the next use instead
+            self.fresh = False
+            return
+        self.E *= np.exp(delta)[:, None]
+        np.sum(self.E, axis=0, out=self.sums)
+
     def update(self, k, eta_k):
         """Class k's new predictors; False when they left the range kept (refresh then)."""
         shifted = eta_k - self.c
@@ -207,7 +215,8 @@ class MultinomialPoint:
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
             self.b -= step
             self.eta -= step[:, None]
-            self.softmax.fresh = False
+            if self.softmax.fresh:  # a shift per class: rescale the kept softmax, no exp
+                self.softmax.shift(-step)
         return loss
 
     def _gap(self, l1, l2, ws=None):
