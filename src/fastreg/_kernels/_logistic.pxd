@@ -1,10 +1,8 @@
-# The logistic datafit F(w, b) = Σ_i s_i [log(1 + e^η_i) − y_i η_i], η = Xw + b + o,
-# y ∈ {0, 1} (n times the user-facing loss), o a fixed per-sample offset (zero
-# but for the classes of a multinomial model, each fitted given the others).
-# The solver's state is the same as the quadratic datafit's: r = −Xw − o and
-# offset = −b, so that η = −(r + offset) and a coordinate move is the same
-# column update (with zero column means: the intercept is explicit, not
-# centered away). Only the dual value sees o apart.
+# The logistic datafit F(w, b) = Σ_i s_i [log(1 + e^η_i) − y_i η_i], η = Xw + b,
+# y ∈ {0, 1} (n times the user-facing loss). The solver's state is the same as
+# the quadratic datafit's: r = −Xw and offset = −b, so that η = −(r + offset)
+# and a coordinate move is the same column update (with zero column means:
+# the intercept is explicit, not centered away).
 #
 # What it gives the solver: its value, the dual point θ = y − σ(η) built from
 # the state (S-centered by the exact intercept step), the conjugate at a dual
@@ -19,7 +17,6 @@ from ._columns cimport Data
 
 cdef struct Logistic:
     const double* y             # labels, 0 or 1
-    const double* eta_offset    # n: the fixed offset o of η (NULL: zero)
     bint fit_intercept
     double* prob                # n: σ(η) at the current state (see logit_refresh)
     double* lse                 # n: log(1 + e^η) at the current state
@@ -131,12 +128,9 @@ cdef inline void logit_dual_point(const Data* d, const Logistic* f,
 
 cdef inline double logit_dual_value(const Data* d, const Logistic* f, const double* theta,
                                     double c) noexcept nogil:
-    """−Σ_i s_i F_i*(−cθ_i) = Σ_i s_i [H(y_i − cθ_i) − cθ_i o_i], H the binary entropy."""
+    """−Σ_i s_i F_i*(−cθ_i) = Σ_i s_i H(y_i − cθ_i), H the binary entropy."""
     cdef Py_ssize_t i
-    cdef double acc = 0.0, t
+    cdef double acc = 0.0
     for i in range(d.n_samples):
-        t = entropy(f.y[i] - c * theta[i])
-        if f.eta_offset != NULL:
-            t -= c * theta[i] * f.eta_offset[i]
-        acc += (d.sw[i] if d.weighted else 1.0) * t
+        acc += (d.sw[i] if d.weighted else 1.0) * entropy(f.y[i] - c * theta[i])
     return acc

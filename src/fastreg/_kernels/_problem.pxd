@@ -28,7 +28,7 @@ cdef class QuadraticLoss:
 
 
 cdef class LogisticLoss:
-    cdef readonly object y, eta_offset
+    cdef readonly object y
     cdef readonly bint fit_intercept
     cdef object buffers, feature_buffers
     cdef Logistic struct

@@ -108,7 +108,7 @@ cdef class QuadraticLoss:
 
 
 cdef class LogisticLoss:
-    """The logistic datafit Σ s_i [log(1 + e^η_i) − y_i η_i], η = Xw + b + o, y ∈ {0, 1}.
+    """The logistic datafit Σ s_i [log(1 + e^η_i) − y_i η_i], η = Xw + b, y ∈ {0, 1}.
 
     Parameters
     ----------
@@ -117,21 +117,12 @@ cdef class LogisticLoss:
     n_features : int
     fit_intercept : bool
         Whether b is fitted (exactly, at every step) or fixed at 0.
-    eta_offset : ndarray of shape (n_samples,), optional
-        The fixed offset o, read in place: the caller may change its values
-        between solves (the solver's r must then be −Xw − o). Default zero.
     """
 
-    def __init__(self, y, Py_ssize_t n_features, *, bint fit_intercept, eta_offset=None):
+    def __init__(self, y, Py_ssize_t n_features, *, bint fit_intercept):
         self.y = np.ascontiguousarray(y, dtype=np.float64)
         n = self.y.shape[0]
         self.fit_intercept = fit_intercept
-        if eta_offset is not None and (not isinstance(eta_offset, np.ndarray)
-                                       or eta_offset.dtype != np.float64
-                                       or not eta_offset.flags.c_contiguous
-                                       or eta_offset.shape != (n,)):
-            raise ValueError("eta_offset must be a contiguous float64 array of n_samples")
-        self.eta_offset = eta_offset
         # Newton models' buffers: allocated once per path
         self.buffers = np.empty((7, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
@@ -145,8 +136,6 @@ cdef class LogisticLoss:
         cdef double[:, ::1] b = self.buffers
         cdef double[:, ::1] fb = self.feature_buffers
         f.y = <const double*> _address(self.y)
-        f.eta_offset = (<const double*> _address(self.eta_offset)
-                        if self.eta_offset is not None else NULL)
         f.fit_intercept = self.fit_intercept
         f.hess = &b[0, 0]
         f.response = &b[1, 0]
