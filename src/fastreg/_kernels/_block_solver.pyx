@@ -38,7 +38,7 @@ from ._block_quadratic cimport (BlockQuadratic, bq_moments, bq_move, bq_project_
 from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
-from ._gap cimport Gap
+from ._gap cimport Gap, quadratic_gaps
 from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
                            ge_penalized, ge_priority, ge_provably_zero)
 from ._problem cimport DesignView
@@ -97,7 +97,7 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     """
     cdef Py_ssize_t t, u, g, j, K = f.n_tasks
     cdef bint is_theta = point == work.theta
-    cdef double rss, theta_sq, theta_y, c, d1
+    cdef double rss, theta_sq, theta_y
     cdef GroupDualTerms dt
     cdef Gap gp
     for t in range(n_groups):
@@ -119,20 +119,8 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     gp.loss = 0.5 * rss
     gp.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     gp.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
-    # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
-    c = (theta_y / (theta_sq + pen.l2 * dt.l2_norm) if theta_sq + pen.l2 * dt.l2_norm > 0.0
-         else 1.0)
-    if c < 0.0:
-        c = 0.0
-    if dt.dual_norm * c > pen.l1:
-        c = pen.l1 / dt.dual_norm
-    d1 = c * theta_y - 0.5 * c * c * (theta_sq + pen.l2 * dt.l2_norm)
-    gp.scale = c
-    gp.lasso_gap = gp.primal - d1
-    gp.fenchel_gap = INFINITY
-    if pen.l2 > 0.0:
-        gp.fenchel_gap = gp.primal - (theta_y - 0.5 * theta_sq - dt.conjugate)
-    gp.gap = gp.lasso_gap if gp.lasso_gap < gp.fenchel_gap else gp.fenchel_gap
+    quadratic_gaps(&gp, theta_y, theta_sq, pen.l1, pen.l2, dt.l2_norm, dt.dual_norm,
+                   dt.conjugate)
     gp.radius = bq_safe_radius(gp.gap)
     return gp
 

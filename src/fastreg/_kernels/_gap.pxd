@@ -29,6 +29,31 @@ cdef struct Gap:
     double kkt              # max relative KKT violation of a zero coefficient
 
 
+cdef inline void quadratic_gaps(Gap* g, double theta_y, double theta_sq, double l1,
+                                double l2, double l2_norm, double dual_norm,
+                                double conjugate) noexcept nogil:
+    """The gaps of a quadratic datafit's two dual points built from θ (g.primal set).
+
+    θ enters through θᵀy_c and ‖θ‖²_S. The lasso-type point cθ takes the best
+    c of the concave quadratic D(cθ) inside the feasible set (dual_norm · c ≤
+    l1); the Fenchel point is θ itself (needs l2 > 0). Fills ``scale``,
+    ``lasso_gap``, ``fenchel_gap`` and ``gap``; shared by the scalar and the
+    block solvers.
+    """
+    cdef double c, quad = theta_sq + l2 * l2_norm
+    c = theta_y / quad if quad > 0.0 else 1.0
+    if c < 0.0:
+        c = 0.0
+    if dual_norm * c > l1:
+        c = l1 / dual_norm
+    g.scale = c
+    g.lasso_gap = g.primal - (c * theta_y - 0.5 * c * c * quad)
+    g.fenchel_gap = INFINITY
+    if l2 > 0.0:
+        g.fenchel_gap = g.primal - (theta_y - 0.5 * theta_sq - conjugate)
+    g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
+
+
 cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pen,
                           const floating* Xv, const index_t* Xi, const index_t* Xp,
                           const Py_ssize_t* feats, Py_ssize_t n_feats, const double* w,

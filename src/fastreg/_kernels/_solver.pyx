@@ -35,7 +35,7 @@ from ._enet cimport DualTerms, ElasticNet, enet_dual_terms
 from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation,
                               objective_on, record)
 from ._fused cimport floating, index_t
-from ._gap cimport Gap, logit_gap
+from ._gap cimport Gap, logit_gap, quadratic_gaps
 from ._logistic cimport Logistic, logit_dual_point, logit_intercept_step, logit_refresh
 from ._newton cimport newton_working_set
 from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, QuadraticLoss, check_state
@@ -83,7 +83,7 @@ cdef Gap _quad_gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
     out on a bound: see ``_bounds.pxd``).
     """
     cdef Py_ssize_t t, j
-    cdef double rss, theta_sq, theta_y, c, d1, d2
+    cdef double rss, theta_sq, theta_y
     cdef DualTerms dt
     cdef Gap g
     quad_moments(d, f, r, offset, theta, &rss, &theta_sq, &theta_y)
@@ -97,24 +97,12 @@ cdef Gap _quad_gap(const Data* d, const Quadratic* f, const ElasticNet* pen,
     g.loss = 0.5 * rss
     g.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
-    # best multiple of θ inside the feasible set: D(cθ) is a concave quadratic in c
-    c = (theta_y / (theta_sq + pen.l2 * dt.l2_norm) if theta_sq + pen.l2 * dt.l2_norm > 0.0
-         else 1.0)
-    if c < 0.0:
-        c = 0.0
-    if dt.dual_norm * c > pen.l1:
-        c = pen.l1 / dt.dual_norm
-    d1 = c * theta_y - 0.5 * c * c * (theta_sq + pen.l2 * dt.l2_norm)
-    g.scale = c
-    g.lasso_gap = g.primal - d1
-    g.fenchel_gap = INFINITY
-    if pen.l2 > 0.0:
-        d2 = theta_y - 0.5 * theta_sq - dt.conjugate
-        g.fenchel_gap = g.primal - d2
+    quadratic_gaps(&g, theta_y, theta_sq, pen.l1, pen.l2, dt.l2_norm, dt.dual_norm,
+                   dt.conjugate)
     if dt.infeasible:
         g.lasso_gap = INFINITY
         g.fenchel_gap = INFINITY
-    g.gap = g.lasso_gap if g.lasso_gap < g.fenchel_gap else g.fenchel_gap
+        g.gap = INFINITY
     g.radius = quad_safe_radius(g.gap)
     return g
 
