@@ -151,7 +151,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                   fit_intercept=True, sample_weight=None, penalty_factor=None, positive=False,
                   tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
                   verbose=False, callback=None, standardize=False):
-    """Regularization path of L1 / elastic-net logistic regression (two classes).
+    """Regularization path of L1 / elastic-net logistic regression (binary or multinomial).
 
     Minimizes, for each alpha::
 
@@ -164,7 +164,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-        Any two labels (strings, integers, booleans).
+        Any labels (strings, integers, booleans). Two classes give the binary
+        model; K > 2 the multinomial (softmax) one, with the elastic net on
+        every entry of its (K, p) coefficients (see ``docs/logistic.md``).
     l1_ratio : float in [0, 1], default=1.0
     alphas : array-like, optional
         Default: ``n_alphas`` values from :func:`logistic_alpha_max` down to eps times it.
@@ -186,7 +188,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     max_iter : int, default=100000
         Maximum coordinate-descent epochs (over working sets, in all Newton steps) per alpha.
     screening : bool, default=True
-        Gap Safe screening.
+        Gap Safe screening (binary model; the multinomial one uses working sets only).
     early_stop : bool, default=False
         On the automatic grid only, stop when the deviance ratio improves by
         less than 1e-5 (relative) or exceeds 0.999 (glmnet's rule).
@@ -204,8 +206,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     Returns
     -------
     path : Path
-        As for :func:`fastreg.enet_path`, with ``classes`` (the two labels);
-        ``dev_ratios`` are 1 − deviance / null deviance.
+        As for :func:`fastreg.enet_path`, with ``classes`` (the sorted labels);
+        ``dev_ratios`` are 1 − deviance / null deviance. For K > 2 classes
+        ``coef_shape`` is (K, n_features) (``coefs`` holds them flattened, one
+        sparse column per alpha) and ``intercepts`` has shape (K, n_alphas).
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, screening=screening,
                 early_stop=early_stop, standardize=standardize)
@@ -241,7 +245,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
 
 
 class LogisticRegression(LinearClassifierMixin, BaseEstimator):
-    """L1 / elastic-net logistic regression for two classes, with a certified duality gap.
+    """L1 / elastic-net logistic regression (binary or multinomial), with a certified duality gap.
 
     Minimizes::
 
@@ -249,7 +253,10 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
 
     with η_i = β0 + x_iᵀβ and y coded 0 / 1 (``classes_[1]`` is 1).
     scikit-learn's ``LogisticRegression(C=..., l1_ratio=ρ)`` is the same
-    model with ``C = 1 / (n · alpha)``.
+    model with ``C = 1 / (n · alpha)``. With K > 2 classes the model is the
+    multinomial one, 1/n Σ_i s_i [log Σ_k e^η_ik − η_{i,y_i}] plus the penalty
+    on every entry of the (K, p) coefficients (scikit-learn's multinomial
+    model, the same C).
 
     Parameters
     ----------
@@ -276,9 +283,9 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features), or (n_classes, n_features) for K > 2 classes
+    intercept_ : ndarray of shape (1,), or (n_classes,) (centered: they sum to 0)
     n_iter_ : int
     dual_gap_ : float
         Certified duality gap relative to L_null (the units of ``tol``).
@@ -308,7 +315,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
-            Two classes.
+            Two or more classes.
         sample_weight : array-like of shape (n_samples,), optional
 
         Returns
