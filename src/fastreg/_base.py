@@ -10,6 +10,7 @@ regressors and binary classifiers.
 import inspect
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from ._validation import check_X, check_y
@@ -84,6 +85,21 @@ class BaseEstimator:
             regressor_tags=RegressorTags(),
             input_tags=InputTags(sparse=True),
         )
+
+    def _store_solution(self, path, coef, intercept):
+        """Keep the fit at a path's first alpha: coefficients, intercept, epochs, gap."""
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.n_iter_ = int(path.n_iters[0])
+        self.dual_gap_ = float(path.dual_gaps[0])
+        self.n_features_in_ = coef.shape[-1]
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy.sparse CSR matrix (one row per class or task)."""
+        self._check_is_fitted()
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
 
     def _check_is_fitted(self):
         if not hasattr(self, "coef_"):

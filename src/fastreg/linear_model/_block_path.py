@@ -67,7 +67,7 @@ class _BlockPoint:
 
     def __init__(self, design, Y_c, y_mean, ptr, idx, weights, l1_ratio, coef_init, tol,
                  max_iter, screening, multitask):
-        n, p, K = design.n_samples, design.n_features, Y_c.shape[1]
+        p, K = design.n_features, Y_c.shape[1]
         self.design, self.y_mean, self.multitask = design, y_mean, multitask
         self.n_features, self.dtype, self.l1_ratio = p * K, design.dtype, l1_ratio
         self.coef_shape = (K, p) if multitask else None

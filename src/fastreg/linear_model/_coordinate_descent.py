@@ -1,7 +1,6 @@
 """Lasso and ElasticNet estimators: thin wrappers over :func:`fastreg.enet_path`."""
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._base import BaseEstimator, LinearRegressorMixin
 from .._validation import check_bools, check_scalar
@@ -43,18 +42,7 @@ class _ElasticNetBase(LinearRegressorMixin, BaseEstimator):
             penalty_factor=self.penalty_factor, tol=self.tol, max_iter=self.max_iter,
             screening=self.screening, coef_init=coef_init, standardize=self.standardize,
         )
-        self.coef_ = path.coef_at(0)
-        self.intercept_ = float(path.intercepts[0])
-        self.n_iter_ = int(path.n_iters[0])
-        self.dual_gap_ = float(path.dual_gaps[0])
-        self.n_features_in_ = self.coef_.shape[0]
-        return self
-
-    @property
-    def sparse_coef_(self):
-        """``coef_`` as a scipy.sparse CSR matrix of shape (1, n_features)."""
-        self._check_is_fitted()
-        return sp.csr_matrix(self.coef_)
+        return self._store_solution(path, path.coef_at(0), float(path.intercepts[0]))
 
 
 class ElasticNet(_ElasticNetBase):

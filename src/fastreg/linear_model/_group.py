@@ -10,7 +10,6 @@ block working-set solver (see ``_block_path.py``).
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._base import BaseEstimator, LinearRegressorMixin
 from .._groups import check_group_weights, check_groups
@@ -172,15 +171,4 @@ class GroupLasso(LinearRegressorMixin, BaseEstimator):
             X, y, self.groups, self.group_weights, self.l1_ratio, alphas=[alpha],
             fit_intercept=self.fit_intercept, sample_weight=sample_weight, tol=self.tol,
             max_iter=self.max_iter, screening=self.screening, coef_init=coef_init)
-        self.coef_ = path.coef_at(0)
-        self.intercept_ = float(path.intercepts[0])
-        self.n_iter_ = int(path.n_iters[0])
-        self.dual_gap_ = float(path.dual_gaps[0])
-        self.n_features_in_ = self.coef_.shape[0]
-        return self
-
-    @property
-    def sparse_coef_(self):
-        """``coef_`` as a scipy.sparse CSR matrix of shape (1, n_features)."""
-        self._check_is_fitted()
-        return sp.csr_matrix(self.coef_)
+        return self._store_solution(path, path.coef_at(0), float(path.intercepts[0]))

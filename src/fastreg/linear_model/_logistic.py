@@ -337,9 +337,5 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
             screening=self.screening, coef_init=coef_init, standardize=self.standardize)
         self.classes_ = path.classes
         coef = path.coef_at(0)
-        self.coef_ = coef if coef.ndim == 2 else coef[None, :]
-        self.intercept_ = np.atleast_1d(path.intercepts[..., 0]).astype(np.float64)
-        self.n_iter_ = int(path.n_iters[0])
-        self.dual_gap_ = float(path.dual_gaps[0])
-        self.n_features_in_ = self.coef_.shape[1]
-        return self
+        return self._store_solution(path, coef if coef.ndim == 2 else coef[None, :],
+                                    np.atleast_1d(path.intercepts[..., 0]).astype(np.float64))

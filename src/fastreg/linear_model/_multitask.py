@@ -122,12 +122,8 @@ class _MultiTaskBase(LinearRegressorMixin, BaseEstimator):
             X, y, self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, tol=self.tol, max_iter=self.max_iter,
             screening=self.screening, coef_init=coef_init)
-        self.coef_ = path.coef_at(0)
-        self.intercept_ = np.asarray(path.intercepts[:, 0], dtype=np.float64)
-        self.n_iter_ = int(path.n_iters[0])
-        self.dual_gap_ = float(path.dual_gaps[0])
-        self.n_features_in_ = self.coef_.shape[1]
-        return self
+        return self._store_solution(path, path.coef_at(0),
+                                    np.asarray(path.intercepts[:, 0], dtype=np.float64))
 
 
 class MultiTaskElasticNet(_MultiTaskBase):
