@@ -225,22 +225,13 @@ def r2_scores(y, predictions):
         return 1.0 - residual / total
 
 
-def _cross_validate(problem, args, stderr):
-    """The CV estimator (not refitted) and its run time."""
-    import fastreg
-
+def _run_cv(model, problem, args, stderr):
+    """Fit the CV estimator ``model`` (built with ``cv=args.folds``); (model, seconds)."""
+    n = problem.X.shape[0]
     if args.folds < 2:
         raise ValueError(f"--folds must be at least 2, got {args.folds}.")
-    if args.folds > problem.X.shape[0]:
-        raise ValueError(f"--folds {args.folds} is more than the {problem.X.shape[0]} rows.")
-    options = dict(n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
-                   fit_intercept=args.fit_intercept, cv=args.folds, selection=args.rule,
-                   random_state=args.seed, n_jobs=args.jobs, refit=False,
-                   standardize=args.standardize)
-    if args.l1_ratio == 1.0:
-        model = fastreg.LassoCV(**options)
-    else:
-        model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **options)
+    if args.folds > n:
+        raise ValueError(f"--folds {args.folds} is more than the {n} rows.")
     if not args.quiet:
         stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas "
                      f"({args.jobs} job{'s' if args.jobs > 1 else ''}) ...")
@@ -254,18 +245,38 @@ def _cross_validate(problem, args, stderr):
     return model, seconds
 
 
-def _fit_path(problem, args, alphas, stderr):
-    """The path on all rows over the CV grid, with the progress bar."""
+def _cv_options(args):
+    """The CV estimators' options the command line sets (not refitted: the path follows)."""
+    return dict(n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
+                fit_intercept=args.fit_intercept, cv=args.folds, selection=args.rule,
+                random_state=args.seed, n_jobs=args.jobs, refit=False,
+                standardize=args.standardize)
+
+
+def _cross_validate(problem, args, stderr):
+    """LassoCV (or ElasticNetCV) on the problem; (model, seconds)."""
     import fastreg
 
-    options = dict(alphas=alphas, tol=args.tol, fit_intercept=args.fit_intercept,
-                   standardize=args.standardize)
+    if args.l1_ratio == 1.0:
+        model = fastreg.LassoCV(**_cv_options(args))
+    else:
+        model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **_cv_options(args))
+    return _run_cv(model, problem, args, stderr)
+
+
+def _fit_path(problem, args, alphas, stderr, path_function=None):
+    """The path (``enet_path`` or ``logistic_path``) on all rows over the CV grid, with
+    the progress bar; (path, seconds)."""
+    import fastreg
+
+    path_function = fastreg.enet_path if path_function is None else path_function
     bar = None if args.quiet else ProgressBar(len(alphas), stderr)
-    if bar is not None:
-        options["verbose"] = bar
     start = time.perf_counter()
     try:
-        path = fastreg.enet_path(problem.X, problem.y, l1_ratio=args.l1_ratio, **options)
+        path = path_function(problem.X, problem.y, alphas=alphas, l1_ratio=args.l1_ratio,
+                             tol=args.tol, fit_intercept=args.fit_intercept,
+                             standardize=args.standardize,
+                             verbose=bar if bar is not None else False)
     finally:
         if bar is not None:
             bar.close()
@@ -382,45 +393,11 @@ def cross_validate_logistic(problem, args, stderr):
     """
     import fastreg
 
-    n = problem.X.shape[0]
-    if args.folds < 2:
-        raise ValueError(f"--folds must be at least 2, got {args.folds}.")
-    if args.folds > n:
-        raise ValueError(f"--folds {args.folds} is more than the {n} rows.")
-    model = fastreg.LogisticRegressionCV(
-        l1_ratio=args.l1_ratio, n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
-        fit_intercept=args.fit_intercept, cv=args.folds, scoring="deviance",
-        selection=args.rule, random_state=args.seed, n_jobs=args.jobs, refit=False,
-        standardize=args.standardize)
-    if not args.quiet:
-        stderr.write(f"cv   {args.folds} folds x {args.n_alphas} alphas "
-                     f"({args.jobs} job{'s' if args.jobs > 1 else ''}) ...")
-        stderr.flush()
-    start = time.perf_counter()
-    model.fit(problem.X, problem.y)
-    seconds = time.perf_counter() - start
-    if not args.quiet:
-        stderr.write(f" {seconds:.1f} s\n")
-        stderr.flush()
+    model = fastreg.LogisticRegressionCV(l1_ratio=args.l1_ratio, scoring="deviance",
+                                         **_cv_options(args))
+    model, seconds = _run_cv(model, problem, args, stderr)
     model.null_deviance_ = null_deviance(problem.y, model.folds_, args.fit_intercept)
     return model, seconds
-
-
-def _fit_logistic_path(problem, args, alphas, stderr):
-    """The logistic path on all rows over the CV grid, with the progress bar."""
-    import fastreg
-
-    bar = None if args.quiet else ProgressBar(len(alphas), stderr)
-    start = time.perf_counter()
-    try:
-        path = fastreg.logistic_path(problem.X, problem.y, alphas=alphas,
-                                     l1_ratio=args.l1_ratio, fit_intercept=args.fit_intercept,
-                                     tol=args.tol, verbose=bar if bar is not None else False,
-                                     standardize=args.standardize)
-    finally:
-        if bar is not None:
-            bar.close()
-    return path, time.perf_counter() - start
 
 
 def classify_report(problem, model, path, seconds, args):
@@ -501,7 +478,10 @@ def main(argv=None, *, stdout=None, stderr=None):
         _check_target(problem, args)
         if args.task == "classify":
             model, cv_seconds = cross_validate_logistic(problem, args, stderr)
-            path, path_seconds = _fit_logistic_path(problem, args, model.alphas_, stderr)
+            from .. import logistic_path
+
+            path, path_seconds = _fit_path(problem, args, model.alphas_, stderr,
+                                           logistic_path)
             lines, best = classify_report(problem, model, path, (cv_seconds, path_seconds),
                                           args)
         else:
