@@ -26,6 +26,7 @@ is a weighted entropy over the simplex.
 import numpy as np
 from scipy.special import logsumexp
 
+from .._grid import alpha_max_from_correlations
 from .._kernels import _problem, _softmax, _sweeps
 from .._path import PointResult
 
@@ -53,8 +54,6 @@ def _null_fit(design, codes, n_classes):
 
 def multinomial_alpha_max(design, codes, n_classes, l1_ratio, penalty_factor, positive):
     """max_jk |x̄_jᵀ S (Y_k − ȳ_k)| / (n ρ v_j); 1/K in place of ȳ_k without an intercept."""
-    from .._grid import alpha_max_from_correlations
-
     Y, b, _ = _null_fit(design, codes, n_classes)
     residual = Y - np.exp(b - logsumexp(b))
     z = design.gradient(residual)
@@ -110,8 +109,9 @@ class _CycleExtrapolation:
     Cycling over strongly coupled classes converges linearly, often slowly
     (a third of the gap per cycle); its iterates are then well extrapolated
     from the last few, as the coordinate-descent iterates of the Lasso are
-    (``_extrapolation.pxd``). The point is kept only if it lowers the
-    objective. Only coefficients nonzero in some recorded iterate move.
+    (``_extrapolation.pxd``). An iterate is one flat vector (the working set's
+    coefficients, the intercepts, η); the caller keeps the point only if it
+    lowers the objective.
     """
 
     def __init__(self, size=5):
@@ -120,29 +120,22 @@ class _CycleExtrapolation:
     def clear(self):
         self.states = []
 
-    def record(self, W, b, eta):
+    def record(self, state):
         """Keep the latest iterate; True when enough are kept to extrapolate."""
-        self.states = self.states[-(self.size - 1):] + [(W.copy(), b.copy(), eta.copy())]
+        self.states = self.states[-(self.size - 1):] + [state]
         return len(self.states) >= 3
 
     def extrapolate(self):
-        """The extrapolated (W, b, η) from the iterates kept, or None."""
-        states = self.states
-        support = np.any([np.asarray(W != 0) for W, _, _ in states], axis=0)
-        flat = [np.concatenate([W[support], b, eta.ravel()]) for W, b, eta in states]
-        U = np.diff(np.array(flat), axis=0)
+        """The affine combination of the later iterates that best cancels their steps, or None."""
+        X = np.array(self.states)
+        U = np.diff(X, axis=0)
         try:
             z = np.linalg.solve(U @ U.T, np.ones(len(U)))
         except np.linalg.LinAlgError:
             return None
         if not np.all(np.isfinite(z)) or z.sum() == 0.0:
             return None
-        c = z / z.sum()
-        W = np.zeros_like(states[0][0])
-        W[support] = sum(ci * s[0][support] for ci, s in zip(c, states[1:]))
-        b = sum(ci * s[1] for ci, s in zip(c, states[1:]))
-        eta = sum(ci * s[2] for ci, s in zip(c, states[1:]))
-        return W, b, eta
+        return (z / z.sum()) @ X[1:]
 
 
 class MultinomialPoint:
@@ -161,7 +154,6 @@ class MultinomialPoint:
         self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
         self.max_iter = max_iter
         self.Y, self.b, self.null_obj = _null_fit(design, codes, K)
-        self.YT = np.ascontiguousarray(self.Y.T)
         self.codes = np.ascontiguousarray(codes, dtype=np.int32)
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
@@ -181,11 +173,25 @@ class MultinomialPoint:
         self.extrapolation = _CycleExtrapolation()
         self.ws_size = 0
 
-    def _objective(self, W, b, eta, l1, l2):
-        """n times the objective at (W, b) with η = X Wᵀ + b."""
-        v, u = self.penalty_factor, self.l2_factor
+    def _state(self, ws):
+        """The iterate the cycles' extrapolation works on: B on ws, the intercepts, η."""
+        return np.concatenate([self.W[:, ws].ravel(), self.b, self.eta.ravel()])
+
+    def _objective_on(self, ws, state, l1, l2, current=False):
+        """n times the objective at ``state`` (see _state), the penalty on ws only.
+
+        ``current``: the state is the solver's own, whose kept softmax (if it
+        holds η) spares the exponentials.
+        """
+        K, m = self.n_classes, self.n_classes * len(ws)
+        W = state[:m].reshape(K, len(ws))
+        eta = state[m + K:].reshape(self.eta.shape)
+        v, u = self.penalty_factor[ws], self.l2_factor[ws]
         self.full_pass = None  # the pass overwrites Θ
-        loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample)
+        kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
+                if current and self.softmax.fresh else None)
+        loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample,
+                                        kept)
         return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
 
     # -- the certificate ----------------------------------------------------
@@ -293,7 +299,7 @@ class MultinomialPoint:
         """
         v, u = self.penalty_factor[ws], self.l2_factor[ws]
         prob = self.softmax.prob(k)
-        self.y_class[:] = self.YT[k]
+        np.equal(self.codes, k, out=self.y_class, casting="unsafe")
         w = self.W[k]
         w_start = w[ws].copy()
         epochs, db = _sweeps.newton_class_step(self.view, self.loss, penalty, w, prob, ws, step,
@@ -352,15 +358,18 @@ class MultinomialPoint:
                                               max(self.max_iter - epochs, 1), step)
                     epochs += e
                     decrease += dec
-                if self.extrapolation.record(self.W, self.b, self.eta):
+                state = self._state(ws)
+                if self.extrapolation.record(state):
                     point = self.extrapolation.extrapolate()
-                    if point is not None and (self._objective(*point, l1, l2)
-                                              < self._objective(self.W, self.b, self.eta,
-                                                                l1, l2)):
-                        self.W[:], self.b[:], self.eta[:] = point
-                        self.softmax.fresh = False
+                    if point is not None and (
+                            self._objective_on(ws, point, l1, l2)
+                            < self._objective_on(ws, state, l1, l2, current=True)):
+                        m = K * len(ws)
+                        self.W[:, ws] = point[:m].reshape(K, len(ws))
+                        self.b[:] = point[m:m + K]
+                        self.eta[:] = point[m + K:].reshape(self.eta.shape)
                         self.extrapolation.clear()
-                        self.extrapolation.record(self.W, self.b, self.eta)
+                        self.extrapolation.record(point)
                         self.softmax.refresh(self.eta)
                 if epochs >= self.max_iter:
                     break
