@@ -152,7 +152,9 @@ def newton_class_step(DesignView design, LogisticLoss loss, ElasticNetPenalty pe
     if n_ws == 0:
         step[:] = 0.0
         return 0, 0.0
-    memcpy(f.prob, &prob[0], n * sizeof(double))
+    # the model step reads the probabilities and writes the step: point it at the callers'
+    f.prob = <double*> &prob[0]
+    f.response = &step[0]
     with nogil:
         if design.single and design.wide_index:
             epochs = newton_model_step(&d, &f, &pen, <const float*> design.Xv,
@@ -170,7 +172,6 @@ def newton_class_step(DesignView design, LogisticLoss loss, ElasticNetPenalty pe
             epochs = newton_model_step(&d, &f, &pen, <const double*> design.Xv,
                                        <const int32_t*> design.Xi, <const int32_t*> design.Xp,
                                        &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
-        memcpy(&step[0], f.response, n * sizeof(double))
     return epochs, db
 
 
