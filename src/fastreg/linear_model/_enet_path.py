@@ -161,6 +161,9 @@ class _EnetPoint:
                           * self.scale / l1_ratio if l1_ratio > 0 else np.inf)
         self.y_c = y_c
         self.y_norm = float(np.sqrt(2.0 * self.null_obj))  # ‖y_c‖_S
+        # the rounding level of each feature's correlations (see _negligible_penalties)
+        self.rounding_level = (NEGLIGIBLE_PENALTY * np.sqrt(design.col_sq_norms)
+                               * self.y_norm)
         self.negligible = np.zeros(p, dtype=bool)  # see _negligible_penalties
         unpen, cross, y_cross = _unpenalized_products(design, y_c, penalty_factor)
         self.loss = _problem.QuadraticLoss(y_c, unpenalized=unpen, cross=cross, y_cross=y_cross)
@@ -186,7 +189,9 @@ class _EnetPoint:
         factors, l2_factors = self.penalty_factor, self.l2_factor
         if np.any(negligible):
             factors = np.where(negligible, 0.0, factors)
-            l2_factors = np.where(negligible, 0.0, l2_factors)
+            # one array when the L2 factors are the L1 ones (the kernels' fast case)
+            l2_factors = (factors if self.l2_factor is self.penalty_factor
+                          else np.where(negligible, 0.0, l2_factors))
         penalty = _problem.ElasticNetPenalty(factors, l1=l1, l2=l2, positive=self.positive,
                                              l2_factor=l2_factors)
         if k >= 2 and not self.design.sparse:
@@ -205,7 +210,8 @@ class _EnetPoint:
             # The dual point is feasible for the true penalty too (x̄_jᵀSθ = 0 on the
             # dropped features): the true gap adds their penalty at w.
             w, v = self.w[negligible], self.penalty_factor[negligible]
-            gap += float(np.sum(v * (l1 * np.abs(w) + 0.5 * l2 * w * w)))
+            u = self.l2_factor[negligible]
+            gap += float(np.sum(l1 * v * np.abs(w) + 0.5 * l2 * u * w * w))
         return PointResult(
             gap / self.null_obj, stats["n_epochs"],
             1.0 - stats["loss"] / self.null_obj,
@@ -226,9 +232,8 @@ class _EnetPoint:
         true constraint, and its penalty at w is added to the gap.
         """
         v = self.penalty_factor
-        level = NEGLIGIBLE_PENALTY * np.sqrt(self.design.col_sq_norms) * self.y_norm
         with np.errstate(over="ignore"):
-            return (v > 0) & ((l1 + l2) * v <= level)
+            return (v > 0) & ((l1 + l2) * v <= self.rounding_level)
 
     def _drop_penalties(self, negligible):
         """Rebuild the datafit with the ``negligible`` features among the unpenalized."""
