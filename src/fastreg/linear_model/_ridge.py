@@ -26,8 +26,7 @@ from .._ridge._cv import gcv_errors, loo_errors
 from .._ridge._design import RidgeDesign
 from .._ridge._solvers import Plan, build_system, check_solver, plan_spectral, solve_alphas
 from .._scoring import squared_error
-from .._validation import (check_alphas, check_bools, check_max_iter, check_sample_weight,
-                           check_scalar, check_tol, check_X)
+from .._validation import check_alphas, check_bools, check_max_iter, check_scalar, check_tol
 
 __all__ = ["ridge_path", "Ridge", "RidgeCV"]
 
@@ -365,7 +364,7 @@ class RidgeCV(_RidgeFitMixin, LinearRegressorMixin, BaseEstimator):
             errors = per_target.mean(axis=1)
             best = int(np.argmin(np.where(np.isnan(errors), np.inf, errors)))
         else:
-            errors, std, self.folds_ = _kfold_curve(X, y, sample_weight, grid, self.cv,
+            errors, std, self.folds_ = _kfold_curve(data, y, grid, self.cv,
                                                     self.random_state, self.n_jobs,
                                                     dict(fit_intercept=self.fit_intercept,
                                                          penalty_factor=self.penalty_factor,
@@ -412,15 +411,14 @@ def _ridge_fold_path(X, y, *, l1_ratio, alphas, sample_weight, callback, coef_in
 _RIDGE_FOLDS = FoldModel(_ridge_fold_path, squared_error)
 
 
-def _kfold_curve(X, y, sample_weight, grid, cv, random_state, n_jobs, options):
+def _kfold_curve(data, y, grid, cv, random_state, n_jobs, options):
     """(mean, standard error, folds) of the held-out mse of K-fold refits over ``grid``.
 
-    The mean is the pooled Σ s_i e_i² / Σ s_i over all held-out rows (averaged
-    over targets), as :class:`fastreg.LassoCV`'s curve.
+    ``data`` is the RidgeDesign of the full data: its validated X and weights
+    go to the folds. The mean is the pooled Σ s_i e_i² / Σ s_i over all
+    held-out rows (averaged over targets), as :class:`fastreg.LassoCV`'s curve.
     """
-    X = check_X(X)
-    n_samples = X.shape[0]
-    sw = check_sample_weight(sample_weight, n_samples)
+    X, sw = data.X, data.sample_weight
     y = np.asarray(y, dtype=np.float64)  # validated by RidgeDesign
     folds = check_cv(cv, X, y, random_state)
     check_fold_weights(folds, sw)
