@@ -244,20 +244,20 @@ def fit_fold(X, y, sample_weight, train, test, alphas, l1_ratio, patience, path_
 
     def score(index, alpha, coef, intercept):
         flat = coef.ravel()
+        support = np.flatnonzero(flat)
         if coef.ndim == 1 and np.ndim(intercept) == 1:
             # a multinomial model: K rows of coefficients, flattened, one intercept each
             last[2] = (len(intercept), coef.size // len(intercept))
             coef = coef.reshape(last[2]).T
-        if sp.issparse(X_test) or coef.ndim > 1:
+        if sp.issparse(X_test) or coef.ndim > 1 or 2 * support.size > coef.size:
             pred = X_test @ coef  # O(nnz of the held-out rows); (n_test, n_targets or K)
         else:
-            support = np.flatnonzero(coef)
+            # dense X and sparse coefficients: only the support's columns
             pred = X_test[:, support] @ coef[support]
         pred = np.asarray(pred, dtype=np.float64)
         errors[index] = model.score(y_test, pred, intercept, sw_test)
         for e, scorer in enumerate(model.extra):
             extra[index, e] = scorer(y_test, pred, intercept, sw_test)
-        support = np.flatnonzero(flat)
         last[:2] = [support, flat[support].copy()]
         if errors[index] < best[0]:
             best[:] = [errors[index], index]
