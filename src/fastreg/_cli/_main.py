@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._scoring import deviance
+
 __all__ = ["main", "build_parser"]
 
 _DESCRIPTION = """\
@@ -365,11 +367,6 @@ def report(problem, model, path, seconds, args):
 
 # ---------------------------------------------------------- classification ---
 
-def binomial_deviances(y, eta):
-    """Mean binomial deviance 2/n Σ [log(1 + exp(η)) − yη] of each column of ``eta``."""
-    return 2.0 * np.logaddexp(0.0, np.where(y[:, None] > 0, -eta, eta)).mean(axis=0)
-
-
 def null_deviance(y, folds, fit_intercept):
     """Mean held-out deviance of the intercept-only model fitted on each training part.
 
@@ -378,8 +375,8 @@ def null_deviance(y, folds, fit_intercept):
     total = 0.0
     for train, test in folds:
         rate = np.clip(y[train].mean(), 1e-12, 1 - 1e-12) if fit_intercept else 0.5
-        eta = np.full((len(test), 1), np.log(rate / (1 - rate)))
-        total += len(test) * binomial_deviances(y[test], eta)[0]
+        total += len(test) * deviance(y[test], np.zeros(len(test)),
+                                      np.log(rate / (1 - rate)), None)
     return total / len(y)
 
 
