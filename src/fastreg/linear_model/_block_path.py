@@ -79,7 +79,9 @@ class _BlockPoint:
         self.W = np.zeros((p, K))
         if coef_init is not None:
             self.W[:] = coef_init / self.scale
-        self.r = np.ascontiguousarray(Y_c - design.matvec(self.W))
+        # the residual at W (one product with X, only for a given warm start)
+        self.r = (np.ascontiguousarray(Y_c - design.matvec(self.W)) if coef_init is not None
+                  else Y_c.copy())
         self.offset = design.x_mean @ self.W
         view = _problem.DesignView(design)
         spectra = block_spectra(view, ptr, idx, design.col_sq_norms)
