@@ -13,8 +13,6 @@
 # the projection that makes θ feasible for unpenalized features, and the Gap
 # Safe radius. A multinomial datafit would provide the same functions (see
 # docs/group.md).
-from libc.math cimport sqrt
-from libc.string cimport memcpy
 
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t
@@ -123,10 +121,6 @@ cdef inline void bq_moments(const Data* d, const BlockQuadratic* f, const double
     theta_sq[0] = b
     theta_y[0] = c
 
-
-cdef inline double bq_safe_radius(double gap) noexcept nogil:
-    """Radius of the Gap Safe sphere: the dual is 1-strongly concave in ‖·‖_S (Frobenius)."""
-    return sqrt(2.0 * gap) if gap > 0.0 else 0.0
 
 
 cdef inline void bq_project_unpenalized(const BlockQuadratic* f, const Py_ssize_t* feats,

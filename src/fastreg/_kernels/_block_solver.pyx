@@ -34,7 +34,7 @@ import numpy as np
 
 from ._block_cd cimport BlockBuffers, block_epoch, record_residual
 from ._block_quadratic cimport (BlockQuadratic, bq_moments, bq_move, bq_project_unpenalized,
-                                bq_residual, bq_safe_radius, rows_dot)
+                                bq_residual, rows_dot)
 from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
@@ -42,6 +42,7 @@ from ._gap cimport Gap, quadratic_gaps
 from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
                            ge_penalized, ge_priority, ge_provably_zero)
 from ._problem cimport DesignView
+from ._quadratic cimport quad_safe_radius
 from ._working_set cimport select_smallest
 
 
@@ -121,7 +122,7 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     gp.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     quadratic_gaps(&gp, theta_y, theta_sq, pen.l1, pen.l2, dt.l2_norm, dt.dual_norm,
                    dt.conjugate)
-    gp.radius = bq_safe_radius(gp.gap)
+    gp.radius = quad_safe_radius(gp.gap)  # 1-strongly concave dual, Frobenius norm
     return gp
 
 
@@ -246,6 +247,8 @@ cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet*
         z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
         shifted = work.bound[g] if work.kept[g] else work.shifted[g]
         if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
+            if ge_block_sq(pen, g, W) == 0.0:
+                continue  # already zero: no pass over its columns
             for u in range(pen.ptr[g], pen.ptr[g + 1]):
                 j = pen.idx[u]
                 for k in range(K):
