@@ -83,10 +83,13 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     if dt.dual_norm > pen.l1:
         c = pen.l1 / dt.dual_norm
-    # the entropies cost two logs per sample: only those needed
-    entropy_full = logit_dual_value(d, f, theta, 1.0) if c == 1.0 or pen.l2 > 0.0 else 0.0
+    # only the entropies needed (a pass over the samples each)
+    entropy_full = 0.0
+    if c == 1.0 or pen.l2 > 0.0:
+        entropy_full = logit_dual_value(d, f, r, offset, theta, 1.0)
     g.scale = c
-    g.lasso_gap = g.primal - ((entropy_full if c == 1.0 else logit_dual_value(d, f, theta, c))
+    g.lasso_gap = g.primal - ((entropy_full if c == 1.0
+                               else logit_dual_value(d, f, r, offset, theta, c))
                               - 0.5 * c * c * pen.l2 * dt.l2_norm)
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:

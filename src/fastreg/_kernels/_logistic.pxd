@@ -10,7 +10,8 @@
 # 4-strongly concave: radius √(gap/2)), and the Newton model of one step
 # (Hessian weights s_i p_i (1 − p_i) and the working response), solved by the
 # quadratic's coordinate descent (_newton.pxd).
-from libc.math cimport exp, fabs, log, log1p
+from libc.math cimport exp, fabs, log
+from libc.string cimport memcmp, memcpy
 
 from ._columns cimport Data
 
@@ -22,6 +23,9 @@ cdef struct Logistic:
     double* lse                 # n: log(1 + e^η) at the current state
     double* try_prob            # n: the same at a line-search trial
     double* try_lse             # n
+    double* try_r               # n: the state r at that trial
+    double* cached_r            # n: the state r the cache above belongs to
+    double* cached_offset       # 1: and its offset (NaN: none)
     double* hess                # n: Newton weights s_i p_i (1 − p_i)
     double* response            # n: working response, then the Newton step in η
     double* r_model             # n: the Newton model's residual
@@ -30,50 +34,45 @@ cdef struct Logistic:
     double* w_start             # p: working-set coefficients at the Newton step's start
 
 
-cdef inline double log1pexp(double t) noexcept nogil:
-    """log(1 + e^t) without overflow."""
-    if t > 0.0:
-        return t + log1p(exp(-t))
-    return log1p(exp(t))
-
-
-cdef inline double sigmoid(double t) noexcept nogil:
-    cdef double e
-    if t >= 0.0:
-        return 1.0 / (1.0 + exp(-t))
-    e = exp(t)
-    return e / (1.0 + e)
+cdef inline double log1p_(double x) noexcept nogil:
+    """log(1 + x), x > −1, to a few ulps with one log: 1 + x rounds, and the ratio
+    x / ((1 + x) − 1) undoes the rounding to first order (Goldberg 1991, thm. 4).
+    glibc's log1p measured several times slower than its log on the paths."""
+    cdef double u = 1.0 + x
+    if u == 1.0:
+        return x
+    return log(u) * (x / (u - 1.0))
 
 
 cdef inline double entropy(double q) noexcept nogil:
     """Binary entropy −q log q − (1 − q) log(1 − q), 0 at (and, for rounding, beyond) 0 and 1."""
     if q <= 0.0 or q >= 1.0:
         return 0.0
-    return -q * log(q) - (1.0 - q) * log1p(-q)
+    return -q * log(q) - (1.0 - q) * log1p_(-q)
 
 
 cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double* r,
-                                  double offset, const double* step, double t, double* prob,
-                                  double* lse) noexcept nogil:
-    """F at η = −(r + offset) + t · step (``step`` NULL: at η itself), keeping σ(η) and
-    log(1 + e^η) of every sample in ``prob`` and ``lse``: one exp and one log1p each."""
+                                  double offset, const double* step, double t, double* r_out,
+                                  double* prob, double* lse) noexcept nogil:
+    """F at the state (r − t · step, offset) (``step`` NULL: at r itself), keeping σ(η) and
+    log(1 + e^η) of every sample in ``prob`` and ``lse``: one exp and one log each.
+
+    With a step, the trial's r goes to ``r_out``: an accepted trial then becomes
+    the state bit for bit, and its probabilities the cache of that state.
+    """
     cdef Py_ssize_t i
-    cdef double eta, e, acc = 0.0
+    cdef double ri, eta, e, acc = 0.0
     for i in range(d.n_samples):
-        eta = -(r[i] + offset)
+        ri = r[i]
         if step != NULL:
-            eta += t * step[i]
+            ri = ri - t * step[i]
+            r_out[i] = ri
+        eta = -(ri + offset)
         e = exp(-fabs(eta))
-        lse[i] = (eta if eta > 0.0 else 0.0) + log1p(e)
+        lse[i] = (eta if eta > 0.0 else 0.0) + log1p_(e)
         prob[i] = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
         acc += (d.sw[i] if d.weighted else 1.0) * (lse[i] - f.y[i] * eta)
     return acc
-
-
-cdef inline double logit_refresh(const Data* d, const Logistic* f, const double* r,
-                                 double offset) noexcept nogil:
-    """F at the state, refreshing the cached probabilities (``f.prob``, ``f.lse``)."""
-    return logit_evaluate(d, f, r, offset, NULL, 0.0, f.prob, f.lse)
 
 
 cdef inline double logit_cached_value(const Data* d, const Logistic* f, const double* r,
@@ -86,18 +85,47 @@ cdef inline double logit_cached_value(const Data* d, const Logistic* f, const do
     return acc
 
 
+cdef inline void logit_mark_cached(const Data* d, const Logistic* f, const double* r,
+                                   double offset) noexcept nogil:
+    """Record that the cached probabilities are those of the state (r, offset)."""
+    memcpy(f.cached_r, r, d.n_samples * sizeof(double))
+    f.cached_offset[0] = offset
+
+
+cdef inline double logit_refresh(const Data* d, const Logistic* f, const double* r,
+                                 double offset) noexcept nogil:
+    """F at the state, refreshing the cached probabilities (``f.prob``, ``f.lse``).
+
+    A state the cache already belongs to (the warm start of the next alpha,
+    a working set that screening left alone) costs a comparison and no
+    transcendental.
+    """
+    cdef double value
+    if (f.cached_offset[0] == offset
+            and memcmp(r, f.cached_r, d.n_samples * sizeof(double)) == 0):
+        return logit_cached_value(d, f, r, offset)
+    value = logit_evaluate(d, f, r, offset, NULL, 0.0, NULL, f.prob, f.lse)
+    logit_mark_cached(d, f, r, offset)
+    return value
+
+
 cdef inline void logit_intercept_step(const Data* d, const Logistic* f, const double* r,
                                       double* offset) noexcept nogil:
-    """The exact intercept: Newton on b = −offset until Σ_i s_i (y_i − σ(η_i)) = 0."""
+    """The exact intercept: Newton on b = −offset until Σ_i s_i (y_i − σ(η_i)) = 0.
+
+    Each iteration reads the probabilities of ``logit_refresh``, which leaves
+    the cache at the final state: after a Newton step, which moves the
+    intercept too, the first iteration is usually free and the second the last.
+    """
     cdef Py_ssize_t i, it
     cdef double p, si, g, h, step
-    # (the caller refreshes the cached probabilities afterwards)
     for it in range(100):
+        logit_refresh(d, f, r, offset[0])
         g = 0.0
         h = 0.0
         for i in range(d.n_samples):
             si = d.sw[i] if d.weighted else 1.0
-            p = sigmoid(-(r[i] + offset[0]))
+            p = f.prob[i]
             g += si * (p - f.y[i])
             h += si * p * (1.0 - p)
         if fabs(g) <= 1e-12 * d.n_samples or h <= 0.0:
@@ -109,6 +137,7 @@ cdef inline void logit_intercept_step(const Data* d, const Logistic* f, const do
         elif step < -8.0:
             step = -8.0
         offset[0] += step   # b −= step
+    logit_refresh(d, f, r, offset[0])
 
 
 cdef inline void logit_dual_point(const Data* d, const Logistic* f,
@@ -126,11 +155,45 @@ cdef inline void logit_dual_point(const Data* d, const Logistic* f,
             theta[i] -= total
 
 
-cdef inline double logit_dual_value(const Data* d, const Logistic* f, const double* theta,
+cdef inline double _log1p_near0(double x) noexcept nogil:
+    """log(1 + x): four terms of the series for |x| < 1e-4 (relative error < 3e-17)."""
+    if fabs(x) < 1e-4:
+        return x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x)))
+    return log1p_(x)
+
+
+cdef inline double logit_dual_value(const Data* d, const Logistic* f, const double* r,
+                                    double offset, const double* theta,
                                     double c) noexcept nogil:
-    """−Σ_i s_i F_i*(−cθ_i) = Σ_i s_i H(y_i − cθ_i), H the binary entropy."""
+    """−Σ_i s_i F_i*(−cθ_i) = Σ_i s_i H(q_i), q = y − cθ, H the binary entropy.
+
+    Two logs per sample computed directly; here mostly none: with μ = y − p − θ
+    the offset of θ from the state's own dual point (p, log p = η − log(1 + e^η)
+    and log(1 − p) = −log(1 + e^η) cached at the state), q and 1 − q are c·p,
+    p, c·(1 − p) or 1 − p times 1 + x, with x of the order of 1 − c and of μ,
+    small near a solution: log(1 + x) is then a short series.
+    """
     cdef Py_ssize_t i
-    cdef double acc = 0.0
+    cdef double acc = 0.0, log_c = log(c) if c > 0.0 else 0.0
+    cdef double p, b, q, mu, eta, lse, log_q, log_1q
     for i in range(d.n_samples):
-        acc += (d.sw[i] if d.weighted else 1.0) * entropy(f.y[i] - c * theta[i])
+        q = f.y[i] - c * theta[i]
+        if q <= 0.0 or q >= 1.0:
+            continue  # H(q) = 0 (beyond 0 and 1: rounding, see entropy)
+        p = f.prob[i]
+        b = 1.0 - p
+        if p <= 0.0 or b <= 0.0:
+            acc += (d.sw[i] if d.weighted else 1.0) * entropy(q)  # saturated: directly
+            continue
+        lse = f.lse[i]
+        eta = -(r[i] + offset)
+        if f.y[i] != 0.0:
+            mu = b - theta[i]                 # 1 − q = c(1 − p − μ)
+            log_1q = log_c - lse + _log1p_near0(-mu / b)
+            log_q = eta - lse + _log1p_near0(((1.0 - c) * b + c * mu) / p)
+        else:
+            mu = -p - theta[i]                # q = c(p + μ)
+            log_q = log_c + eta - lse + _log1p_near0(mu / p)
+            log_1q = -lse + _log1p_near0(((1.0 - c) * p - c * mu) / b)
+        acc += (d.sw[i] if d.weighted else 1.0) * (-q * log_q - (1.0 - q) * log_1q)
     return acc

@@ -17,7 +17,7 @@ from ._enet cimport ElasticNet, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
 from ._logistic cimport (Logistic, logit_cached_value, logit_dual_point, logit_evaluate,
-                         logit_intercept_step, logit_refresh)
+                         logit_intercept_step, logit_mark_cached, logit_refresh)
 from ._workspace cimport Workspace
 
 cdef enum:
@@ -142,7 +142,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     iterate and ``work.z`` its correlations on the working set.
     """
     cdef Py_ssize_t n = d.n_samples, i, k, it, epochs = 0
-    cdef double f0, ft, t, db
+    cdef double f0, ft, t, db, offset_try = 0.0
     cdef double f_before, decrease
     cdef double* step = f.response
     cdef Gap g
@@ -154,32 +154,36 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             break
         epochs += newton_model_step(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, work.act,
                                     max_epochs - epochs, &db)
-        # backtracking on the true objective, along (Δw, Δη)
+        # backtracking on the true objective, along (Δw, Δη): the trial states
+        # are r − t XΔ and offset − t Δb (offset = −b), and XΔ = Δη − Δb
+        for i in range(n):
+            step[i] -= db
         f0 += _penalty_on(pen, ws, n_ws, f.w_start, w, 0.0)
         t = 1.0
         for k in range(HALVINGS):
-            ft = (logit_evaluate(d, f, r, offset[0], step, t, f.try_prob, f.try_lse)
+            offset_try = offset[0] - t * db
+            ft = (logit_evaluate(d, f, r, offset_try, step, t, f.try_r, f.try_prob, f.try_lse)
                   + _penalty_on(pen, ws, n_ws, f.w_start, w, t))
             if ft <= f0 + 1e-15 * fabs(f0):  # rounding: near the optimum F cannot tell
-                memcpy(f.prob, f.try_prob, n * sizeof(double))
-                memcpy(f.lse, f.try_lse, n * sizeof(double))
                 break
             t *= 0.5
         else:
             t = 0.0
-        # apply: w ← w_start + tΔ, r = −Xw ← r − t XΔ, b ← b + tΔb (offset = −b)
+        # apply: w ← w_start + tΔ, and the accepted trial's state and probabilities
         for k in range(n_ws):
             w[ws[k]] = f.w_start[k] + t * (w[ws[k]] - f.w_start[k])
         if t > 0.0:
-            for i in range(n):
-                r[i] -= t * (step[i] - db)
-            offset[0] -= t * db
+            memcpy(r, f.try_r, n * sizeof(double))
+            memcpy(f.prob, f.try_prob, n * sizeof(double))
+            memcpy(f.lse, f.try_lse, n * sizeof(double))
+            offset[0] = offset_try
+            logit_mark_cached(d, f, r, offset[0])
         if f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
             f0 = logit_refresh(d, f, r, offset[0])
         else:
             f0 = logit_cached_value(d, f, r, offset[0])  # the accepted trial's
-        # The gap costs a pass over the working set and two logs per sample:
+        # The gap costs a pass over the working set's columns and the samples:
         # skipped while a step still lowers the objective by more than the
         # target (the gap is then surely above it, Newton converging fast)
         decrease = f_before - (f0 + _penalty_on(pen, ws, n_ws, f.w_start, w, 1.0))
