@@ -15,7 +15,7 @@ from libc.math cimport INFINITY, sqrt
 from ._columns cimport Data, col_dot
 from ._enet cimport DualTerms, ElasticNet, enet_dual_terms
 from ._fused cimport floating, index_t
-from ._logistic cimport Logistic, logit_cached_value, logit_dual_value
+from ._logistic cimport Logistic, logit_cached_value, logit_dual_value_memo
 
 
 cdef struct Gap:
@@ -86,10 +86,10 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     # only the entropies needed (a pass over the samples each)
     entropy_full = 0.0
     if c == 1.0 or pen.l2 > 0.0:
-        entropy_full = logit_dual_value(d, f, r, offset, theta, 1.0)
+        entropy_full = logit_dual_value_memo(d, f, r, offset, theta, 1.0)
     g.scale = c
     g.lasso_gap = g.primal - ((entropy_full if c == 1.0
-                               else logit_dual_value(d, f, r, offset, theta, c))
+                               else logit_dual_value_memo(d, f, r, offset, theta, c))
                               - 0.5 * c * c * pen.l2 * dt.l2_norm)
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:

@@ -26,6 +26,8 @@ cdef struct Logistic:
     double* try_r               # n: the state r at that trial
     double* cached_r            # n: the state r the cache above belongs to
     double* cached_offset       # 1: and its offset (NaN: none)
+    double* memo                # 2: the last dual value's scale c and value (NaN: none)
+    double* memo_theta          # n: and its θ
     double* hess                # n: Newton weights s_i p_i (1 − p_i)
     double* response            # n: working response, then the Newton step in η
     double* r_model             # n: the Newton model's residual
@@ -169,12 +171,13 @@ cdef inline double logit_dual_value(const Data* d, const Logistic* f, const doub
 
     Two logs per sample computed directly; here mostly none: with μ = y − p − θ
     the offset of θ from the state's own dual point (p, log p = η − log(1 + e^η)
-    and log(1 − p) = −log(1 + e^η) cached at the state), q and 1 − q are c·p,
-    p, c·(1 − p) or 1 − p times 1 + x, with x of the order of 1 − c and of μ,
-    small near a solution: log(1 + x) is then a short series.
+    and log(1 − p) = −log(1 + e^η) cached at the state; μ = 0 exactly without
+    an intercept), q and 1 − q are c·p, p, c·(1 − p) or 1 − p times 1 + x,
+    with x of the order of 1 − c and of μ, small near a solution: log(1 + x)
+    is then a short series.
     """
     cdef Py_ssize_t i
-    cdef double acc = 0.0, log_c = log(c) if c > 0.0 else 0.0
+    cdef double acc = 0.0, term, log_c = log(c) if c > 0.0 else 0.0, omc = 1.0 - c
     cdef double p, b, q, mu, eta, lse, log_q, log_1q
     for i in range(d.n_samples):
         q = f.y[i] - c * theta[i]
@@ -183,17 +186,41 @@ cdef inline double logit_dual_value(const Data* d, const Logistic* f, const doub
         p = f.prob[i]
         b = 1.0 - p
         if p <= 0.0 or b <= 0.0:
-            acc += (d.sw[i] if d.weighted else 1.0) * entropy(q)  # saturated: directly
-            continue
-        lse = f.lse[i]
-        eta = -(r[i] + offset)
-        if f.y[i] != 0.0:
-            mu = b - theta[i]                 # 1 − q = c(1 − p − μ)
-            log_1q = log_c - lse + _log1p_near0(-mu / b)
-            log_q = eta - lse + _log1p_near0(((1.0 - c) * b + c * mu) / p)
+            term = entropy(q)  # saturated: directly
         else:
-            mu = -p - theta[i]                # q = c(p + μ)
-            log_q = log_c + eta - lse + _log1p_near0(mu / p)
-            log_1q = -lse + _log1p_near0(((1.0 - c) * p - c * mu) / b)
-        acc += (d.sw[i] if d.weighted else 1.0) * (-q * log_q - (1.0 - q) * log_1q)
+            lse = f.lse[i]
+            eta = -(r[i] + offset)
+            if f.y[i] != 0.0:
+                mu = b - theta[i]             # 1 − q = c(1 − p − μ)
+                log_1q = log_c - lse
+                if mu != 0.0:
+                    log_1q += _log1p_near0(-mu / b)
+                log_q = eta - lse
+                if omc != 0.0 or mu != 0.0:
+                    log_q += _log1p_near0((omc * b + c * mu) / p)
+            else:
+                mu = -p - theta[i]            # q = c(p + μ)
+                log_q = log_c + eta - lse
+                if mu != 0.0:
+                    log_q += _log1p_near0(mu / p)
+                log_1q = -lse
+                if omc != 0.0 or mu != 0.0:
+                    log_1q += _log1p_near0((omc * p - c * mu) / b)
+            term = -q * log_q - (1.0 - q) * log_1q
+        acc += (d.sw[i] * term) if d.weighted else term
     return acc
+
+
+cdef inline double logit_dual_value_memo(const Data* d, const Logistic* f, const double* r,
+                                         double offset, const double* theta,
+                                         double c) noexcept nogil:
+    """``logit_dual_value``, remembered: the certificate after a working set's
+    gap is usually at the same θ and scale (a comparison instead of a pass)."""
+    cdef double value
+    if f.memo[0] == c and memcmp(theta, f.memo_theta, d.n_samples * sizeof(double)) == 0:
+        return f.memo[1]
+    value = logit_dual_value(d, f, r, offset, theta, c)
+    memcpy(f.memo_theta, theta, d.n_samples * sizeof(double))
+    f.memo[0] = c
+    f.memo[1] = value
+    return value

@@ -30,7 +30,7 @@ cdef class QuadraticLoss:
 cdef class LogisticLoss:
     cdef readonly object y
     cdef readonly bint fit_intercept
-    cdef object buffers, feature_buffers, cached_offset
+    cdef object buffers, feature_buffers, scalars
     cdef Logistic struct
     cdef Logistic view(self)
     cdef void _build(self)

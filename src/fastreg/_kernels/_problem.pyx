@@ -124,9 +124,10 @@ cdef class LogisticLoss:
         n = self.y.shape[0]
         self.fit_intercept = fit_intercept
         # Newton models' buffers: allocated once per path
-        self.buffers = np.empty((9, max(n, 1)))
+        self.buffers = np.empty((10, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
-        self.cached_offset = np.full(1, np.nan)  # NaN: no state cached yet
+        # the cached state's offset, then the last dual value's scale and value (NaN: none)
+        self.scalars = np.full(3, np.nan)
         self._build()
 
     cdef Logistic view(self):
@@ -147,7 +148,9 @@ cdef class LogisticLoss:
         f.try_lse = &b[6, 0]
         f.cached_r = &b[7, 0]
         f.try_r = &b[8, 0]
-        f.cached_offset = <double*> _address(self.cached_offset)
+        f.cached_offset = <double*> _address(self.scalars)
+        f.memo = f.cached_offset + 1
+        f.memo_theta = &b[9, 0]
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
         f.w_start = &fb[2, 0]
