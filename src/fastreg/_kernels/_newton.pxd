@@ -13,11 +13,12 @@ from libc.string cimport memcpy
 
 from ._cd cimport cd_epoch
 from ._columns cimport Data, column
-from ._enet cimport ElasticNet, enet_value
+from ._enet cimport ElasticNet, enet_prox, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
 from ._logistic cimport (Logistic, logit_cached_value, logit_dual_point, logit_evaluate,
                          logit_intercept_step, logit_mark_cached, logit_refresh)
+from ._quadratic cimport quad_gradient, quad_move
 from ._workspace cimport Workspace
 
 cdef enum:
@@ -27,24 +28,54 @@ cdef enum:
 
 
 
-cdef inline void _model_column(const Data* d, const floating* Xv, const index_t* Xi,
-                               const index_t* Xp, Py_ssize_t j, const double* h,
-                               double h_sum, bint center, double* mean,
-                               double* sq_norm) noexcept nogil:
-    """Mean (under h, if centering) and centered squared norm of column j under h."""
+cdef inline double _first_model_sweep(const Data* d, const Data* model, const Logistic* f,
+                                      const ElasticNet* pen, const floating* Xv,
+                                      const index_t* Xi, const index_t* Xp,
+                                      const Py_ssize_t* ws, Py_ssize_t n_ws, double* w,
+                                      double* r_model, double* off_model) noexcept nogil:
+    """The Newton model's first CD sweep over the working set, each column read once for
+    its mean and centered squared norm under the Hessian weights (the model's
+    ``mean`` and ``sq_norm``) and its correlation with the model's residual.
+
+    Also keeps each coefficient's start in ``f.w_start``. Returns what
+    ``cd_epoch`` returns.
+    """
     cdef const floating* v
     cdef const index_t* rows
-    cdef Py_ssize_t k, i, nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
-    cdef double s1 = 0.0, s2 = 0.0, hx
-    for k in range(nnz):
-        i = rows[k] if rows != NULL else k
-        hx = h[i] * v[k]
-        s1 += hx
-        s2 += hx * v[k]
-    mean[0] = s1 / h_sum if center else 0.0
-    sq_norm[0] = s2 - h_sum * mean[0] * mean[0]
-    if sq_norm[0] < 0.0:
-        sq_norm[0] = 0.0
+    cdef const double* h = model.sw
+    cdef Py_ssize_t t, j, k, i, nnz
+    cdef double s1, s2, s3, hx, mean, sq, wj, new, delta, change, max_change = 0.0
+    for t in range(n_ws):
+        j = ws[t]
+        wj = w[j]
+        f.w_start[t] = wj
+        nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        for k in range(nnz):
+            i = rows[k] if rows != NULL else k
+            hx = h[i] * v[k]
+            s1 += hx
+            s2 += hx * v[k]
+            s3 += hx * r_model[i]
+        mean = s1 / model.weight_sum if f.fit_intercept else 0.0
+        sq = s2 - model.weight_sum * mean * mean
+        if sq < 0.0:
+            sq = 0.0
+        f.model_mean[j] = mean
+        f.model_sq_norm[j] = sq
+        if sq == 0.0:
+            continue  # constant under the weights: its coefficient stays
+        new = enet_prox(pen, j, wj, quad_gradient(model, j, s3, off_model[0]), sq)
+        if new != wj:
+            delta = new - wj
+            quad_move(model, Xv, Xi, Xp, j, delta, r_model, off_model)
+            w[j] = new
+            change = delta * delta * sq
+            if change > max_change:
+                max_change = change
+    return max_change
 
 
 cdef inline double _penalty_on(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
@@ -100,15 +131,11 @@ cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const
     model.weight_sum = h_sum
     for i in range(n):
         r_model[i] = step[i] - zbar
-    for k in range(n_ws):
-        _model_column(d, Xv, Xi, Xp, ws[k], h, h_sum, f.fit_intercept,
-                      &f.model_mean[ws[k]], &f.model_sq_norm[ws[k]])
-        f.w_start[k] = w[ws[k]]
     off_model = 0.0
     # one sweep over the working set, then sweeps over its support only
     # (cheap: most of the working set stays at zero), as the quadratic's
     # solver does between its gaps
-    first = cd_epoch(&model, pen, Xv, Xi, Xp, ws, n_ws, w, r_model, &off_model, NULL, NULL)
+    first = _first_model_sweep(d, &model, f, pen, Xv, Xi, Xp, ws, n_ws, w, r_model, &off_model)
     epochs += 1
     n_act = 0
     for k in range(n_ws):
