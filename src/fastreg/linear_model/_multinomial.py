@@ -13,8 +13,9 @@ Solved by proximal Newton on working sets, cycling over the classes as
 glmnet does: with the other classes fixed, the loss in class k's predictor is
 a binary logistic loss (with the others' log-sum-exp as a per-sample offset),
 so each class step is the binary model's Newton step (its weights
-p_k (1 − p_k), coordinate descent on the working set: ``newton_class_step``)
-followed by a backtracking line search on the multinomial objective. Cycles
+p_k (1 − p_k), coordinate descent on the working set) followed by a
+backtracking line search on the multinomial objective; one compiled call
+makes a cycle's K class steps (``_class_cycle``). Cycles
 repeat until the working set's gap is a fraction of the full one; the
 iterates of the cycles are extrapolated (Anderson). The full multinomial
 duality gap — the certificate the path stops on, and the working sets'
@@ -27,7 +28,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .._grid import alpha_max_from_correlations
-from .._kernels import _problem, _softmax, _sweeps
+from .._kernels import _class_cycle, _problem, _softmax
 from .._path import PointResult
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
@@ -65,19 +66,24 @@ class _Softmax:
     """The softmax of η (K, n), kept as E = e^(η − c) and its column sums.
 
     c is each sample's largest η at the last refresh, so that one class's
-    update costs O(n), not O(nK).
+    update (``_class_cycle``) costs O(n), not O(nK).
     """
 
-    fresh = False  # whether E holds the current η (refresh and update keep it so)
+    fresh = False  # whether E holds the current η (refresh and the cycles keep it so)
+
+    def __init__(self, shape, codes, sw):
+        self.E, self.sums, self.c = np.empty(shape), np.empty(shape[1]), np.empty(shape[1])
+        self.codes, self.sw = codes, sw
 
     def refresh(self, eta):
+        """Recompute it at η; returns n · loss there."""
         self.fresh = True
-        self.c = eta.max(axis=0)
-        self.E = np.exp(eta - self.c)
-        self.sums = self.E.sum(axis=0)
+        return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw)
 
-    def prob(self, k):
-        return self.E[k] / self.sums
+    def loss(self, eta):
+        """n · loss at η, which the kept softmax holds (no exponential)."""
+        return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw,
+                                            exps=False)
 
     def shift(self, delta):
         """η_k += delta_k for every sample (the intercepts moved)."""
@@ -87,21 +93,6 @@ class _Softmax:
         self.E *= np.exp(delta)[:, None]
         np.sum(self.E, axis=0, out=self.sums)
 
-    def update(self, k, eta_k):
-        """Class k's new predictors; False when they left the range kept (refresh then)."""
-        shifted = eta_k - self.c
-        if shifted.max(initial=-np.inf) > 500.0:
-            self.fresh = False
-            return False
-        self.sums -= self.E[k]
-        # the subtraction loses digits where class k dominated: sum afresh there
-        low = self.sums <= 1e-8 * self.E[k]
-        np.exp(shifted, out=self.E[k])
-        if np.any(low):
-            self.sums[low] = self.E[:, low].sum(axis=0) - self.E[k, low]
-        self.sums += self.E[k]
-        return True
-
 
 class _CycleExtrapolation:
     """Anderson extrapolation of the iterates the class cycles produce.
@@ -110,7 +101,7 @@ class _CycleExtrapolation:
     (a third of the gap per cycle); its iterates are then well extrapolated
     from the last few, as the coordinate-descent iterates of the Lasso are
     (``_extrapolation.pxd``). An iterate is one flat vector (the working set's
-    coefficients, the intercepts, η); the caller keeps the point only if it
+    coefficients and the intercepts); the caller keeps the point only if it
     lowers the objective.
     """
 
@@ -167,32 +158,48 @@ class MultinomialPoint:
             self.W[:] = coef_init
             self.eta += design.matvec(self.W.T).T
         self.view = _problem.DesignView(design, implicit_centering=False)
-        self.y_class = np.zeros(n)      # the class being stepped, 0/1
-        self.loss = _problem.LogisticLoss(self.y_class, p, fit_intercept=design.fit_intercept)
-        self.softmax = _Softmax()
+        # the class steps' buffers (the cycle writes the stepped class's labels)
+        self.loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=design.fit_intercept)
+        self.softmax = _Softmax(self.eta.shape, self.codes, self.sw)
+        self.trial = _Softmax(self.eta.shape, self.codes, self.sw)  # an extrapolated point's
+        self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
         self.ws_size = 0
 
+    def _columns(self, ws):
+        """X[:, ws] in float64, kept while the working set is the same."""
+        if self.ws_columns is None or self.ws_columns[0] is not ws:
+            self.ws_columns = ws, self.design.X[:, ws].astype(np.float64)
+        return self.ws_columns[1]
+
     def _state(self, ws):
-        """The iterate the cycles' extrapolation works on: B on ws, the intercepts, η."""
-        return np.concatenate([self.W[:, ws].ravel(), self.b, self.eta.ravel()])
+        """The iterate the cycles' extrapolation works on: B on ws and the intercepts."""
+        return np.concatenate([self.W[:, ws].ravel(), self.b])
 
-    def _objective_on(self, ws, state, l1, l2, current=False):
-        """n times the objective at ``state`` (see _state), the penalty on ws only.
+    def _extrapolate(self, ws, l1, l2):
+        """Move to the cycles' extrapolated point if it lowers the objective; True if moved.
 
-        ``current``: the state is the solver's own, whose kept softmax (if it
-        holds η) spares the exponentials.
+        Its η = X_ws B_wsᵀ + b (ws holds the support) and its softmax (K
+        exponentials a sample) go to the trial buffers, swapped in on success.
         """
-        K, m = self.n_classes, self.n_classes * len(ws)
-        W = state[:m].reshape(K, len(ws))
-        eta = state[m + K:].reshape(self.eta.shape)
-        v, u = self.penalty_factor[ws], self.l2_factor[ws]
-        self.full_pass = None  # the pass overwrites Θ
-        kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
-                if current and self.softmax.fresh else None)
-        loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample,
-                                        kept)
-        return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
+        point = self.extrapolation.extrapolate()
+        if point is None:
+            return False
+        K, v, u = self.n_classes, self.penalty_factor[ws], self.l2_factor[ws]
+        W = point[:-K].reshape(K, len(ws))
+        b = point[-K:]
+        eta = np.ascontiguousarray((self._columns(ws) @ W.T).T)
+        eta += b[:, None]
+        penalty = l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
+        W_now = self.W[:, ws]
+        now = (self.softmax.loss(self.eta) + l1 * np.sum(v * np.abs(W_now))
+               + 0.5 * l2 * np.sum(u * W_now * W_now))
+        if not self.trial.refresh(eta) + penalty < now:
+            return False
+        self.W[:, ws], self.b[:], self.eta = W, b, eta
+        self.softmax, self.trial = self.trial, self.softmax
+        self.full_pass = None
+        return True
 
     # -- the certificate ----------------------------------------------------
 
@@ -247,8 +254,8 @@ class MultinomialPoint:
             vz, uz, Wz = v, u, W
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
-            st = self.theta * s[:, None]
-            Z = np.asarray(d.X[:, ws].T @ st, dtype=np.float64)
+            st = self.theta if d.sample_weight is None else self.theta * s[:, None]
+            Z = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
             if d.fit_intercept:
                 Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
             Z = Z.T
@@ -286,39 +293,6 @@ class MultinomialPoint:
         others = c_log_c * (1.0 - p_y) + c * (p_log_p - p_y * log_p_y)
         return -(true_term + others)
 
-    @staticmethod
-    def _penalty_on(v, u, w, l1, l2):
-        return l1 * np.sum(v * np.abs(w)) + 0.5 * l2 * np.sum(u * w * w)
-
-    # -- one class step -----------------------------------------------------
-
-    def _class_step(self, k, ws, penalty, l1, l2, max_epochs, step):
-        """Newton step of class k on ws, then a backtracking line search.
-
-        Returns the epochs and the objective's decrease (n times the user scale).
-        """
-        v, u = self.penalty_factor[ws], self.l2_factor[ws]
-        prob = self.softmax.prob(k)
-        np.equal(self.codes, k, out=self.y_class, casting="unsafe")
-        w = self.W[k]
-        w_start = w[ws].copy()
-        epochs, db = _sweeps.newton_class_step(self.view, self.loss, penalty, w, prob, ws, step,
-                                               max_epochs)
-        w_model = w[ws].copy()
-        if np.array_equal(w_model, w_start) and db == 0.0:
-            return epochs, 0.0
-        scale = 1e-15 * (abs(self._penalty_on(v, u, w_start, l1, l2)) + self.null_obj)
-        t, change = _sweeps.class_line_search(penalty, prob, self.y_class, self.sw, step, ws,
-                                              w_start, w_model, scale)
-        w[ws] = w_start + t * (w_model - w_start)
-        self.full_pass = None
-        if t > 0.0:
-            self.eta[k] += t * step
-            self.b[k] += t * db
-            if not self.softmax.update(k, self.eta[k]):
-                self.softmax.refresh(self.eta)
-        return epochs, -change
-
     # -- the point solver ---------------------------------------------------
 
     def _working_set(self, scores, l1):
@@ -343,7 +317,6 @@ class MultinomialPoint:
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
-        step = np.empty(n)
         while gap > self.tol_abs and outer < _MAX_OUTER and epochs < self.max_iter:
             outer += 1
             ws = self._working_set(scores, l1)
@@ -352,25 +325,15 @@ class MultinomialPoint:
             self.extrapolation.clear()
             for _ in range(_MAX_CYCLES):
                 cycles += 1
-                decrease = 0.0
-                for k in range(K):
-                    e, dec = self._class_step(k, ws, penalty, l1, l2,
-                                              max(self.max_iter - epochs, 1), step)
-                    epochs += e
-                    decrease += dec
-                state = self._state(ws)
-                if self.extrapolation.record(state):
-                    point = self.extrapolation.extrapolate()
-                    if point is not None and (
-                            self._objective_on(ws, point, l1, l2)
-                            < self._objective_on(ws, state, l1, l2, current=True)):
-                        m = K * len(ws)
-                        self.W[:, ws] = point[:m].reshape(K, len(ws))
-                        self.b[:] = point[m:m + K]
-                        self.eta[:] = point[m + K:].reshape(self.eta.shape)
-                        self.extrapolation.clear()
-                        self.extrapolation.record(point)
-                        self.softmax.refresh(self.eta)
+                e, decrease = _class_cycle.class_cycle(
+                    self.view, self.loss, penalty, self.W, self.b, self.eta, self.softmax.E,
+                    self.softmax.sums, self.softmax.c, self.codes, ws, self.null_obj,
+                    max(self.max_iter - epochs, 1))
+                epochs += e
+                self.full_pass = None
+                if self.extrapolation.record(self._state(ws)) and self._extrapolate(ws, l1, l2):
+                    self.extrapolation.clear()
+                    self.extrapolation.record(self._state(ws))
                 if epochs >= self.max_iter:
                     break
                 # the working set's gap is at least the cycle's decrease: while that
