@@ -212,6 +212,7 @@ class MultinomialPoint:
         d = self.design
         newton = d.fit_intercept and exact
         self.full_pass = None
+        hess = None
         for _ in range(50):
             # the kept softmax, while it holds η, saves the exponentials
             kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
@@ -220,9 +221,10 @@ class MultinomialPoint:
                                             self.per_sample, kept)
             if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
-            P = self.Y - self.theta
-            SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
-            hess = np.diag(SP.sum(axis=0)) - SP.T @ P
+            if hess is None:  # the first step's Hessian serves the (small) later ones
+                P = self.Y - self.theta
+                SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
+                hess = np.diag(SP.sum(axis=0)) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
             step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
@@ -240,7 +242,6 @@ class MultinomialPoint:
         The working set's gap (only a stopping rule) skips the intercept step.
         """
         d, v, u, W = self.design, self.penalty_factor, self.l2_factor, self.W
-        s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
         if ws is None and self.full_pass is not None:
             # the state has not moved since the last full gap (a new alpha):
             # only the penalty's levels differ
@@ -254,13 +255,14 @@ class MultinomialPoint:
             vz, uz, Wz = v, u, W
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
-            st = self.theta if d.sample_weight is None else self.theta * s[:, None]
+            st = self.theta if d.sample_weight is None else self.theta * d.sample_weight[:, None]
             Z = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
             if d.fit_intercept:
                 Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
             Z = Z.T
             vz, uz, Wz = v[ws], u[ws], W[:, ws]
-        l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(u * W * W)
+        # (W is zero outside the working set)
+        l1_norm, l2_norm = np.sum(vz * np.abs(Wz)), np.sum(uz * Wz * Wz)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
         # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
         A = Z - l2 * uz * Wz
@@ -268,30 +270,14 @@ class MultinomialPoint:
         scores = A.max(axis=0) / vz if A.size else np.zeros(0)
         dual_norm = float(scores.max(initial=0.0))
         c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
-        entropy = s @ self._entropy(c, *self.per_sample)
+        entropy = _softmax.entropy_sum(c, self.per_sample, self.sw)
         gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
         if l2 > 0.0:  # Θ itself in the Fenchel dual
             excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
             conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * uz))
-            full = entropy if c == 1.0 else s @ self._entropy(1.0, *self.per_sample)
+            full = entropy if c == 1.0 else _softmax.entropy_sum(1.0, self.per_sample, self.sw)
             gap = min(gap, primal - (full - conjugate))
         return max(float(gap), 0.0), loss, scores
-
-    @staticmethod
-    def _entropy(c, p_y, p_log_p, log_p_y):
-        """Entropy of each row of (1 − c) Y + c P, Y one-hot, from Σ_k P_k log P_k.
-
-        The other classes' entries are c P_k: their terms are c log c (1 − P_y)
-        + c (Σ_k P_k log P_k − P_y log P_y); the true class's is q log q with
-        q = 1 − c + c P_y. The intercepts' rounding correction of Θ is left out
-        (it is below 1e-12 relative).
-        """
-        q = 1.0 - c + c * p_y
-        with np.errstate(divide="ignore", invalid="ignore"):
-            true_term = np.where(q > 0.0, q * np.log(np.where(q > 0.0, q, 1.0)), 0.0)
-            c_log_c = c * np.log(c) if c > 0.0 else 0.0
-        others = c_log_c * (1.0 - p_y) + c * (p_log_p - p_y * log_p_y)
-        return -(true_term + others)
 
     # -- the point solver ---------------------------------------------------
 
