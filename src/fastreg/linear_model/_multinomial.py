@@ -219,6 +219,7 @@ class MultinomialPoint:
                     else None)
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
                                             self.per_sample, kept)
+            self.theta_sum = -g    # Σ_i s_i Θ_ik
             if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
             if hess is None:  # the first step's Hessian serves the (small) later ones
@@ -258,7 +259,7 @@ class MultinomialPoint:
             st = self.theta if d.sample_weight is None else self.theta * d.sample_weight[:, None]
             Z = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
             if d.fit_intercept:
-                Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
+                Z -= np.outer(d.x_mean[ws], self.theta_sum)
             Z = Z.T
             vz, uz, Wz = v[ws], u[ws], W[:, ws]
         # (W is zero outside the working set)
