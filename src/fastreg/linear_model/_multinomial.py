@@ -39,6 +39,8 @@ _WS_START = 10
 # (the result then warns with its gap).
 _MAX_OUTER = 100
 _MAX_CYCLES = 100
+# Class cycles the kept softmax may go without a refresh (its rounding grows)
+_MAX_AGE = 20
 
 
 def _null_fit(design, codes, n_classes):
@@ -70,6 +72,7 @@ class _Softmax:
     """
 
     fresh = False  # whether E holds the current η (refresh and the cycles keep it so)
+    age = 0        # class cycles since the last refresh (each rounds E by an ulp or so)
 
     def __init__(self, shape, codes, sw):
         self.E, self.sums, self.c = np.empty(shape), np.empty(shape[1]), np.empty(shape[1])
@@ -77,7 +80,7 @@ class _Softmax:
 
     def refresh(self, eta):
         """Recompute it at η; returns n · loss there."""
-        self.fresh = True
+        self.fresh, self.age = True, 0
         return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw)
 
     def loss(self, eta):
@@ -308,7 +311,8 @@ class MultinomialPoint:
             outer += 1
             ws = self._working_set(scores, l1)
             inner_tol = max(0.1 * gap, 0.5 * self.tol_abs)
-            self.softmax.refresh(self.eta)
+            if not self.softmax.fresh or self.softmax.age > _MAX_AGE:
+                self.softmax.refresh(self.eta)
             self.extrapolation.clear()
             for _ in range(_MAX_CYCLES):
                 cycles += 1
@@ -317,6 +321,7 @@ class MultinomialPoint:
                     self.softmax.sums, self.softmax.c, self.codes, ws, self.null_obj,
                     max(self.max_iter - epochs, 1))
                 epochs += e
+                self.softmax.age += 1
                 self.full_pass = None
                 if self.extrapolation.record(self._state(ws)) and self._extrapolate(ws, l1, l2):
                     self.extrapolation.clear()
