@@ -115,3 +115,33 @@ def test_bad_shapes():
     with pytest.raises(ValueError, match="must match the design"):
         _class_cycle.class_cycle(view, loss, penalty, W[:, 1:].copy(), b, eta, E, sums, c,
                                  codes, np.arange(3, dtype=np.intp), float(n), 10)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_refresh_loss_and_the_dual_value(weighted):
+    from scipy.special import xlogy
+
+    from fastreg._kernels import _softmax
+
+    rng = np.random.default_rng(3)
+    K, n = 5, 40
+    eta = np.ascontiguousarray(rng.normal(0, 3, (K, n)))
+    eta[2, :5] += 60.0  # saturated samples
+    codes = rng.integers(0, K, n).astype(np.int32)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else np.zeros(0)
+    s = sw if weighted else np.ones(n)
+    E, sums, c = np.empty((K, n)), np.empty(n), np.empty(n)
+    loss = _class_cycle.softmax_refresh(eta, E, sums, c, codes, sw)
+    expected = s @ (logsumexp(eta, axis=0) - eta[codes, np.arange(n)])
+    assert loss == pytest.approx(expected, rel=1e-13)
+    assert _class_cycle.softmax_refresh(eta, E, sums, c, codes, sw, exps=False) == loss
+    np.testing.assert_array_equal(c, eta.max(axis=0))
+    # the dual value of cΘ from the pass's per-sample sums, against the entropy itself
+    theta, per_sample = np.empty((n, K)), np.empty((3, n))
+    _softmax.softmax_pass(eta, codes, sw, theta, per_sample)
+    Y = np.eye(K)[codes]
+    for level in [1.0, 0.7, 0.0]:
+        Q = Y - level * theta
+        entropy = -s @ np.sum(xlogy(Q, Q), axis=1)
+        assert _softmax.entropy_sum(level, per_sample, sw) == pytest.approx(entropy, rel=1e-12,
+                                                                            abs=1e-12)

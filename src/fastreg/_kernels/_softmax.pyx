@@ -40,7 +40,7 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     """
     cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k
     cdef bint weighted = sw.shape[0] > 0
-    cdef double top, total, lse, si, pk, p_eta, loss = 0.0
+    cdef double top, total, inv, lse, si, pk, p_eta, loss = 0.0
     cdef double[::1] grad = np.zeros(K)
     cdef const double[:, ::1] E
     cdef const double[::1] sums
@@ -74,8 +74,9 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
                 lse = top + log(total)
             loss += si * (lse - eta[codes[i], i])
             p_eta = 0.0
+            inv = 1.0 / total
             for k in range(K):
-                pk = theta[i, k] / total
+                pk = theta[i, k] * inv
                 p_eta += pk * eta[k, i]
                 grad[k] += si * pk
                 theta[i, k] = -pk
