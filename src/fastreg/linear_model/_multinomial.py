@@ -191,7 +191,9 @@ class MultinomialPoint:
         K, v, u = self.n_classes, self.penalty_factor[ws], self.l2_factor[ws]
         W = point[:-K].reshape(K, len(ws))
         b = point[-K:]
-        eta = np.ascontiguousarray((self._columns(ws) @ W.T).T)
+        X_ws, eta = self._columns(ws), np.empty_like(self.eta)
+        for k in range(K):  # row by row: no transposed copy of an (n, K) product
+            eta[k] = X_ws @ W[k]
         eta += b[:, None]
         penalty = l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
         W_now = self.W[:, ws]
