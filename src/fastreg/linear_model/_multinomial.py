@@ -172,7 +172,7 @@ class MultinomialPoint:
     def _columns(self, ws):
         """X[:, ws] in float64, kept while the working set is the same."""
         if self.ws_columns is None or self.ws_columns[0] is not ws:
-            self.ws_columns = ws, self.design.X[:, ws].astype(np.float64)
+            self.ws_columns = ws, self.design.X[:, ws].astype(np.float64, copy=False)
         return self.ws_columns[1]
 
     def _state(self, ws):
@@ -349,4 +349,4 @@ class MultinomialPoint:
         return self.b - self.b.mean()
 
     def release(self):
-        self.loss = self.view = self.softmax = None
+        self.loss = self.view = self.softmax = self.trial = self.ws_columns = None
