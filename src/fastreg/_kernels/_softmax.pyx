@@ -40,7 +40,7 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     """
     cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k
     cdef bint weighted = sw.shape[0] > 0
-    cdef double top, total, lse, si, pk, p_eta, loss = 0.0
+    cdef double top, total, inv, lse, si, pk, p_eta, loss = 0.0
     cdef double[::1] grad = np.zeros(K)
     cdef const double[:, ::1] E
     cdef const double[::1] sums
@@ -74,8 +74,9 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
                 lse = top + log(total)
             loss += si * (lse - eta[codes[i], i])
             p_eta = 0.0
+            inv = 1.0 / total
             for k in range(K):
-                pk = theta[i, k] / total
+                pk = theta[i, k] * inv
                 p_eta += pk * eta[k, i]
                 grad[k] += si * pk
                 theta[i, k] = -pk
@@ -85,3 +86,28 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
             per_sample[1, i] = p_eta - lse
             per_sample[2, i] = eta[codes[i], i] - lse
     return loss, np.asarray(grad)
+
+
+def entropy_sum(double c, const double[:, ::1] per_sample, const double[::1] sw):
+    """Σ_i s_i H((1 − c) Y_i + c P_i): the dual value of the point cΘ, Θ = Y − P.
+
+    From the per-sample sums of :func:`softmax_pass` (no log per class): the
+    other classes' entries c P_k contribute c log c (1 − P_y) + c (Σ_k P_k log P_k
+    − P_y log P_y); the true class's q log q with q = 1 − c + c P_y. The
+    intercepts' rounding correction of Θ is left out (below 1e-12 relative).
+    """
+    cdef Py_ssize_t n = per_sample.shape[1], i
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double c_log_c = c * log(c) if c > 0.0 else 0.0
+    cdef double q, p_y, h, acc = 0.0
+    if per_sample.shape[0] != 3 or (weighted and sw.shape[0] != n):
+        raise ValueError("per_sample must be (3, n) and sw empty or (n,)")
+    with nogil:
+        for i in range(n):
+            p_y = per_sample[0, i]
+            q = 1.0 - c + c * p_y
+            h = c_log_c * (1.0 - p_y) + c * (per_sample[1, i] - p_y * per_sample[2, i])
+            if q > 0.0:
+                h += q * log(q)
+            acc -= sw[i] * h if weighted else h
+    return acc

@@ -1,8 +1,6 @@
-"""Single steps exposed to Python: plain coordinate-descent sweeps, the
-continuation of the last path segment (a warm start on dense data), and one
-class's Newton step of a multinomial model."""
+"""Single steps exposed to Python: plain coordinate-descent sweeps and the
+continuation of the last path segment (a warm start on dense data)."""
 
-from libc.math cimport expm1, log1p
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
@@ -10,12 +8,10 @@ import numpy as np
 
 from ._cd cimport cd_epoch
 from ._columns cimport Data
-from ._enet cimport ElasticNet, enet_value
+from ._enet cimport ElasticNet
 from ._extrapolation cimport objective_on
 from ._fused cimport floating, index_t
-from ._logistic cimport Logistic
-from ._newton cimport newton_model_step
-from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, check_state
+from ._problem cimport DesignView, ElasticNetPenalty, check_state
 from ._quadratic cimport quad_move
 
 
@@ -120,96 +116,3 @@ def continue_segment(DesignView design, ElasticNetPenalty penalty, double[::1] w
                                        &w_before[0], step, &w[0], &r[0], &offset[0],
                                        &w_old[0], &w_new[0], &r_work[0])
     return accept
-
-
-def newton_class_step(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
-                      double[::1] w, const double[::1] prob, const Py_ssize_t[::1] ws,
-                      double[::1] step, Py_ssize_t max_epochs):
-    """One proximal Newton model of a logistic loss, minimized on a working set.
-
-    The model is the second-order one at the probabilities ``prob`` (for a
-    class of a multinomial model: its softmax probabilities, which are the
-    logistic ones given the other classes); coordinate descent minimizes it
-    with the penalty over the features ``ws`` (the binary solver's own model
-    step, ``_newton.pxd``). ``w`` moves to the model's minimizer and ``step``
-    receives the step in η, XΔw + Δb; no line search is made here.
-
-    Returns
-    -------
-    epochs : int
-    db : float
-        The intercept's step (0 without an intercept).
-    """
-    cdef Data d = design.view()
-    cdef Logistic f = loss.view()
-    cdef ElasticNet pen = penalty.view()
-    cdef Py_ssize_t n = design.n_samples, n_ws = ws.shape[0], epochs = 0
-    cdef Py_ssize_t[::1] act = np.empty(max(n_ws, 1), dtype=np.intp)
-    cdef double db = 0.0
-    if (w.shape[0] != design.n_features or prob.shape[0] != n or step.shape[0] != n
-            or loss.y.shape[0] != n):
-        raise ValueError("w, prob, step and the loss must match the design's shape")
-    if n_ws == 0:
-        step[:] = 0.0
-        return 0, 0.0
-    # the model step reads the probabilities and writes the step: point it at the callers'
-    f.prob = <double*> &prob[0]
-    f.response = &step[0]
-    with nogil:
-        if design.single and design.wide_index:
-            epochs = newton_model_step(&d, &f, &pen, <const float*> design.Xv,
-                                       <const int64_t*> design.Xi, <const int64_t*> design.Xp,
-                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
-        elif design.single:
-            epochs = newton_model_step(&d, &f, &pen, <const float*> design.Xv,
-                                       <const int32_t*> design.Xi, <const int32_t*> design.Xp,
-                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
-        elif design.wide_index:
-            epochs = newton_model_step(&d, &f, &pen, <const double*> design.Xv,
-                                       <const int64_t*> design.Xi, <const int64_t*> design.Xp,
-                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
-        else:
-            epochs = newton_model_step(&d, &f, &pen, <const double*> design.Xv,
-                                       <const int32_t*> design.Xi, <const int32_t*> design.Xp,
-                                       &ws[0], n_ws, &w[0], &act[0], max_epochs, &db)
-    return epochs, db
-
-
-def class_line_search(ElasticNetPenalty penalty, const double[::1] prob, const double[::1] y,
-                      const double[::1] sw, const double[::1] step,
-                      const Py_ssize_t[::1] ws, const double[::1] w_start,
-                      const double[::1] w_model, double slack):
-    """Backtracking on one class's step of a multinomial objective; returns (t, change).
-
-    Along η_k + t·step (the other classes fixed) the loss changes by
-    Σ_i s_i [log(1 + p_ik (e^{t·step_i} − 1)) − y_ik t·step_i] and the penalty on the
-    working set ``ws`` by Ω(w_start + t (w_model − w_start)) − Ω(w_start): one pass
-    over the samples per trial. t is halved from 1 until the change is at most
-    ``slack`` (rounding); (0, 0) when 30 halvings do not get there.
-    """
-    cdef ElasticNet pen = penalty.view()
-    cdef Py_ssize_t n = prob.shape[0], m = ws.shape[0], i, k, it
-    cdef bint weighted = sw.shape[0] > 0
-    cdef double t = 1.0, change = 0.0, base = 0.0, u, wj
-    cdef bint accepted = False
-    if y.shape[0] != n or step.shape[0] != n or (weighted and sw.shape[0] != n):
-        raise ValueError("prob, y, step and sw must have one entry per sample")
-    if w_start.shape[0] != m or w_model.shape[0] != m:
-        raise ValueError("w_start and w_model must have one entry per working-set feature")
-    with nogil:
-        for k in range(m):
-            base += enet_value(&pen, ws[k], w_start[k])
-        for it in range(30):
-            change = -base
-            for k in range(m):
-                wj = w_start[k] + t * (w_model[k] - w_start[k])
-                change += enet_value(&pen, ws[k], wj)
-            for i in range(n):
-                u = t * step[i]
-                u = log1p(prob[i] * expm1(u)) - y[i] * u
-                change += sw[i] * u if weighted else u
-            if change <= slack:  # also False for NaN (an overflowing trial)
-                accepted = True
-                break
-            t *= 0.5
-    return (t, change) if accepted else (0.0, 0.0)

@@ -13,8 +13,9 @@ Solved by proximal Newton on working sets, cycling over the classes as
 glmnet does: with the other classes fixed, the loss in class k's predictor is
 a binary logistic loss (with the others' log-sum-exp as a per-sample offset),
 so each class step is the binary model's Newton step (its weights
-p_k (1 − p_k), coordinate descent on the working set: ``newton_class_step``)
-followed by a backtracking line search on the multinomial objective. Cycles
+p_k (1 − p_k), coordinate descent on the working set) followed by a
+backtracking line search on the multinomial objective; one compiled call
+makes a cycle's K class steps (``_class_cycle``). Cycles
 repeat until the working set's gap is a fraction of the full one; the
 iterates of the cycles are extrapolated (Anderson). The full multinomial
 duality gap — the certificate the path stops on, and the working sets'
@@ -27,7 +28,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .._grid import alpha_max_from_correlations
-from .._kernels import _problem, _softmax, _sweeps
+from .._kernels import _class_cycle, _problem, _softmax
 from .._path import PointResult
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
@@ -38,6 +39,8 @@ _WS_START = 10
 # (the result then warns with its gap).
 _MAX_OUTER = 100
 _MAX_CYCLES = 100
+# Class cycles the kept softmax may go without a refresh (its rounding grows)
+_MAX_AGE = 20
 
 
 def _null_fit(design, codes, n_classes):
@@ -65,19 +68,25 @@ class _Softmax:
     """The softmax of η (K, n), kept as E = e^(η − c) and its column sums.
 
     c is each sample's largest η at the last refresh, so that one class's
-    update costs O(n), not O(nK).
+    update (``_class_cycle``) costs O(n), not O(nK).
     """
 
-    fresh = False  # whether E holds the current η (refresh and update keep it so)
+    fresh = False  # whether E holds the current η (refresh and the cycles keep it so)
+    age = 0        # class cycles since the last refresh (each rounds E by an ulp or so)
+
+    def __init__(self, shape, codes, sw):
+        self.E, self.sums, self.c = np.empty(shape), np.empty(shape[1]), np.empty(shape[1])
+        self.codes, self.sw = codes, sw
 
     def refresh(self, eta):
-        self.fresh = True
-        self.c = eta.max(axis=0)
-        self.E = np.exp(eta - self.c)
-        self.sums = self.E.sum(axis=0)
+        """Recompute it at η; returns n · loss there."""
+        self.fresh, self.age = True, 0
+        return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw)
 
-    def prob(self, k):
-        return self.E[k] / self.sums
+    def loss(self, eta):
+        """n · loss at η, which the kept softmax holds (no exponential)."""
+        return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw,
+                                            exps=False)
 
     def shift(self, delta):
         """η_k += delta_k for every sample (the intercepts moved)."""
@@ -87,21 +96,6 @@ class _Softmax:
         self.E *= np.exp(delta)[:, None]
         np.sum(self.E, axis=0, out=self.sums)
 
-    def update(self, k, eta_k):
-        """Class k's new predictors; False when they left the range kept (refresh then)."""
-        shifted = eta_k - self.c
-        if shifted.max(initial=-np.inf) > 500.0:
-            self.fresh = False
-            return False
-        self.sums -= self.E[k]
-        # the subtraction loses digits where class k dominated: sum afresh there
-        low = self.sums <= 1e-8 * self.E[k]
-        np.exp(shifted, out=self.E[k])
-        if np.any(low):
-            self.sums[low] = self.E[:, low].sum(axis=0) - self.E[k, low]
-        self.sums += self.E[k]
-        return True
-
 
 class _CycleExtrapolation:
     """Anderson extrapolation of the iterates the class cycles produce.
@@ -110,7 +104,7 @@ class _CycleExtrapolation:
     (a third of the gap per cycle); its iterates are then well extrapolated
     from the last few, as the coordinate-descent iterates of the Lasso are
     (``_extrapolation.pxd``). An iterate is one flat vector (the working set's
-    coefficients, the intercepts, η); the caller keeps the point only if it
+    coefficients and the intercepts); the caller keeps the point only if it
     lowers the objective.
     """
 
@@ -167,32 +161,50 @@ class MultinomialPoint:
             self.W[:] = coef_init
             self.eta += design.matvec(self.W.T).T
         self.view = _problem.DesignView(design, implicit_centering=False)
-        self.y_class = np.zeros(n)      # the class being stepped, 0/1
-        self.loss = _problem.LogisticLoss(self.y_class, p, fit_intercept=design.fit_intercept)
-        self.softmax = _Softmax()
+        # the class steps' buffers (the cycle writes the stepped class's labels)
+        self.loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=design.fit_intercept)
+        self.softmax = _Softmax(self.eta.shape, self.codes, self.sw)
+        self.trial = _Softmax(self.eta.shape, self.codes, self.sw)  # an extrapolated point's
+        self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
         self.ws_size = 0
 
+    def _columns(self, ws):
+        """X[:, ws] in float64, kept while the working set is the same."""
+        if self.ws_columns is None or self.ws_columns[0] is not ws:
+            self.ws_columns = ws, self.design.X[:, ws].astype(np.float64, copy=False)
+        return self.ws_columns[1]
+
     def _state(self, ws):
-        """The iterate the cycles' extrapolation works on: B on ws, the intercepts, η."""
-        return np.concatenate([self.W[:, ws].ravel(), self.b, self.eta.ravel()])
+        """The iterate the cycles' extrapolation works on: B on ws and the intercepts."""
+        return np.concatenate([self.W[:, ws].ravel(), self.b])
 
-    def _objective_on(self, ws, state, l1, l2, current=False):
-        """n times the objective at ``state`` (see _state), the penalty on ws only.
+    def _extrapolate(self, ws, l1, l2):
+        """Move to the cycles' extrapolated point if it lowers the objective; True if moved.
 
-        ``current``: the state is the solver's own, whose kept softmax (if it
-        holds η) spares the exponentials.
+        Its η = X_ws B_wsᵀ + b (ws holds the support) and its softmax (K
+        exponentials a sample) go to the trial buffers, swapped in on success.
         """
-        K, m = self.n_classes, self.n_classes * len(ws)
-        W = state[:m].reshape(K, len(ws))
-        eta = state[m + K:].reshape(self.eta.shape)
-        v, u = self.penalty_factor[ws], self.l2_factor[ws]
-        self.full_pass = None  # the pass overwrites Θ
-        kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
-                if current and self.softmax.fresh else None)
-        loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, self.theta, self.per_sample,
-                                        kept)
-        return float(loss) + l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
+        point = self.extrapolation.extrapolate()
+        if point is None:
+            return False
+        K, v, u = self.n_classes, self.penalty_factor[ws], self.l2_factor[ws]
+        W = point[:-K].reshape(K, len(ws))
+        b = point[-K:]
+        X_ws, eta = self._columns(ws), np.empty_like(self.eta)
+        for k in range(K):  # row by row: no transposed copy of an (n, K) product
+            eta[k] = X_ws @ W[k]
+        eta += b[:, None]
+        penalty = l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
+        W_now = self.W[:, ws]
+        now = (self.softmax.loss(self.eta) + l1 * np.sum(v * np.abs(W_now))
+               + 0.5 * l2 * np.sum(u * W_now * W_now))
+        if not self.trial.refresh(eta) + penalty < now:
+            return False
+        self.W[:, ws], self.b[:], self.eta = W, b, eta
+        self.softmax, self.trial = self.trial, self.softmax
+        self.full_pass = None
+        return True
 
     # -- the certificate ----------------------------------------------------
 
@@ -205,17 +217,20 @@ class MultinomialPoint:
         d = self.design
         newton = d.fit_intercept and exact
         self.full_pass = None
+        hess = None
         for _ in range(50):
             # the kept softmax, while it holds η, saves the exponentials
             kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
                     else None)
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
                                             self.per_sample, kept)
+            self.theta_sum = -g    # Σ_i s_i Θ_ik
             if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
-            P = self.Y - self.theta
-            SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
-            hess = np.diag(SP.sum(axis=0)) - SP.T @ P
+            if hess is None:  # the first step's Hessian serves the (small) later ones
+                P = self.Y - self.theta
+                SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
+                hess = np.diag(SP.sum(axis=0)) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
             step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
@@ -233,7 +248,6 @@ class MultinomialPoint:
         The working set's gap (only a stopping rule) skips the intercept step.
         """
         d, v, u, W = self.design, self.penalty_factor, self.l2_factor, self.W
-        s = np.ones(d.n_samples) if d.sample_weight is None else d.sample_weight
         if ws is None and self.full_pass is not None:
             # the state has not moved since the last full gap (a new alpha):
             # only the penalty's levels differ
@@ -247,13 +261,14 @@ class MultinomialPoint:
             vz, uz, Wz = v, u, W
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
-            st = self.theta * s[:, None]
-            Z = np.asarray(d.X[:, ws].T @ st, dtype=np.float64)
+            st = self.theta if d.sample_weight is None else self.theta * d.sample_weight[:, None]
+            Z = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
             if d.fit_intercept:
-                Z -= np.outer(d.x_mean[ws], st.sum(axis=0))
+                Z -= np.outer(d.x_mean[ws], self.theta_sum)
             Z = Z.T
             vz, uz, Wz = v[ws], u[ws], W[:, ws]
-        l1_norm, l2_norm = np.sum(v * np.abs(W)), np.sum(u * W * W)
+        # (W is zero outside the working set)
+        l1_norm, l2_norm = np.sum(vz * np.abs(Wz)), np.sum(uz * Wz * Wz)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
         # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
         A = Z - l2 * uz * Wz
@@ -261,63 +276,14 @@ class MultinomialPoint:
         scores = A.max(axis=0) / vz if A.size else np.zeros(0)
         dual_norm = float(scores.max(initial=0.0))
         c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
-        entropy = s @ self._entropy(c, *self.per_sample)
+        entropy = _softmax.entropy_sum(c, self.per_sample, self.sw)
         gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
         if l2 > 0.0:  # Θ itself in the Fenchel dual
             excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
             conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * uz))
-            full = entropy if c == 1.0 else s @ self._entropy(1.0, *self.per_sample)
+            full = entropy if c == 1.0 else _softmax.entropy_sum(1.0, self.per_sample, self.sw)
             gap = min(gap, primal - (full - conjugate))
         return max(float(gap), 0.0), loss, scores
-
-    @staticmethod
-    def _entropy(c, p_y, p_log_p, log_p_y):
-        """Entropy of each row of (1 − c) Y + c P, Y one-hot, from Σ_k P_k log P_k.
-
-        The other classes' entries are c P_k: their terms are c log c (1 − P_y)
-        + c (Σ_k P_k log P_k − P_y log P_y); the true class's is q log q with
-        q = 1 − c + c P_y. The intercepts' rounding correction of Θ is left out
-        (it is below 1e-12 relative).
-        """
-        q = 1.0 - c + c * p_y
-        with np.errstate(divide="ignore", invalid="ignore"):
-            true_term = np.where(q > 0.0, q * np.log(np.where(q > 0.0, q, 1.0)), 0.0)
-            c_log_c = c * np.log(c) if c > 0.0 else 0.0
-        others = c_log_c * (1.0 - p_y) + c * (p_log_p - p_y * log_p_y)
-        return -(true_term + others)
-
-    @staticmethod
-    def _penalty_on(v, u, w, l1, l2):
-        return l1 * np.sum(v * np.abs(w)) + 0.5 * l2 * np.sum(u * w * w)
-
-    # -- one class step -----------------------------------------------------
-
-    def _class_step(self, k, ws, penalty, l1, l2, max_epochs, step):
-        """Newton step of class k on ws, then a backtracking line search.
-
-        Returns the epochs and the objective's decrease (n times the user scale).
-        """
-        v, u = self.penalty_factor[ws], self.l2_factor[ws]
-        prob = self.softmax.prob(k)
-        np.equal(self.codes, k, out=self.y_class, casting="unsafe")
-        w = self.W[k]
-        w_start = w[ws].copy()
-        epochs, db = _sweeps.newton_class_step(self.view, self.loss, penalty, w, prob, ws, step,
-                                               max_epochs)
-        w_model = w[ws].copy()
-        if np.array_equal(w_model, w_start) and db == 0.0:
-            return epochs, 0.0
-        scale = 1e-15 * (abs(self._penalty_on(v, u, w_start, l1, l2)) + self.null_obj)
-        t, change = _sweeps.class_line_search(penalty, prob, self.y_class, self.sw, step, ws,
-                                              w_start, w_model, scale)
-        w[ws] = w_start + t * (w_model - w_start)
-        self.full_pass = None
-        if t > 0.0:
-            self.eta[k] += t * step
-            self.b[k] += t * db
-            if not self.softmax.update(k, self.eta[k]):
-                self.softmax.refresh(self.eta)
-        return epochs, -change
 
     # -- the point solver ---------------------------------------------------
 
@@ -343,34 +309,25 @@ class MultinomialPoint:
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
-        step = np.empty(n)
         while gap > self.tol_abs and outer < _MAX_OUTER and epochs < self.max_iter:
             outer += 1
             ws = self._working_set(scores, l1)
             inner_tol = max(0.1 * gap, 0.5 * self.tol_abs)
-            self.softmax.refresh(self.eta)
+            if not self.softmax.fresh or self.softmax.age > _MAX_AGE:
+                self.softmax.refresh(self.eta)
             self.extrapolation.clear()
             for _ in range(_MAX_CYCLES):
                 cycles += 1
-                decrease = 0.0
-                for k in range(K):
-                    e, dec = self._class_step(k, ws, penalty, l1, l2,
-                                              max(self.max_iter - epochs, 1), step)
-                    epochs += e
-                    decrease += dec
-                state = self._state(ws)
-                if self.extrapolation.record(state):
-                    point = self.extrapolation.extrapolate()
-                    if point is not None and (
-                            self._objective_on(ws, point, l1, l2)
-                            < self._objective_on(ws, state, l1, l2, current=True)):
-                        m = K * len(ws)
-                        self.W[:, ws] = point[:m].reshape(K, len(ws))
-                        self.b[:] = point[m:m + K]
-                        self.eta[:] = point[m + K:].reshape(self.eta.shape)
-                        self.extrapolation.clear()
-                        self.extrapolation.record(point)
-                        self.softmax.refresh(self.eta)
+                e, decrease = _class_cycle.class_cycle(
+                    self.view, self.loss, penalty, self.W, self.b, self.eta, self.softmax.E,
+                    self.softmax.sums, self.softmax.c, self.codes, ws, self.null_obj,
+                    max(self.max_iter - epochs, 1))
+                epochs += e
+                self.softmax.age += 1
+                self.full_pass = None
+                if self.extrapolation.record(self._state(ws)) and self._extrapolate(ws, l1, l2):
+                    self.extrapolation.clear()
+                    self.extrapolation.record(self._state(ws))
                 if epochs >= self.max_iter:
                     break
                 # the working set's gap is at least the cycle's decrease: while that
@@ -392,4 +349,4 @@ class MultinomialPoint:
         return self.b - self.b.mean()
 
     def release(self):
-        self.loss = self.view = self.softmax = None
+        self.loss = self.view = self.softmax = self.trial = self.ws_columns = None
