@@ -15,6 +15,8 @@ Each alpha is solved by the same working-set solver as the Lasso
 (``_kernels/_solver.pyx``) with the logistic datafit (``_logistic.pxd``),
 whose working sets are solved by proximal Newton steps (``_newton.pxd``):
 every solve stops on a certified duality gap, with or without an intercept.
+Unpenalized features (penalty factor 0) are solved exactly with the
+intercept at every step (``_logit_block.pxd``).
 """
 
 import warnings
@@ -149,7 +151,9 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
 
     ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
-    without it; for K > 2 classes the largest over the classes' one-hot
+    without it; with unpenalized features (v_j = 0), ``max_j |x_jᵀ S (y − p)|
+    / (n ρ v_j)`` over the penalized ones, p the probabilities of the
+    logistic fit of the intercept and the unpenalized features alone; for K > 2 classes the largest over the classes' one-hot
     columns (1/K in place of ȳ without the intercept); with ``standardize``,
     of the standardized columns x̄_j / σ_j. Parameters are as in
     :func:`logistic_path`.
@@ -247,13 +251,17 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights, rescaled to sum to n_samples.
     penalty_factor : array-like of shape (n_features,), optional
-        Positive multipliers v_j of each feature's penalty.
+        Non-negative multipliers v_j of each feature's penalty. 0 leaves a
+        feature unpenalized (two classes only, and not with ``positive``):
+        its coefficient is solved exactly with the intercept at every step,
+        and alpha_max is that of the fit of the intercept and the
+        unpenalized features alone.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null, where L_null is the objective
         at β = 0 (with the optimal intercept: the weighted binary entropy of y;
-        without one: log 2).
+        without one: log 2), also with unpenalized features.
     max_iter : int, default=100000
         Maximum coordinate-descent epochs (over working sets, in all Newton steps) per alpha.
     screening : bool, default=True
@@ -335,7 +343,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
-        Positive multipliers of each feature's penalty.
+        Non-negative multipliers of each feature's penalty; 0 leaves a feature
+        unpenalized (two classes only, and not with ``positive``).
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null (the objective at β = 0).
     max_iter : int, default=100000
