@@ -325,3 +325,20 @@ def test_unpenalized_features_refused_where_not_supported():
         fastreg.logistic_path(X, np.arange(X.shape[0]) % 3, penalty_factor=pf)
     with pytest.raises(ValueError, match="penalty_factor is zero for every"):
         fastreg.LogisticRegression(penalty_factor=np.zeros(X.shape[1])).fit(X, y)
+
+
+def test_unpenalized_block_converges_below_the_objectives_rounding():
+    """Near its optimum the block's Newton decrease is below the rounding of F's sum
+    over n samples: a line search on F alone stalls there, leaving the dual point
+    infeasible (an infinite gap)."""
+    rng = np.random.default_rng(0)
+    n, p = 4000, 300
+    X = sp.random(n, p, density=0.03, format="csc", random_state=1)
+    X.data = rng.uniform(0.05, 0.6, X.data.size)
+    beta = np.zeros(p)
+    beta[:20] = rng.normal(0, 8, 20)
+    y = (X @ beta + rng.logistic(size=n) > 0).astype(float)
+    pf = np.ones(p)
+    pf[np.argsort(np.abs(X.T @ (y - y.mean())))[-3:]] = 0.0
+    path = fastreg.logistic_path(X, y, penalty_factor=pf, n_alphas=30, tol=1e-7)
+    assert np.all(path.dual_gaps <= 1e-7)

@@ -63,10 +63,11 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     cdef Py_ssize_t m = k + o
     cdef double* H = f.block
     cdef double* g = f.block + m * m
+    cdef double* grad_copy = f.block + m * m + m
     cdef double* grad = f.r_model       # s_i (p_i − y_i)
     cdef double* h = f.hess
     cdef double* buf = f.response       # zero between uses; then the step in η
-    cdef double f0, ft, t, top, trace, root_n = sqrt(<double> n)
+    cdef double f0, ft, t, top, trace, decrement, root_n = sqrt(<double> n)
     cdef bint done
     cdef const floating* v
     cdef const index_t* rows
@@ -113,8 +114,13 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
             trace += H[a * m + a]
         for a in range(m):
             H[a * m + a] += 1e-12 * trace  # duplicate columns make H singular
+        for a in range(m):
+            grad_copy[a] = g[a]
         if not solve_small(H, g, m):
             return
+        decrement = 0.0  # gᵀH⁻¹g: twice the model's decrease
+        for a in range(m):
+            decrement += grad_copy[a] * g[a]
         # the step in η: −(δ_b + X_U δ)
         for i in range(n):
             buf[i] = -g[0] if o else 0.0
@@ -126,13 +132,17 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
                 top = fabs(buf[i])
         # from a saturated start a Newton step can overshoot: at most e^8 in odds
         t = 8.0 / top if top > 8.0 else 1.0
-        for c in range(BLOCK_HALVINGS):
-            ft = _block_value(d, f, r, offset[0], buf, t, NULL, NULL)
-            if ft <= f0 + 1e-15 * fabs(f0):  # rounding: near the optimum F cannot tell
-                break
-            t *= 0.5
-        else:
-            t = 0.0
+        # Backtracking on F, unless the step's decrease is below what F's sum over
+        # n samples resolves (its rounding grows as n^1.5 ε): there the full step
+        # of the (then exact) quadratic model is taken
+        if decrement > 1e-8 * n or t < 1.0:
+            for c in range(BLOCK_HALVINGS):
+                ft = _block_value(d, f, r, offset[0], buf, t, NULL, NULL)
+                if ft <= f0 + 1e-15 * fabs(f0):
+                    break
+                t *= 0.5
+            else:
+                t = 0.0
         for i in range(n):
             buf[i] = 0.0
         if t == 0.0:

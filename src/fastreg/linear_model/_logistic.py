@@ -119,7 +119,9 @@ def _unpenalized_fit(design, y01, cols):
         step = np.linalg.solve(hess, grad)
         f0, t = value(eta), 1.0
         d_eta = A @ step
-        while t > 1e-10 and value(eta - t * d_eta) > f0 + 1e-15 * abs(f0):
+        # backtracking, unless the decrease is below F's rounding (then the full step)
+        while (grad @ step > 1e-8 * n and t > 1e-10
+               and value(eta - t * d_eta) > f0 + 1e-15 * abs(f0)):
             t *= 0.5
         if t <= 1e-10:
             break
