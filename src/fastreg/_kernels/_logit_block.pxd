@@ -21,7 +21,7 @@ from libc.math cimport exp, fabs, log1p, sqrt
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t
 from ._linalg cimport solve_small
-from ._logistic cimport Logistic, logit_dual_point
+from ._logistic cimport Logistic, logit_dual_point, logit_refresh
 
 cdef enum:
     BLOCK_STEPS = 50        # most Newton steps of one block solve
@@ -29,34 +29,57 @@ cdef enum:
 
 
 cdef inline double _block_value(const Data* d, const Logistic* f, const double* r, double offset,
-                                const double* step, double t, double* prob,
+                                const double* step, double t, double* grad,
                                 double* hess) noexcept nogil:
-    """F at η = −(r + offset) + t · step (``step`` NULL: at η), with σ(η) in ``prob``
-    and the Hessian weights s_i σ(1 − σ) in ``hess`` when not NULL."""
+    """F at η = −(r + offset) + t · step (``step`` NULL: at η).
+
+    With ``grad`` (at η itself), also the gradient weights s_i (σ_i − y_i),
+    the Hessian weights s_i σ_i (1 − σ_i) in ``hess``, and the cached σ(η)
+    and log(1 + e^η) (``f.prob``, ``f.lse``) of the state.
+    """
     cdef Py_ssize_t i
-    cdef double eta, e, p, si, acc = 0.0
+    cdef double eta, e, p, si, lse, acc = 0.0
     for i in range(d.n_samples):
         eta = -(r[i] + offset)
         if step != NULL:
             eta += t * step[i]
         si = d.sw[i] if d.weighted else 1.0
         e = exp(-fabs(eta))
-        acc += si * ((eta if eta > 0.0 else 0.0) + log1p(e) - f.y[i] * eta)
-        if prob != NULL:
+        lse = (eta if eta > 0.0 else 0.0) + log1p(e)
+        acc += si * (lse - f.y[i] * eta)
+        if grad != NULL:
             p = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
-            prob[i] = si * (p - f.y[i])  # the gradient's weights
+            f.prob[i] = p
+            f.lse[i] = lse
+            grad[i] = si * (p - f.y[i])
             hess[i] = si * p * (1.0 - p)
+    return acc
+
+
+cdef inline double _block_cached(const Data* d, const Logistic* f, const double* r,
+                                 double offset, double* grad, double* hess) noexcept nogil:
+    """``_block_value`` at the state from the cached σ(η) and log(1 + e^η) (no transcendental)."""
+    cdef Py_ssize_t i
+    cdef double p, si, acc = 0.0
+    for i in range(d.n_samples):
+        si = d.sw[i] if d.weighted else 1.0
+        p = f.prob[i]
+        acc += si * (f.lse[i] + f.y[i] * (r[i] + offset))
+        grad[i] = si * (p - f.y[i])
+        hess[i] = si * p * (1.0 - p)
     return acc
 
 
 cdef inline void logit_block_step(const Data* d, const Logistic* f, const floating* Xv,
                                   const index_t* Xi, const index_t* Xp, double* w, double* r,
-                                  double* offset) noexcept nogil:
+                                  double* offset, bint cached) noexcept nogil:
     """The exact block: Newton on (b, w_U) until its gradient is at rounding level.
 
-    The state (w, r = −Xw, offset = −b) moves; the caller refreshes the
-    cached probabilities afterwards. Uses ``f.hess``, ``f.r_model``,
-    ``f.response`` and ``f.block`` as scratch.
+    The state (w, r = −Xw, offset = −b) moves. ``cached``: the cached
+    probabilities (``f.prob``, ``f.lse``) are those of the state, which
+    spares the first step its transcendentals; on return they are, in any
+    case. Uses ``f.hess``, ``f.r_model``, ``f.response`` and ``f.block`` as
+    scratch.
     """
     cdef Py_ssize_t n = d.n_samples, k = f.n_unpen, i, a, b, c, it, nnz, j
     cdef Py_ssize_t o = 1 if f.fit_intercept else 0
@@ -76,7 +99,10 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     for i in range(n):
         buf[i] = 0.0
     for it in range(BLOCK_STEPS):
-        f0 = _block_value(d, f, r, offset[0], NULL, 0.0, grad, h)
+        if it == 0 and cached:
+            f0 = _block_cached(d, f, r, offset[0], grad, h)
+        else:
+            f0 = _block_value(d, f, r, offset[0], NULL, 0.0, grad, h)
         done = True
         if o:
             g[0] = 0.0
@@ -154,6 +180,7 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
             col_axpy(d, Xv, Xi, Xp, j, -t * g[o + a], r)
         if o:
             offset[0] += t * g[0]
+    logit_refresh(d, f, r, offset[0])  # out of steps: the cache of the last one
 
 
 cdef inline void logit_block_dual_point(const Data* d, const Logistic* f, const floating* Xv,

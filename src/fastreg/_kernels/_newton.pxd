@@ -176,8 +176,8 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
                 r[i] -= t * (step[i] - db)
             offset[0] -= t * db
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
-            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset)
-            f0 = logit_refresh(d, f, r, offset[0])
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True)
+            f0 = logit_cached_value(d, f, r, offset[0])
         elif f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
             f0 = logit_refresh(d, f, r, offset[0])

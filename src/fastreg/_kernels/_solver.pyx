@@ -224,7 +224,7 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
         n_unpen = f.n_unpen
     if datafit_t is Logistic:
         if not dual_known and f.n_unpen > 0:
-            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset)
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, False)
         elif not dual_known and f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
         logit_refresh(d, f, r, offset[0])  # the cached probabilities of the warm start
