@@ -29,9 +29,23 @@ def _objective_and_gap(X, y01, coef, b, alpha, l1_ratio, sw, pf, fit_intercept):
     loss = np.sum(s * (np.logaddexp(0, eta) - y01 * eta))
     l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
     primal = loss + l1 * np.sum(v * np.abs(coef)) + 0.5 * l2 * np.sum(v * coef ** 2)
+    pen = v
     theta = y01 - expit(eta)
     if fit_intercept:
         theta -= np.sum(s * theta) / n
+    unpen = v == 0
+    if np.any(unpen):
+        # dual feasibility: x_uᵀSθ = 0 for the unpenalized features, to rounding
+        # at the primal point (the exact unpenalized block), exactly after projecting
+        Xu = np.asarray(X[:, unpen].toarray() if sp.issparse(X) else X[:, unpen], dtype=float)
+        if fit_intercept:
+            Xu = Xu - np.average(Xu, axis=0, weights=s)
+        # (float32 X: the coefficients are returned in float32)
+        rounding = 1e-9 if np.asarray(coef).dtype == np.float64 else 1e-5
+        assert np.all(np.abs(Xu.T @ (s * theta)) <= rounding * n * (1 + np.abs(Xu).max(axis=0)))
+        root = np.sqrt(s)[:, None]
+        theta -= Xu @ np.linalg.lstsq(root * Xu, np.sqrt(s) * theta, rcond=None)[0]
+        v = np.where(unpen, np.inf, v)  # no dual constraint: dividing by v gives 0
     z = np.asarray(X.T @ (s * theta)).ravel()
 
     def entropy(q):
@@ -39,12 +53,14 @@ def _objective_and_gap(X, y01, coef, b, alpha, l1_ratio, sw, pf, fit_intercept):
         return -(xlogy(q, q) + xlogy(1 - q, 1 - q))
 
     best = np.inf
+    p = v < np.inf  # the penalized features
     if l2 > 0:  # Fenchel dual point
-        excess = np.maximum(np.abs(z) - l1 * v, 0)
-        best = primal - (np.sum(s * entropy(y01 - theta)) - np.sum(excess ** 2 / (2 * l2 * v)))
-    dual_norm = np.max(np.abs(z - l2 * v * coef) / v)
+        excess = np.maximum(np.abs(z[p]) - l1 * v[p], 0)
+        best = primal - (np.sum(s * entropy(y01 - theta)) - np.sum(excess ** 2 / (2 * l2 * v[p])))
+    dual_norm = np.max(np.abs(z[p] - l2 * v[p] * coef[p]) / v[p])
     c = min(1.0, l1 / dual_norm) if dual_norm > 0 else 1.0
-    lasso = primal - (np.sum(s * entropy(y01 - c * theta)) - 0.5 * c * c * l2 * np.sum(v * coef ** 2))
+    lasso = primal - (np.sum(s * entropy(y01 - c * theta))
+                      - 0.5 * c * c * l2 * np.sum(pen[p] * coef[p] ** 2))
     return primal, min(best, lasso)
 
 
@@ -166,12 +182,10 @@ def test_bad_labels_name_y(y_bad, match):
         fastreg.logistic_path(X, y_bad)
 
 
-def test_weights_that_remove_a_class_and_zero_penalty_factors():
+def test_weights_that_remove_a_class():
     X, y = _problem()
     with pytest.raises(ValueError, match="sample_weight"):
         fastreg.LogisticRegression().fit(X, y, sample_weight=y)
-    with pytest.raises(ValueError, match="penalty_factor"):
-        fastreg.logistic_path(X, y, penalty_factor=np.r_[0.0, np.ones(39)])
 
 
 def test_inputs_not_modified_and_positive():
@@ -190,3 +204,141 @@ def test_grid_search():
     X, y = _problem()
     search = GridSearchCV(fastreg.LogisticRegression(), {"alpha": [1e-3, 1e-2]}, cv=3).fit(X, y)
     assert search.best_score_ > 0.7
+
+
+# ---------------------------------------------------------------------------
+# Unpenalized features (penalty factor 0)
+
+_UNPEN = [0, 7, 12]
+
+
+def _unpenalized_problem(seed=0):
+    X, y = _problem(seed=seed)
+    pf = np.random.default_rng(seed + 10).uniform(0.5, 2.0, X.shape[1])
+    pf[_UNPEN] = 0.0
+    X[:, 12] += 3.0  # an off-center unpenalized column
+    return X, y, pf
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_unpenalized_features_every_path_point_is_certified(layout, dtype, fit_intercept,
+                                                            weighted):
+    X, y, pf = _unpenalized_problem()
+    X = X.astype(dtype).astype(float)  # the values the solver sees
+    Xs = {"dense": X, "csc": sp.csc_matrix(X), "csr": sp.csr_matrix(X)}[layout].astype(dtype)
+    sw = np.random.default_rng(1).uniform(0.2, 2.0, X.shape[0]) if weighted else None
+    l1_ratio = 0.5 if weighted else 1.0
+    path = fastreg.logistic_path(Xs, y, l1_ratio=l1_ratio, n_alphas=12, eps=1e-2,
+                                 fit_intercept=fit_intercept, sample_weight=sw,
+                                 penalty_factor=pf, tol=TOL)
+    assert np.all(path.dual_gaps <= TOL)
+    null = _null(y, sw, fit_intercept)
+    for k, alpha in enumerate(path.alphas):
+        # asserts x_uᵀSθ = 0 (to rounding) at every point
+        _, gap = _objective_and_gap(X, y, path.coef_at(k), path.intercepts[k], alpha, l1_ratio,
+                                    sw, pf, fit_intercept)
+        assert gap <= 1.01 * TOL * null + 1e-10
+    first = path.coef_at(0)
+    penalized = pf > 0
+    assert np.all(first[penalized] == 0) and np.all(first[_UNPEN] != 0)
+    assert path.n_nonzero[-1] > len(_UNPEN)
+
+
+def test_unpenalized_features_kkt_and_exact_alpha_max():
+    X, y, pf = _unpenalized_problem(seed=3)
+    n = X.shape[0]
+    path = fastreg.logistic_path(X, y, n_alphas=10, penalty_factor=pf, tol=1e-10)
+    a_max = fastreg.logistic_alpha_max(X, y, penalty_factor=pf)
+    assert path.alphas[0] == a_max
+    penalized = pf > 0
+    for k, alpha in enumerate(path.alphas):
+        coef = path.coef_at(k)
+        grad = X.T @ (y - expit(X @ coef + path.intercepts[k])) / n
+        np.testing.assert_allclose(grad[~penalized], 0.0, atol=1e-10)
+        active = (coef != 0) & penalized
+        zero = (coef == 0) & penalized
+        assert np.all(np.abs(grad[zero]) <= alpha * pf[zero] * (1 + 1e-4))
+        np.testing.assert_allclose(grad[active], alpha * pf[active] * np.sign(coef[active]),
+                                   rtol=1e-4, atol=1e-8)
+        assert abs(np.sum(y - expit(X @ coef + path.intercepts[k]))) < 1e-8 * n
+    # alpha_max: the unpenalized fit (intercept and X_U only) against scikit-learn's
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    null = sklearn.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(
+        X[:, _UNPEN], y)
+    residual = y - null.predict_proba(X[:, _UNPEN])[:, 1]
+    expected = np.max(np.abs(X.T @ residual)[penalized] / pf[penalized]) / n
+    np.testing.assert_allclose(a_max, expected, rtol=1e-7)
+    # at alpha_max every penalized coefficient is zero; just below, one enters
+    edge = fastreg.logistic_path(X, y, alphas=[a_max, 0.999 * a_max], penalty_factor=pf,
+                                 tol=1e-12)
+    at, below = edge.coef_at(0), edge.coef_at(1)
+    assert np.all(at[penalized] == 0) and np.count_nonzero(below[penalized]) == 1
+
+
+def test_unpenalized_features_match_a_tight_smooth_solve():
+    """l1_ratio = 0: a smooth problem, solved independently by L-BFGS."""
+    from scipy.optimize import minimize
+
+    X, y, pf = _unpenalized_problem(seed=5)
+    n, p = X.shape
+    sw = np.random.default_rng(6).uniform(0.5, 2.0, n)
+    s = sw * n / sw.sum()
+    alpha = 0.02
+
+    def objective(beta):
+        eta = X @ beta[1:] + beta[0]
+        resid = expit(eta) - y
+        value = (s @ (np.logaddexp(0, eta) - y * eta)) / n + 0.5 * alpha * pf @ beta[1:] ** 2
+        grad = np.r_[s @ resid, X.T @ (s * resid) + n * alpha * pf * beta[1:]] / n
+        return value, grad
+
+    ref = minimize(objective, np.zeros(p + 1), jac=True, method="L-BFGS-B",
+                   options=dict(ftol=0, gtol=1e-13, maxiter=20_000)).x
+    ours = fastreg.LogisticRegression(alpha=alpha, l1_ratio=0.0, penalty_factor=pf,
+                                      tol=1e-13).fit(X, y, sw)
+    np.testing.assert_allclose(ours.coef_[0], ref[1:], atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_[0], ref[0], atol=1e-6)
+
+
+def test_unpenalized_features_standardized_and_in_cv():
+    X, y, pf = _unpenalized_problem(seed=7)
+    sd = X.std(axis=0)
+    path = fastreg.logistic_path(X, y, n_alphas=6, penalty_factor=pf, standardize=True,
+                                 tol=1e-10)
+    scaled = fastreg.logistic_path(X / sd, y, alphas=path.alphas, penalty_factor=pf, tol=1e-10)
+    np.testing.assert_allclose(path.coefs.toarray(), scaled.coefs.toarray() / sd[:, None],
+                               atol=1e-6)
+    np.testing.assert_allclose(path.intercepts, scaled.intercepts, atol=1e-6)
+    cv = fastreg.LogisticRegressionCV(penalty_factor=pf, n_alphas=8, cv=3).fit(X, y)
+    assert np.all(cv.coef_[0, _UNPEN] != 0)
+    assert cv.alphas_[0] == fastreg.logistic_alpha_max(X, y, penalty_factor=pf)
+
+
+def test_unpenalized_features_refused_where_not_supported():
+    X, y, pf = _unpenalized_problem()
+    with pytest.raises(ValueError, match="penalty_factor.*positive"):
+        fastreg.logistic_path(X, y, penalty_factor=pf, positive=True)
+    with pytest.raises(ValueError, match="penalty_factor.*multinomial"):
+        fastreg.logistic_path(X, np.arange(X.shape[0]) % 3, penalty_factor=pf)
+    with pytest.raises(ValueError, match="penalty_factor is zero for every"):
+        fastreg.LogisticRegression(penalty_factor=np.zeros(X.shape[1])).fit(X, y)
+
+
+def test_unpenalized_block_converges_below_the_objectives_rounding():
+    """Near its optimum the block's Newton decrease is below the rounding of F's sum
+    over n samples: a line search on F alone stalls there, leaving the dual point
+    infeasible (an infinite gap)."""
+    rng = np.random.default_rng(0)
+    n, p = 4000, 300
+    X = sp.random(n, p, density=0.03, format="csc", random_state=1)
+    X.data = rng.uniform(0.05, 0.6, X.data.size)
+    beta = np.zeros(p)
+    beta[:20] = rng.normal(0, 8, 20)
+    y = (X @ beta + rng.logistic(size=n) > 0).astype(float)
+    pf = np.ones(p)
+    pf[np.argsort(np.abs(X.T @ (y - y.mean())))[-3:]] = 0.0
+    path = fastreg.logistic_path(X, y, penalty_factor=pf, n_alphas=30, tol=1e-7)
+    assert np.all(path.dual_gaps <= 1e-7)

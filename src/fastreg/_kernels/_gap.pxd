@@ -16,6 +16,7 @@ from ._columns cimport Data, col_dot
 from ._enet cimport DualTerms, ElasticNet, enet_dual_terms
 from ._fused cimport floating, index_t
 from ._logistic cimport Logistic, logit_cached_value, logit_dual_value_memo
+from ._logit_block cimport logit_block_feasible
 
 
 cdef struct Gap:
@@ -63,7 +64,8 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
 
     The cached probabilities must be those of the state (``logit_refresh``).
     Arguments as for the quadratic gap; θ must be y − p for probabilities p
-    (S-centered with an intercept), so that y − cθ stays in [0, 1] for the
+    (S-centered with an intercept, S-orthogonal to the unpenalized features'
+    columns: ``logit_block_dual_point``), so that y − cθ stays in [0, 1] for the
     scales c ∈ [0, 1] used here. The radius: the entropy is 4-strongly
     concave in ‖·‖_S, so √(gap/2); the augmented coordinates of the
     lasso-type point are only 1-strongly concave, so √(2·gap) there when l2 > 0.
@@ -77,8 +79,10 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
         for t in range(n_feats):
             j = feats[t]
             z[j] = col_dot(d, Xv, Xi, Xp, j, theta)
-    # no projection for unpenalized features: their dual constraint is not certified
-    dt = enet_dual_terms(pen, feats, n_feats, w, z, norm_floor, False)
+    # unpenalized features: θ was projected (``logit_block_dual_point``) unless
+    # their correlations say otherwise
+    dt = enet_dual_terms(pen, feats, n_feats, w, z, norm_floor,
+                         f.n_unpen == 0 or logit_block_feasible(d, f, z))
     g.primal = g.loss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     if dt.dual_norm > pen.l1:

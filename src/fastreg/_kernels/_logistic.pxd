@@ -34,6 +34,12 @@ cdef struct Logistic:
     double* model_mean          # p: column means under the Newton weights
     double* model_sq_norm       # p: centered squared column norms under them
     double* w_start             # p: working-set coefficients at the Newton step's start
+    # the unpenalized block (penalty factor 0; see _logit_block.pxd)
+    Py_ssize_t n_unpen          # k unpenalized, nonconstant features
+    const Py_ssize_t* unpen     # k: their indices
+    const double* unpen_mean    # k: their weighted means (0 without intercept)
+    const double* unpen_gram    # k × k: X̄_UᵀSX̄_U, the centered columns' Gram matrix
+    double* block               # (k + 1)² + 2 (k + 1): the block Newton's and projection's scratch
 
 
 cdef inline double log1p_(double x) noexcept nogil:

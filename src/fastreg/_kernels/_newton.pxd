@@ -16,8 +16,9 @@ from ._columns cimport Data, column
 from ._enet cimport ElasticNet, enet_prox, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
-from ._logistic cimport (Logistic, logit_cached_value, logit_dual_point, logit_evaluate,
-                         logit_intercept_step, logit_mark_cached, logit_refresh)
+from ._logistic cimport (Logistic, logit_cached_value, logit_evaluate, logit_intercept_step,
+                         logit_mark_cached, logit_refresh)
+from ._logit_block cimport logit_block_dual_point, logit_block_step
 from ._quadratic cimport quad_gradient, quad_move
 from ._workspace cimport Workspace
 
@@ -205,7 +206,10 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             memcpy(f.lse, f.try_lse, n * sizeof(double))
             offset[0] = offset_try
             logit_mark_cached(d, f, r, offset[0])
-        if f.fit_intercept:
+        if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True)
+            f0 = logit_cached_value(d, f, r, offset[0])
+        elif f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
             f0 = logit_refresh(d, f, r, offset[0])
         else:
@@ -217,7 +221,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         f_before = f0 + _penalty_on(pen, ws, n_ws, f.w_start, w, 1.0)
         if decrease > inner_tol and t > 0.0 and it + 1 < NEWTON_STEPS and epochs < max_epochs:
             continue
-        logit_dual_point(d, f, work.theta)
+        logit_block_dual_point(d, f, Xv, Xi, Xp, work.theta)
         g = logit_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.theta, work.z,
                       False, 0.0)
         z_at_theta[0] = True

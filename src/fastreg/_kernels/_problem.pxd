@@ -28,9 +28,9 @@ cdef class QuadraticLoss:
 
 
 cdef class LogisticLoss:
-    cdef readonly object y
+    cdef readonly object y, unpenalized, unpenalized_mean, gram
     cdef readonly bint fit_intercept
-    cdef object buffers, feature_buffers, scalars
+    cdef object buffers, feature_buffers, scalars, block
     cdef Logistic struct
     cdef Logistic view(self)
     cdef void _build(self)

@@ -117,9 +117,17 @@ cdef class LogisticLoss:
     n_features : int
     fit_intercept : bool
         Whether b is fitted (exactly, at every step) or fixed at 0.
+    unpenalized : ndarray of intp, optional
+        The unpenalized, nonconstant features U, solved exactly with the
+        intercept at every step (``_logit_block.pxd``), with
+    unpenalized_mean : ndarray of shape (n_unpenalized,), optional
+        their weighted column means (zeros without intercept), and
+    gram : ndarray of shape (n_unpenalized, n_unpenalized), optional
+        X̄_UᵀSX̄_U, the Gram matrix of their centered columns.
     """
 
-    def __init__(self, y, Py_ssize_t n_features, *, bint fit_intercept):
+    def __init__(self, y, Py_ssize_t n_features, *, bint fit_intercept, unpenalized=None,
+                 unpenalized_mean=None, gram=None):
         self.y = np.ascontiguousarray(y, dtype=np.float64)
         n = self.y.shape[0]
         self.fit_intercept = fit_intercept
@@ -128,6 +136,18 @@ cdef class LogisticLoss:
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
         # the cached state's offset, then the last dual value's scale and value (NaN: none)
         self.scalars = np.full(3, np.nan)
+        k = 0 if unpenalized is None else len(unpenalized)
+        self.unpenalized = np.ascontiguousarray(np.zeros(0) if k == 0 else unpenalized,
+                                                dtype=np.intp)
+        self.unpenalized_mean = np.ascontiguousarray(
+            np.zeros(0) if k == 0 else unpenalized_mean, dtype=np.float64)
+        self.gram = np.ascontiguousarray(np.zeros((0, 0)) if k == 0 else gram, dtype=np.float64)
+        if k and (self.unpenalized_mean.shape != (k,) or self.gram.shape != (k, k)):
+            raise ValueError("unpenalized_mean and gram must have one entry / row and column "
+                             "per unpenalized feature")
+        if k and (self.unpenalized.min() < 0 or self.unpenalized.max() >= n_features):
+            raise ValueError("unpenalized: feature indices out of range")
+        self.block = np.empty((k + 1) * (k + 1) + 2 * (k + 1))
         self._build()
 
     cdef Logistic view(self):
@@ -154,6 +174,11 @@ cdef class LogisticLoss:
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
         f.w_start = &fb[2, 0]
+        f.n_unpen = self.unpenalized.shape[0]
+        f.unpen = <const Py_ssize_t*> _address(self.unpenalized)
+        f.unpen_mean = <const double*> _address(self.unpenalized_mean)
+        f.unpen_gram = <const double*> _address(self.gram)
+        f.block = <double*> _address(self.block)
         self.struct = f
 
 

@@ -36,7 +36,8 @@ from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation
                               objective_on, record)
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap, quadratic_gaps
-from ._logistic cimport Logistic, logit_dual_point, logit_intercept_step, logit_refresh
+from ._logistic cimport Logistic, logit_intercept_step, logit_refresh
+from ._logit_block cimport logit_block_dual_point, logit_block_step
 from ._newton cimport newton_working_set
 from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, QuadraticLoss, check_state
 from ._quadratic cimport (Quadratic, quad_gradient, quad_lipschitz, quad_moments, quad_move,
@@ -222,14 +223,16 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
     if datafit_t is Quadratic:
         n_unpen = f.n_unpen
     if datafit_t is Logistic:
-        if not dual_known and f.fit_intercept:
+        if not dual_known and f.n_unpen > 0:
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, False)
+        elif not dual_known and f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
         logit_refresh(d, f, r, offset[0])  # the cached probabilities of the warm start
     if not dual_known:
         if datafit_t is Quadratic:
             residual_into(d, r, offset[0], theta)
         else:
-            logit_dual_point(d, f, theta)
+            logit_block_dual_point(d, f, Xv, Xi, Xp, theta)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
         passes += 1
     n_feats = split_features(d, n_features, dual_known, stamp, left_out, feats, &n_kept)

@@ -337,7 +337,8 @@ _SHARED_PARAMS = """\
     max_iter : int, default=100000
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
-        Per-feature penalty multipliers, used in every fold and in the grid.
+        Per-feature non-negative penalty multipliers (0: unpenalized), used in
+        every fold and in the grid.
     screening : bool, default=True
         Gap Safe screening.
     standardize : bool, default=False

@@ -15,11 +15,15 @@ Each alpha is solved by the same working-set solver as the Lasso
 (``_kernels/_solver.pyx``) with the logistic datafit (``_logistic.pxd``),
 whose working sets are solved by proximal Newton steps (``_newton.pxd``):
 every solve stops on a certified duality gap, with or without an intercept.
+Unpenalized features (penalty factor 0) are solved exactly with the
+intercept at every step (``_logit_block.pxd``).
 """
 
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
 
 from .._base import BaseEstimator, LinearClassifierMixin
 from .._design import Design, penalty_factors
@@ -45,16 +49,21 @@ __all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 _WS_START = 10
 
 
-def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, standardize):
+def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, standardize,
+             positive):
     """Validated (l1_ratio, Design, class indices, classes, (L1, L2) penalty factors) of one call."""
     l1_ratio = check_l1_ratio(l1_ratio)
     design = Design(X, sample_weight, fit_intercept)
     codes, classes = encode_classes(y, design.n_samples, design.sample_weight)
     pf = check_penalty_factor(penalty_factor, design.n_features)
-    if np.any(pf == 0):
-        raise ValueError("penalty_factor: logistic models need every penalty factor > 0 "
-                         "(an unpenalized feature's dual constraint is not certified yet); "
-                         "use a small positive factor instead.")
+    if np.any(pf == 0) and classes.size > 2:
+        raise ValueError("penalty_factor: the multinomial model (more than two classes) needs "
+                         "every penalty factor > 0: its joint intercept step does not solve "
+                         "the unpenalized coefficients yet; use a small positive factor.")
+    if np.any(pf == 0) and positive:
+        raise ValueError("penalty_factor: logistic models with positive=True need every "
+                         "penalty factor > 0 (an unpenalized nonnegative coefficient is not "
+                         "supported); use a small positive factor.")
     return l1_ratio, design, codes, classes, penalty_factors(design, pf, standardize)
 
 
@@ -65,17 +74,75 @@ def _alpha_max_of(design, codes, classes, l1_ratio, pf, positive):
 
 
 def _null_fit(design, y01):
-    """(target of the correlations at β = 0, n · null objective, its intercept)."""
+    """(n · null objective, its intercept): the intercept-only model (β = 0)."""
     n = design.n_samples
     if not design.fit_intercept:
-        return y01 - 0.5, n * np.log(2.0), 0.0
+        return n * np.log(2.0), 0.0
     p = float(np.average(y01, weights=design.sample_weight))
     entropy = -(p * np.log(p) + (1 - p) * np.log1p(-p))
-    return y01 - p, n * entropy, float(np.log(p) - np.log1p(-p))
+    return n * entropy, float(np.log(p) - np.log1p(-p))
+
+
+def _unpenalized(design, pf):
+    """(indices, weighted means, dense float64 columns) of the unpenalized, nonconstant features."""
+    unpen = np.flatnonzero((pf == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+    cols = design.X[:, unpen]
+    cols = np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
+    return unpen, design.x_mean[unpen], cols
+
+
+def _unpenalized_fit(design, y01, cols):
+    """y − p of the model with every penalized coefficient zero: intercept and ``cols`` only.
+
+    Newton with backtracking to the rounding level of the gradient (the
+    unpenalized columns are few). Without them, the intercept-only model.
+    """
+    n, sw = design.n_samples, design.sample_weight
+    s = np.ones(n) if sw is None else sw
+    A = np.column_stack(([np.ones(n)] if design.fit_intercept else []) + [cols])
+    beta = np.zeros(A.shape[1])
+    if design.fit_intercept:
+        beta[0] = _null_fit(design, y01)[1]
+
+    def value(eta):
+        return float(s @ (np.logaddexp(0.0, eta) - y01 * eta))
+
+    eta = A @ beta
+    scale = 1e-12 * np.sqrt(n * np.einsum("i,ij,ij->j", s, A, A))
+    for _ in range(100):
+        p = expit(eta)
+        grad = A.T @ (s * (p - y01))
+        if np.all(np.abs(grad) <= scale):
+            break
+        hess = A.T @ ((s * p * (1.0 - p))[:, None] * A)
+        hess[np.diag_indices_from(hess)] += 1e-12 * np.trace(hess)
+        step = np.linalg.solve(hess, grad)
+        f0, t = value(eta), 1.0
+        d_eta = A @ step
+        # backtracking, unless the decrease is below F's rounding (then the full step)
+        while (grad @ step > 1e-8 * n and t > 1e-10
+               and value(eta - t * d_eta) > f0 + 1e-15 * abs(f0)):
+            t *= 0.5
+        if t <= 1e-10:
+            break
+        beta -= t * step
+        eta = A @ beta
+    else:
+        warnings.warn("the unpenalized features (and intercept) alone nearly separate the "
+                      "classes: their logistic fit does not converge, and alpha_max is "
+                      "approximate.", UserWarning, stacklevel=4)
+    return y01 - expit(eta)
 
 
 def _alpha_max(design, y01, l1_ratio, pf, positive):
-    residual, _, _ = _null_fit(design, y01)
+    """alpha_max at the fit of the unpenalized features and the intercept (see _grid.py)."""
+    unpen, _, cols = _unpenalized(design, pf)
+    if unpen.size:
+        residual = _unpenalized_fit(design, y01, cols)
+    elif design.fit_intercept:
+        residual = y01 - np.average(y01, weights=design.sample_weight)
+    else:
+        residual = y01 - 0.5
     return alpha_max_from_correlations(design.gradient(residual), design.n_samples, l1_ratio,
                                        pf, positive)
 
@@ -86,7 +153,9 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
 
     ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
-    without it; for K > 2 classes the largest over the classes' one-hot
+    without it; with unpenalized features (v_j = 0), ``max_j |x_jᵀ S (y − p)|
+    / (n ρ v_j)`` over the penalized ones, p the probabilities of the
+    logistic fit of the intercept and the unpenalized features alone; for K > 2 classes the largest over the classes' one-hot
     columns (1/K in place of ȳ without the intercept); with ``standardize``,
     of the standardized columns x̄_j / σ_j. Parameters are as in
     :func:`logistic_path`.
@@ -94,7 +163,7 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
     check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
     l1_ratio, design, codes, classes, (pf, _) = _prepare(X, y, l1_ratio, fit_intercept,
                                                          sample_weight, penalty_factor,
-                                                         standardize)
+                                                         standardize, positive)
     return _alpha_max_of(design, codes, classes, l1_ratio, pf, positive)
 
 
@@ -112,7 +181,7 @@ class _LogisticPoint:
         self.design, self.n_features, self.dtype = design, p, design.dtype
         self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
         self.max_iter, self.screening = max_iter, screening
-        _, self.null_obj, b0 = _null_fit(design, y01)
+        self.null_obj, b0 = _null_fit(design, y01)
         self.tol_abs = tol * self.null_obj
         self.w = np.zeros(p)
         self.r = np.zeros(n)
@@ -121,7 +190,13 @@ class _LogisticPoint:
             self.w[:] = check_coef_init(coef_init, p)
             self.r -= design.matvec(self.w)
         self.view = _problem.DesignView(design, implicit_centering=False)
-        self.loss = _problem.LogisticLoss(y01, p, fit_intercept=design.fit_intercept)
+        unpen, means, cols = _unpenalized(design, penalty_factor)
+        centered = cols - means
+        weighted = centered if design.sample_weight is None else (
+            design.sample_weight[:, None] * centered)
+        self.loss = _problem.LogisticLoss(y01, p, fit_intercept=design.fit_intercept,
+                                          unpenalized=unpen, unpenalized_mean=means,
+                                          gram=centered.T @ weighted)
         self.work = _workspace.Workspace(n, p)
 
     def solve(self, k, alpha, alphas):
@@ -178,13 +253,17 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights, rescaled to sum to n_samples.
     penalty_factor : array-like of shape (n_features,), optional
-        Positive multipliers v_j of each feature's penalty.
+        Non-negative multipliers v_j of each feature's penalty. 0 leaves a
+        feature unpenalized (two classes only, and not with ``positive``):
+        its coefficient is solved exactly with the intercept at every step,
+        and alpha_max is that of the fit of the intercept and the
+        unpenalized features alone.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null, where L_null is the objective
         at β = 0 (with the optimal intercept: the weighted binary entropy of y;
-        without one: log 2).
+        without one: log 2), also with unpenalized features.
     max_iter : int, default=100000
         Maximum coordinate-descent epochs (over working sets, in all Newton steps) per alpha.
     screening : bool, default=True
@@ -217,7 +296,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     max_iter = check_max_iter(max_iter)
     l1_ratio, design, codes, classes, factors = _prepare(X, y, l1_ratio, fit_intercept,
                                                          sample_weight, penalty_factor,
-                                                         standardize)
+                                                         standardize, positive)
     pf = factors[0]
     automatic = alphas is None
     if automatic:
@@ -266,7 +345,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
-        Positive multipliers of each feature's penalty.
+        Non-negative multipliers of each feature's penalty; 0 leaves a feature
+        unpenalized (two classes only, and not with ``positive``).
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null (the objective at β = 0).
     max_iter : int, default=100000
