@@ -84,10 +84,11 @@ class BlockLogisticPoint:
             else np.zeros((n, K))
         self.offset = np.ascontiguousarray(b, dtype=np.float64)
         # raw columns: a row move touches only its column's samples (the intercepts are
-        # separate unknowns), so the blocks' curvature is that of the raw Grams
+        # separate unknowns, re-solved after every move of the Newton model, so the
+        # blocks' curvature is that of the centered Grams)
         view = _problem.DesignView(design, implicit_centering=False)
-        raw_sq = design.col_sq_norms + (n * design.x_mean ** 2 if design.fit_intercept else 0.0)
-        lipschitz, norm, eig_val, eig_vec, vec_ptr = block_spectra(view, ptr, idx, raw_sq)
+        lipschitz, norm, eig_val, eig_vec, vec_ptr = block_spectra(
+            _problem.DesignView(design), ptr, idx, design.col_sq_norms)
         curvature = 0.25 if binary else 0.5   # p(1 − p) ≤ ¼; diag(p) − ppᵀ ≼ ½ I
         self.alpha_max = (block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights,
                                                    1.0) / l1_ratio if l1_ratio > 0 else np.inf)

@@ -39,8 +39,8 @@ def _prepare(X, y, groups, group_weights, fit_intercept, sample_weight, loss="sq
     if check_option(loss, "loss", ("squared", "logistic")) == "logistic":
         codes, extra = encode_classes(y, design.n_samples, design.sample_weight)
         if extra.size != 2:
-            raise ValueError(f"y: loss='logistic' is the binary model and needs two classes, "
-                             f"got {extra.size}; for more use logistic_path(..., "
+            raise ValueError(f"y: Only binary classification is supported with loss='logistic'; "
+                             f"got {extra.size} classes; for more use logistic_path(..., "
                              "multinomial='grouped').")
         target = codes
     else:
