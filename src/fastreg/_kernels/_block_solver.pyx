@@ -8,7 +8,12 @@ W of shape p × K::
 with the block quadratic datafit (``_block_quadratic.pxd``) and the group
 elastic net (``_group_enet.pxd``), W_g the rows of group g (all K columns),
 ‖·‖ the Frobenius norm. K = 1 is the group lasso; groups of one feature are
-the multi-task lasso.
+the multi-task lasso. The datafit is a fused type (``_block_datafit.pxd``):
+the softmax loss of K classes (``_block_softmax.pxd``; the binary logistic
+as its one-column case) in place of the quadratic gives the grouped
+multinomial and the logistic group lasso, with the same gap, screening and
+working sets; only the working set's inner solver differs (proximal Newton
+steps, ``_block_newton.pxd``, as the scalar solver's logistic).
 
 One solve has the structure of the scalar solver (``_solver.pyx``): full
 duality gap (the certificate) → Gap Safe screening of blocks → a working set
@@ -26,64 +31,30 @@ zero block whose correlation, bounded from its last exact value by how far
 constraint is kept out of the gap's pass: the bound enters the dual norm.
 """
 
-from libc.math cimport INFINITY, sqrt
+from libc.math cimport INFINITY
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
 import numpy as np
 
-from ._block_cd cimport BlockBuffers, block_epoch, record_residual
-from ._block_datafit cimport block_datafit, df_dual_point, df_move
+from ._block_cd cimport block_epoch, record_residual
+from ._block_datafit cimport block_datafit, df_dual_point
 from ._block_quadratic cimport BlockQuadratic, bq_moments, bq_project_unpenalized, rows_dot
 from ._block_newton cimport sm_newton_step
 from ._block_softmax cimport (BlockSoftmax, sm_dual_point, sm_gaps, sm_intercepts, sm_refresh,
                               sm_value)
+from ._block_work cimport (Stats, Work, build_block_working_set, refresh_blocks,
+                           s_distance_blocks, screen_blocks, ws_support)
 from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, quadratic_gaps
-from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
-                           ge_penalized, ge_priority, ge_provably_zero)
+from ._group_enet cimport GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms
 from ._problem cimport DesignView
 from ._quadratic cimport quad_safe_radius
-from ._working_set cimport select_smallest
 
 
 cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero block (as _solver.pyx)
-
-
-cdef struct Work:
-    # Buffers (owned by a BlockSolver) and the state carried between alphas.
-    double* theta           # the dual point θ (n × K)
-    double* cand            # a candidate dual point (the residual)
-    double* hist            # (SWEEPS + 1) × n·K: last residual, then differences
-    double* z               # correlations X̄ᵀSθ (p × K), valid where stamped
-    double* z_norms         # ‖z_g‖ per group
-    double* shifted         # ‖z_g − l2 w_g W_g‖ per group
-    double* key             # working-set priorities
-    BlockBuffers steps      # the block steps' scratch (_block_cd.pxd)
-    Py_ssize_t* groups      # groups checked (not screened, not constant)
-    Py_ssize_t* ws          # the working set
-    Py_ssize_t* act         # its support
-    Py_ssize_t* stamp       # version of θ each block's z was computed at (−1: none)
-    Py_ssize_t version      # bumped whenever θ changes
-    double* theta_ref       # θ at the last full gap
-    double* bound           # bound on ‖z_g‖ at θ of a block kept out
-    double* at_drift        # drift when z_g was exact (−∞: not an exact value)
-    Py_ssize_t* checked     # the groups whose z is exact at the full gap
-    signed char* kept       # kept out on its bound
-    double drift            # Σ ‖θ_next − θ_ref‖_S over the full gaps
-    Py_ssize_t n_groups
-    Py_ssize_t n_features
-
-
-cdef struct Stats:
-    double gap
-    double loss
-    Py_ssize_t n_epochs
-    Py_ssize_t n_outer
-    Py_ssize_t n_screened
-    Py_ssize_t ws_size
 
 
 # ---------------------------------------------------------------------------
@@ -138,16 +109,6 @@ cdef Gap _gap(const Data* d, const block_datafit* f, const GroupEnet* pen,
 # ---------------------------------------------------------------------------
 # One working set
 
-cdef Py_ssize_t _support(const GroupEnet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                         const double* W, Py_ssize_t* act) noexcept nogil:
-    cdef Py_ssize_t t, n_act = 0
-    for t in range(n_ws):
-        if not ge_penalized(pen, ws[t]) or ge_block_sq(pen, ws[t], W) > 0.0:
-            act[n_act] = ws[t]
-            n_act += 1
-    return n_act
-
-
 cdef Py_ssize_t _solve_working_set(const Data* d, const block_datafit* f, const GroupEnet* pen,
                                    const floating* Xv, const index_t* Xi, const index_t* Xp,
                                    const Py_ssize_t* ws, Py_ssize_t n_ws, double* W, double* r,
@@ -171,7 +132,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const block_datafit* f, const 
     df_dual_point(d, f, r, offset, work.theta)
     work.version += 1
     while epochs < max_epochs:
-        n_act = _support(pen, ws, n_ws, W, work.act)
+        n_act = ws_support(pen, ws, n_ws, W, work.act)
         df_dual_point(d, f, r, offset, work.cand)
         record_residual(size, work.hist, 0, work.cand)
         extrapolated = False
@@ -251,85 +212,6 @@ cdef Py_ssize_t _newton_working_set(const Data* d, const BlockSoftmax* f, const 
 # ---------------------------------------------------------------------------
 # The solver for one alpha
 
-cdef Py_ssize_t _refresh(const block_datafit* f, const GroupEnet* pen, Work* work,
-                         Py_ssize_t n_groups, const double* W, double* norm_floor) noexcept nogil:
-    """Before a full gap: which blocks the gap checks exactly, and which stay out on a bound.
-
-    Fills ``work.checked`` (returns its size), flags the others in
-    ``work.kept`` with their bound in ``work.bound``, and sets the floor
-    their bounds put under the dual norm.
-    """
-    cdef Py_ssize_t t, g, m = 0
-    cdef double u, floor = 0.0
-    for t in range(n_groups):
-        g = work.groups[t]
-        work.kept[g] = 0
-        if (f.n_unpen == 0 and work.stamp[g] != work.version and ge_penalized(pen, g)
-                and ge_block_sq(pen, g, W) == 0.0):
-            u = work.z_norms[g] + pen.norm[g] * (work.drift - work.at_drift[g])
-            if u < 0.9 * pen.l1 * pen.weight[g]:  # 0.9: as _bounds.pxd
-                work.kept[g] = 1
-                work.bound[g] = u
-                if u > floor * pen.weight[g]:
-                    floor = u / pen.weight[g]
-                continue
-        work.checked[m] = g
-        m += 1
-    norm_floor[0] = floor
-    return m
-
-
-cdef Py_ssize_t _screen(const Data* d, const block_datafit* f, const GroupEnet* pen,
-                        const floating* Xv, const index_t* Xi, const index_t* Xp, const Gap* gp,
-                        Work* work, Py_ssize_t n_groups, double* W, double* r,
-                        double* offset) noexcept nogil:
-    """Drop from ``work.groups`` the blocks the Gap Safe sphere proves zero (zeroing them)."""
-    cdef Py_ssize_t t, u, g, j, k, kept = 0, K = f.n_tasks
-    cdef bint fenchel = gp.fenchel_gap < gp.lasso_gap
-    cdef double z_norm, shifted
-    for t in range(n_groups):
-        g = work.groups[t]
-        z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
-        shifted = work.bound[g] if work.kept[g] else work.shifted[g]
-        if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
-            if ge_block_sq(pen, g, W) == 0.0:
-                continue  # already zero: no pass over its columns
-            for u in range(pen.ptr[g], pen.ptr[g + 1]):
-                j = pen.idx[u]
-                for k in range(K):
-                    work.steps.delta[k] = -W[j * K + k]
-                    W[j * K + k] = 0.0
-                df_move(d, f, Xv, Xi, Xp, j, work.steps.delta, r, offset)
-            continue
-        work.groups[kept] = g
-        kept += 1
-    return kept
-
-
-cdef Py_ssize_t _build_working_set(const GroupEnet* pen, const Gap* gp, Work* work,
-                                   Py_ssize_t n_groups, Py_ssize_t size,
-                                   const double* W) noexcept nogil:
-    """The ``size`` checked blocks closest to their dual constraint (nonzero ones always).
-
-    Blocks kept out on a bound are far from it: they stay out.
-    """
-    cdef Py_ssize_t t, g, m = 0
-    for t in range(n_groups):
-        g = work.groups[t]
-        if work.kept[g]:
-            continue
-        work.ws[m] = g
-        if not ge_penalized(pen, g) or ge_block_sq(pen, g, W) > 0.0:
-            work.key[m] = -INFINITY
-        else:
-            work.key[m] = ge_priority(pen, gp.scale, g, work.shifted[g])
-        m += 1
-    if size >= m or pen.l1 <= 0.0:
-        return m
-    select_smallest(work.key, work.ws, m, size)
-    return size
-
-
 cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
                  const floating* Xv, const index_t* Xi, const index_t* Xp, double* W, double* r,
                  double* offset, double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start,
@@ -361,7 +243,7 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
     while True:
         if block_datafit is BlockSoftmax:
             sm_intercepts(d, f, r, offset, 100)  # exact intercepts for the certificate's primal
-        n_checked = _refresh(f, pen, work, n_groups, W, &norm_floor)
+        n_checked = refresh_blocks(f, pen, work, n_groups, W, &norm_floor)
         gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.checked, n_checked, W, r, offset,
                   work.theta, norm_floor)
         for t in range(n_checked):
@@ -383,7 +265,7 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
                     break
         outer += 1
         if screen:
-            n_groups = _screen(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
+            n_groups = screen_blocks(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
         nnz = 0
         for t in range(n_groups):
             if ge_block_sq(pen, work.groups[t], W) > 0.0:
@@ -393,14 +275,14 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
             size = nnz + nnz // 4 + 10
         if size > n_groups:
             size = n_groups
-        n_ws = _build_working_set(pen, &gp, work, n_groups, size, W)
+        n_ws = build_block_working_set(pen, &gp, work, n_groups, size, W)
         inner_tol = 0.1 * gp.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
         epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, work.ws, n_ws, W, r, offset,
                                      inner_tol, max_epochs - epochs, work)
         # θ moved: the bounds of the blocks not recomputed at it grow by the distance
-        work.drift += _s_distance(d, f.n_tasks, work.theta, work.theta_ref)
+        work.drift += s_distance_blocks(d, f.n_tasks, work.theta, work.theta_ref)
         memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
         for t in range(n_ws):
             if work.stamp[work.ws[t]] == work.version:
@@ -411,20 +293,6 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
     stats.n_outer = outer
     stats.n_screened = work.n_groups - n_groups
     stats.ws_size = size
-
-
-cdef double _s_distance(const Data* d, Py_ssize_t K, const double* u,
-                        const double* v) noexcept nogil:
-    """‖u − v‖_S over n × K (Frobenius, rows weighted by s)."""
-    cdef Py_ssize_t i, k
-    cdef double diff, row, acc = 0.0
-    for i in range(d.n_samples):
-        row = 0.0
-        for k in range(K):
-            diff = u[i * K + k] - v[i * K + k]
-            row += diff * diff
-        acc += d.sw[i] * row if d.weighted else row
-    return sqrt(acc)
 
 
 cdef void _run(const Data* d, const block_datafit* f, const GroupEnet* pen, DesignView design,
