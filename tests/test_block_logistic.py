@@ -329,3 +329,14 @@ def test_bad_input():
                                  loss="logistic")
     with pytest.raises(ValueError, match="multinomial"):
         fastreg.LogisticRegression(multinomial=None).fit(X, y)
+
+
+def test_grouped_cross_validation():
+    X, y = _problem(n=150, seed=8)
+    cv = fastreg.LogisticRegressionCV(multinomial="grouped", n_alphas=8, cv=3, tol=1e-8).fit(X, y)
+    assert cv.coef_.shape == (3, X.shape[1])
+    assert np.all((cv.coef_ != 0).all(axis=0) == (cv.coef_ != 0).any(axis=0))
+    np.testing.assert_allclose(cv.alphas_[0], fastreg.logistic_alpha_max(X, y,
+                                                                         multinomial="grouped"))
+    ref = fastreg.LogisticRegression(alpha=cv.alpha_, multinomial="grouped", tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, atol=1e-5)
