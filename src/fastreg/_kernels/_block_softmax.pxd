@@ -15,12 +15,12 @@
 # the quadratic's x̄_jᵀSR); the state update of a row move; the value; the
 # exact intercepts (joint Newton on the K intercepts); the dual point
 # θ = Y − P; the dual value, a weighted entropy over the simplex; the Gap Safe
-# radius. The block steps use the Hessian bound diag(p) − ppᵀ ≼ ½I (¼ for the
-# binary p(1 − p)) times the raw Gram X_gᵀSX_g: the caller scales the block
-# spectra by ``curvature`` (the Gap Safe tests use the unscaled norms).
-from libc.math cimport exp, fabs, log, sqrt
-
-from libc.math cimport INFINITY
+# radius. The working sets are solved by proximal Newton steps
+# (_block_newton.pxd); a group of several features steps on the Hessian bound
+# diag(p) − ppᵀ ≼ ½I (¼ for the binary p(1 − p)) times its centered Gram: the
+# caller scales the block spectra by that constant (the Gap Safe tests use the
+# unscaled norms: dual points are S-centered, so centered norms bound them).
+from libc.math cimport INFINITY, exp, fabs, log, sqrt
 
 from ._columns cimport Data, column
 from ._fused cimport floating, index_t

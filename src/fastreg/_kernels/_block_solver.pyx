@@ -468,8 +468,10 @@ cdef class BlockSolver:
         """Solve at penalty levels (l1, l2) in place, until the gap ≤ ``tol_abs``.
 
         ``W`` (p × K, rows contiguous), ``r`` (n × K) and ``offset`` (K) are
-        the warm start and receive the solution: r = Y_c − XW, offset = WᵀM.
-        ``dual_known`` says the workspace holds the previous alpha's dual point.
+        the warm start and receive the solution: r = Y_c − XW, offset = WᵀM
+        (softmax: r = XW, offset the intercepts). ``dual_known`` says the
+        workspace holds the previous alpha's dual point (and, for the softmax,
+        the probabilities of the state).
 
         Returns
         -------
