@@ -170,7 +170,8 @@ cdef inline double _ws_penalty(const GroupEnet* pen, const Py_ssize_t* ws, Py_ss
 
 cdef inline void _model_init(const Data* d, const BlockSoftmax* f, const GroupEnet* pen,
                              const floating* Xv, const index_t* Xi, const index_t* Xp,
-                             const Py_ssize_t* ws, Py_ssize_t n_ws, const double* W) noexcept nogil:
+                             const Py_ssize_t* ws, Py_ssize_t n_ws,
+                             const double* W) noexcept nogil:
     """The model at the state: ρ = Y − P, Δη = 0, the curvature bounds, the intercepts' system."""
     cdef const floating* v
     cdef const index_t* rows

@@ -39,7 +39,7 @@ cdef struct BlockSoftmax:
     double* lse             # log Σ_k e^η_ik (binary: log(1 + e^η_i)), n
     double* scratch         # K² + K doubles (the intercepts' Newton system)
     # the proximal Newton steps' buffers (_block_newton.pxd)
-    double* rho             # n × K: the model's residual (Y − P) − H XΔW (the intercepts' share apart)
+    double* rho             # n × K: the model's residual (Y − P) − H XΔW (intercepts apart)
     double* deta            # n × K: the step in η of the coefficients, XΔW
     double* try_prob        # n × K, n: a trial point's probabilities and log-normalizers
     double* try_lse
