@@ -5,7 +5,8 @@
 # g_i = Y_i − P_i and H_i = diag(P_i) − P_iP_iᵀ (binary: p_i(1 − p_i)), Δη_i =
 # ΔWᵀx_i + Δb. Its residual without the intercepts' share, ρ_i = g_i − H_iΔWᵀx_i,
 # is kept (a row move costs O(K) per stored entry: H_iδ = P_i∘δ − P_i(P_iᵀδ),
-# no exponential), and with it Σ_i s_i ρ_i; the model's gradient of a row is
+# no exponential; the step in η, XΔW, is formed once for the line search),
+# and with it Σ_i s_i ρ_i; the model's gradient of a row is
 # x_jᵀS(ρ − HΔb), read in one pass. The intercepts' step is then exact at
 # O(K³), never a pass over the samples, and taken after every block move: the
 # blocks descend the model with Δb eliminated, whose curvature is that of the
@@ -58,7 +59,7 @@ cdef inline void _hess_times(const double* pi, const double* delta, Py_ssize_t K
 cdef inline void _model_move(const Data* d, const BlockSoftmax* f, const floating* Xv,
                              const index_t* Xi, const index_t* Xp, Py_ssize_t j,
                              const double* delta, double* hd) noexcept nogil:
-    """Row j of ΔW moved by δ: Δη, the model's residual and its sum over column j."""
+    """Row j of ΔW moved by δ: the model's residual and its sum over column j."""
     cdef const floating* v
     cdef const index_t* rows
     cdef Py_ssize_t t, i, k, K = f.n_tasks, nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
@@ -70,7 +71,6 @@ cdef inline void _model_move(const Data* d, const BlockSoftmax* f, const floatin
         si = d.sw[i] if d.weighted else 1.0
         _hess_times(f.prob + i * K, delta, K, f.binary, hd)
         for k in range(K):
-            f.deta[i * K + k] += x * delta[k]
             f.rho[i * K + k] -= x * hd[k]
             rho_sum[k] -= si * x * hd[k]
 
@@ -188,7 +188,6 @@ cdef inline void _model_init(const Data* d, const BlockSoftmax* f, const GroupEn
         for k in range(K):
             f.rho[i * K + k] = sm_y(f, i, k) - pi[k]
             rho_sum[k] += si * f.rho[i * K + k]
-            f.deta[i * K + k] = 0.0
             c = pi[k] * (1.0 - pi[k])
             if c > top:
                 top = c
@@ -226,6 +225,35 @@ cdef inline void _model_init(const Data* d, const BlockSoftmax* f, const GroupEn
             for l in range(K):
                 f.model_hess[k * K + l] += si * pi[k] * ((1.0 if k == l else 0.0) - pi[l])
             f.model_hess[k * K + k] += si * _ridge()
+
+
+cdef inline void _step_in_eta(const Data* d, const BlockSoftmax* f, const GroupEnet* pen,
+                              const floating* Xv, const index_t* Xi, const index_t* Xp,
+                              const Py_ssize_t* ws, Py_ssize_t n_ws,
+                              const double* W) noexcept nogil:
+    """Δη = XΔW over the moved rows, once per step (not kept by every move)."""
+    cdef const floating* v
+    cdef const index_t* rows
+    cdef Py_ssize_t s, u, j, k, t, i, nnz, pos = 0, K = f.n_tasks
+    cdef double delta_sq
+    cdef double* delta = f.scratch
+    for i in range(d.n_samples * K):
+        f.deta[i] = 0.0
+    for s in range(n_ws):
+        for u in range(pen.ptr[ws[s]], pen.ptr[ws[s] + 1]):
+            j = pen.idx[u]
+            delta_sq = 0.0
+            for k in range(K):
+                delta[k] = W[j * K + k] - f.w_start[pos * K + k]
+                delta_sq += delta[k] * delta[k]
+            pos += 1
+            if delta_sq == 0.0:
+                continue
+            nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
+            for t in range(nnz):
+                i = rows[t] if rows != NULL else t
+                for k in range(K):
+                    f.deta[i * K + k] += v[t] * delta[k]
 
 
 cdef inline Py_ssize_t sm_newton_step(const Data* d, const BlockSoftmax* f, const GroupEnet* pen,
@@ -266,6 +294,7 @@ cdef inline Py_ssize_t sm_newton_step(const Data* d, const BlockSoftmax* f, cons
                     n_act += 1
         if change == 0.0 or n_act == 0 or change <= 1e-2 * first:
             break
+    _step_in_eta(d, f, pen, Xv, Xi, Xp, ws, n_ws, W)
     # backtracking on the true objective along (ΔW, Δη)
     t = 1.0
     for k in range(HALVINGS):
