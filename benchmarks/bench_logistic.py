@@ -12,6 +12,8 @@ suboptimality at every alpha by 1e-6).
   three most correlated words unpenalized (penalty factor 0).
 * ``MultinomialPath``: time, epochs and class cycles of the multinomial path
   on the Debian descriptions of the ten most common sections.
+* ``GroupedMultinomialPath``: time, epochs and largest gap of the grouped
+  multinomial path (each feature's K class coefficients one group) on the same data.
 
 Without the news20 files (see ``_data.data_dir``) the benchmarks are skipped.
 """
@@ -149,3 +151,39 @@ class MultinomialPath:
         return int(np.sum(self._path().info["n_cycles"]))
 
     track_class_cycles.unit = "cycles"
+
+
+class GroupedMultinomialPath:
+    """The grouped multinomial path (``multinomial="grouped"``) on the same data and grid scale.
+
+    30 alphas from its own alpha_max (the largest norm of a feature's K class
+    correlations) down to 1e-2·alpha_max; solved by the block solver with its
+    softmax datafit (``compare_multinomial.py --multinomial grouped`` runs the
+    100-alpha comparison with glmnet's grouped multinomial).
+    """
+
+    timeout = 600
+
+    def setup(self):
+        self.X, self.y = load("debian-sections")
+        alpha_max = fastreg.logistic_alpha_max(self.X, self.y, multinomial="grouped")
+        self.alphas = np.geomspace(alpha_max, alpha_max * EPS, 30)
+
+    def _path(self):
+        return fastreg.logistic_path(self.X, self.y, alphas=self.alphas, tol=TOL,
+                                     multinomial="grouped")
+
+    def time_path(self):
+        self._path()
+
+    def track_epochs(self):
+        """Epochs of the Newton models summed over the path (deterministic)."""
+        return int(self._path().n_iters.sum())
+
+    track_epochs.unit = "epochs"
+
+    def track_max_gap(self):
+        """Largest certified duality gap on the path, in units of tol."""
+        return float(np.max(self._path().dual_gaps) / TOL)
+
+    track_max_gap.unit = "tol"

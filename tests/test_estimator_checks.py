@@ -16,7 +16,9 @@ import fastreg  # noqa: E402
 ESTIMATORS = [fastreg.Lasso(alpha=0.1), fastreg.ElasticNet(alpha=0.1, l1_ratio=0.7),
               fastreg.LogisticRegression(alpha=0.01, tol=1e-12), fastreg.GroupLasso(alpha=0.1),
               fastreg.MultiTaskLasso(alpha=0.1),
-              fastreg.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.7)]
+              fastreg.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.7),
+              fastreg.LogisticRegression(alpha=0.01, multinomial="grouped", tol=1e-12),
+              fastreg.LogisticGroupLasso(alpha=0.01, tol=1e-12)]
 for name in ("Ridge", "RidgeCV"):
     if hasattr(fastreg, name):
         ESTIMATORS.append(getattr(fastreg, name)())

@@ -29,6 +29,7 @@ __all__ = [
     "check_max_iter",
     "check_bool",
     "check_bools",
+    "check_option",
 ]
 
 
@@ -521,3 +522,11 @@ def check_bools(**options):
                 raise TypeError(f"verbose must be a bool or a callable, got {value!r} of type "
                                 f"{type(value).__name__}.") from None
             raise
+
+
+def check_option(value, name, choices):
+    """A string option among ``choices``; returns it."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got "
+                         f"{value!r}.")
+    return value

@@ -1,10 +1,14 @@
 # Block coordinate descent for the block solver (_block_solver.pyx): the step
 # on one block (rows of W for a group of features, all K columns), an epoch
 # over a list of blocks, and the residual history the extrapolation reads.
+# For a datafit other than the quadratic (_block_datafit.pxd) the block's
+# curvature (``pen.lipschitz``, ``pen.eig_val``) is a bound on its Hessian
+# over the whole block: the exact minimization of that quadratic model is
+# then a majorization-minimization step.
 from libc.math cimport sqrt
 from libc.string cimport memcpy
 
-from ._block_quadratic cimport BlockQuadratic, bq_gradient, bq_move
+from ._block_datafit cimport block_datafit, df_gradient, df_move
 from ._columns cimport Data
 from ._fused cimport floating, index_t
 from ._group_enet cimport GroupEnet, ge_block_radius, ge_prox_factor
@@ -53,7 +57,7 @@ cdef inline void block_minimize(const GroupEnet* pen, Py_ssize_t g, Py_ssize_t K
             U[a * K + k] = acc
 
 
-cdef inline double _apply(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef inline double _apply(const Data* d, const block_datafit* f, const GroupEnet* pen,
                           const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
                           double c, double* W, double* r, double* offset,
                           BlockBuffers* work) noexcept nogil:
@@ -73,13 +77,13 @@ cdef inline double _apply(const Data* d, const BlockQuadratic* f, const GroupEne
                 moved = True
                 change += dk * dk
         if moved:
-            bq_move(d, f, Xv, Xi, Xp, j, work.delta, r, offset)
+            df_move(d, f, Xv, Xi, Xp, j, work.delta, r, offset)
             for k in range(K):
                 W[j * K + k] = c * U[a + k]
     return pen.lipschitz[g] * change
 
 
-cdef inline double block_step(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef inline double block_step(const Data* d, const block_datafit* f, const GroupEnet* pen,
                         const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
                         double* W, double* r, double* offset, BlockBuffers* work) noexcept nogil:
     """One block step on block g; returns L_g ‖ΔW_g‖².
@@ -97,13 +101,13 @@ cdef inline double block_step(const Data* d, const BlockQuadratic* f, const Grou
         return 0.0  # constant columns only: the block stays 0
     if stop - start > 1:
         for t in range(start, stop):
-            bq_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, U + (t - start) * K)
+            df_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, U + (t - start) * K)
         block_minimize(pen, g, K, W, U, work.chat)
         return _apply(d, f, pen, Xv, Xi, Xp, g, 1.0, W, r, offset, work)
     for t in range(start, stop):
         j = pen.idx[t]
         a = (t - start) * K
-        bq_gradient(d, f, Xv, Xi, Xp, j, r, offset, U + a)
+        df_gradient(d, f, Xv, Xi, Xp, j, r, offset, U + a)
         for k in range(K):
             U[a + k] = W[j * K + k] + U[a + k] / lg
             u_sq += U[a + k] * U[a + k]
@@ -111,7 +115,7 @@ cdef inline double block_step(const Data* d, const BlockQuadratic* f, const Grou
     return _apply(d, f, pen, Xv, Xi, Xp, g, c, W, r, offset, work)
 
 
-cdef inline double block_epoch(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef inline double block_epoch(const Data* d, const block_datafit* f, const GroupEnet* pen,
                    const floating* Xv, const index_t* Xi, const index_t* Xp,
                    const Py_ssize_t* blocks, Py_ssize_t n_blocks, double* W, double* r,
                    double* offset, BlockBuffers* work) noexcept nogil:

@@ -11,8 +11,8 @@
 # of W (all K targets), the state update of a row move, its value, the
 # pieces of its conjugate at a dual point θ (any S-centered n × K matrix),
 # the projection that makes θ feasible for unpenalized features, and the Gap
-# Safe radius. A multinomial datafit would provide the same functions (see
-# docs/group.md).
+# Safe radius. The softmax datafit (_block_softmax.pxd) provides the same
+# functions (see docs/group.md).
 
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t

@@ -8,7 +8,12 @@ W of shape p × K::
 with the block quadratic datafit (``_block_quadratic.pxd``) and the group
 elastic net (``_group_enet.pxd``), W_g the rows of group g (all K columns),
 ‖·‖ the Frobenius norm. K = 1 is the group lasso; groups of one feature are
-the multi-task lasso.
+the multi-task lasso. The datafit is a fused type (``_block_datafit.pxd``):
+the softmax loss of K classes (``_block_softmax.pxd``; the binary logistic
+as its one-column case) in place of the quadratic gives the grouped
+multinomial and the logistic group lasso, with the same gap, screening and
+working sets; only the working set's inner solver differs (proximal Newton
+steps, ``_block_newton.pxd``, as the scalar solver's logistic).
 
 One solve has the structure of the scalar solver (``_solver.pyx``): full
 duality gap (the certificate) → Gap Safe screening of blocks → a working set
@@ -26,67 +31,36 @@ zero block whose correlation, bounded from its last exact value by how far
 constraint is kept out of the gap's pass: the bound enters the dual norm.
 """
 
-from libc.math cimport INFINITY, sqrt
+from libc.math cimport INFINITY
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
 import numpy as np
 
-from ._block_cd cimport BlockBuffers, block_epoch, record_residual
-from ._block_quadratic cimport (BlockQuadratic, bq_moments, bq_move, bq_project_unpenalized,
-                                bq_residual, rows_dot)
+from ._block_cd cimport block_epoch, record_residual
+from ._block_datafit cimport block_datafit, df_dual_point
+from ._block_quadratic cimport BlockQuadratic, bq_moments, bq_project_unpenalized, rows_dot
+from ._block_newton cimport sm_newton_step
+from ._block_softmax cimport (BlockSoftmax, sm_dual_point, sm_gaps, sm_intercepts, sm_refresh,
+                              sm_value)
+from ._block_work cimport (Stats, Work, build_block_working_set, refresh_blocks,
+                           s_distance_blocks, screen_blocks, ws_support)
 from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, quadratic_gaps
-from ._group_enet cimport (GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms,
-                           ge_penalized, ge_priority, ge_provably_zero)
+from ._group_enet cimport GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms
 from ._problem cimport DesignView
 from ._quadratic cimport quad_safe_radius
-from ._working_set cimport select_smallest
 
 
 cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero block (as _solver.pyx)
 
 
-cdef struct Work:
-    # Buffers (owned by a BlockSolver) and the state carried between alphas.
-    double* theta           # the dual point θ (n × K)
-    double* cand            # a candidate dual point (the residual)
-    double* hist            # (SWEEPS + 1) × n·K: last residual, then differences
-    double* z               # correlations X̄ᵀSθ (p × K), valid where stamped
-    double* z_norms         # ‖z_g‖ per group
-    double* shifted         # ‖z_g − l2 w_g W_g‖ per group
-    double* key             # working-set priorities
-    BlockBuffers steps      # the block steps' scratch (_block_cd.pxd)
-    Py_ssize_t* groups      # groups checked (not screened, not constant)
-    Py_ssize_t* ws          # the working set
-    Py_ssize_t* act         # its support
-    Py_ssize_t* stamp       # version of θ each block's z was computed at (−1: none)
-    Py_ssize_t version      # bumped whenever θ changes
-    double* theta_ref       # θ at the last full gap
-    double* bound           # bound on ‖z_g‖ at θ of a block kept out
-    double* at_drift        # drift when z_g was exact (−∞: not an exact value)
-    Py_ssize_t* checked     # the groups whose z is exact at the full gap
-    signed char* kept       # kept out on its bound
-    double drift            # Σ ‖θ_next − θ_ref‖_S over the full gaps
-    Py_ssize_t n_groups
-    Py_ssize_t n_features
-
-
-cdef struct Stats:
-    double gap
-    double loss
-    Py_ssize_t n_epochs
-    Py_ssize_t n_outer
-    Py_ssize_t n_screened
-    Py_ssize_t ws_size
-
-
 # ---------------------------------------------------------------------------
 # The duality gap (as _quad_gap in _solver.pyx, over blocks)
 
-cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef Gap _gap(const Data* d, const block_datafit* f, const GroupEnet* pen,
               const floating* Xv, const index_t* Xi, const index_t* Xp, Work* work,
               const Py_ssize_t* groups, Py_ssize_t n_groups, const double* W, const double* r,
               const double* offset, const double* point, double norm_floor) noexcept nogil:
@@ -98,7 +72,7 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     """
     cdef Py_ssize_t t, u, g, j, K = f.n_tasks
     cdef bint is_theta = point == work.theta
-    cdef double rss, theta_sq, theta_y
+    cdef double rss = 0.0, theta_sq = 0.0, theta_y = 0.0
     cdef GroupDualTerms dt
     cdef Gap gp
     for t in range(n_groups):
@@ -113,33 +87,29 @@ cdef Gap _gap(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
         else:
             work.stamp[g] = -1
             work.at_drift[g] = -INFINITY
-    bq_moments(d, f, r, offset, point, &rss, &theta_sq, &theta_y)
-    if f.n_unpen > 0:
-        bq_project_unpenalized(f, NULL, work.n_features, work.z, &theta_sq, &theta_y)
+    if block_datafit is BlockQuadratic:
+        bq_moments(d, f, r, offset, point, &rss, &theta_sq, &theta_y)
+        if f.n_unpen > 0:
+            bq_project_unpenalized(f, NULL, work.n_features, work.z, &theta_sq, &theta_y)
+        gp.loss = 0.5 * rss
+    else:
+        gp.loss = sm_value(d, f, r, offset)
     dt = ge_dual_terms(pen, groups, n_groups, W, work.z, norm_floor, work.z_norms, work.shifted)
-    gp.loss = 0.5 * rss
-    gp.primal = 0.5 * rss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
+    gp.primal = gp.loss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     gp.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
-    quadratic_gaps(&gp, theta_y, theta_sq, pen.l1, pen.l2, dt.l2_norm, dt.dual_norm,
-                   dt.conjugate)
-    gp.radius = quad_safe_radius(gp.gap)  # 1-strongly concave dual, Frobenius norm
+    if block_datafit is BlockQuadratic:
+        quadratic_gaps(&gp, theta_y, theta_sq, pen.l1, pen.l2, dt.l2_norm, dt.dual_norm,
+                       dt.conjugate)
+        gp.radius = quad_safe_radius(gp.gap)  # 1-strongly concave dual, Frobenius norm
+    else:
+        sm_gaps(d, f, &gp, point, pen.l1, pen.l2, &dt)
     return gp
 
 
 # ---------------------------------------------------------------------------
 # One working set
 
-cdef Py_ssize_t _support(const GroupEnet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                         const double* W, Py_ssize_t* act) noexcept nogil:
-    cdef Py_ssize_t t, n_act = 0
-    for t in range(n_ws):
-        if not ge_penalized(pen, ws[t]) or ge_block_sq(pen, ws[t], W) > 0.0:
-            act[n_act] = ws[t]
-            n_act += 1
-    return n_act
-
-
-cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef Py_ssize_t _solve_working_set(const Data* d, const block_datafit* f, const GroupEnet* pen,
                                    const floating* Xv, const index_t* Xi, const index_t* Xp,
                                    const Py_ssize_t* ws, Py_ssize_t n_ws, double* W, double* r,
                                    double* offset, double inner_tol, Py_ssize_t max_epochs,
@@ -156,11 +126,14 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
     cdef double c[SWEEPS]
     cdef bint extrapolated
     cdef Gap gp, g_res
-    bq_residual(d, f, r, offset, work.theta)
+    if block_datafit is BlockSoftmax:
+        return _newton_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, inner_tol,
+                                   max_epochs, work)
+    df_dual_point(d, f, r, offset, work.theta)
     work.version += 1
     while epochs < max_epochs:
-        n_act = _support(pen, ws, n_ws, W, work.act)
-        bq_residual(d, f, r, offset, work.cand)
+        n_act = ws_support(pen, ws, n_ws, W, work.act)
+        df_dual_point(d, f, r, offset, work.cand)
         record_residual(size, work.hist, 0, work.cand)
         extrapolated = False
         for k in range(1, length + 1):
@@ -170,7 +143,7 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
             epochs += 1
             if change == 0.0:
                 break
-            bq_residual(d, f, r, offset, work.cand)
+            df_dual_point(d, f, r, offset, work.cand)
             record_residual(size, work.hist, k, work.cand)
             if k == length and affine_weights(work.hist, size, 1, k, c):
                 combine(work.hist, size, 1, k, c, 0.0, work.theta)
@@ -179,14 +152,14 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
         change = block_epoch(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, &work.steps)
         epochs += 1
         if change == 0.0:
-            bq_residual(d, f, r, offset, work.theta)
+            df_dual_point(d, f, r, offset, work.theta)
             work.version += 1
             break  # a fixed point of the working-set problem
         gp.gap = INFINITY
         if extrapolated:
             gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta, 0.0)
         if not gp.gap < best:
-            bq_residual(d, f, r, offset, work.cand)
+            df_dual_point(d, f, r, offset, work.cand)
             g_res = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.cand,
                          0.0)
             if g_res.gap < gp.gap:
@@ -203,89 +176,43 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const BlockQuadratic* f, const
     return epochs
 
 
+cdef Py_ssize_t _newton_working_set(const Data* d, const BlockSoftmax* f, const GroupEnet* pen,
+                                    const floating* Xv, const index_t* Xi, const index_t* Xp,
+                                    const Py_ssize_t* ws, Py_ssize_t n_ws, double* W, double* r,
+                                    double* offset, double inner_tol, Py_ssize_t max_epochs,
+                                    Work* work) noexcept nogil:
+    """Proximal Newton steps (``_block_newton.pxd``) until the working set's gap ≤ inner_tol.
+
+    The gap (a pass over the working set's columns and n·K logs) is skipped
+    while a step still lowers the objective by more than the target. On
+    return θ = Y − P at the last iterate whose gap was checked.
+    """
+    cdef Py_ssize_t it, epochs = 0
+    cdef double objective, before = INFINITY, t
+    cdef Gap gp
+    sm_dual_point(d, f, work.theta)
+    work.version += 1
+    for it in range(50):
+        if epochs >= max_epochs:
+            break
+        epochs += sm_newton_step(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset,
+                                 max_epochs - epochs, &work.steps, work.act, &objective, &t)
+        if before - objective > inner_tol and t > 0.0 and epochs < max_epochs:
+            before = objective
+            continue
+        before = objective
+        sm_dual_point(d, f, work.theta)
+        work.version += 1
+        gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta, 0.0)
+        if gp.gap <= inner_tol or t == 0.0:
+            break
+    return epochs
+
+
 # ---------------------------------------------------------------------------
 # The solver for one alpha
 
-cdef Py_ssize_t _refresh(const BlockQuadratic* f, const GroupEnet* pen, Work* work,
-                         Py_ssize_t n_groups, const double* W, double* norm_floor) noexcept nogil:
-    """Before a full gap: which blocks the gap checks exactly, and which stay out on a bound.
-
-    Fills ``work.checked`` (returns its size), flags the others in
-    ``work.kept`` with their bound in ``work.bound``, and sets the floor
-    their bounds put under the dual norm.
-    """
-    cdef Py_ssize_t t, g, m = 0
-    cdef double u, floor = 0.0
-    for t in range(n_groups):
-        g = work.groups[t]
-        work.kept[g] = 0
-        if (f.n_unpen == 0 and work.stamp[g] != work.version and ge_penalized(pen, g)
-                and ge_block_sq(pen, g, W) == 0.0):
-            u = work.z_norms[g] + pen.norm[g] * (work.drift - work.at_drift[g])
-            if u < 0.9 * pen.l1 * pen.weight[g]:  # 0.9: as _bounds.pxd
-                work.kept[g] = 1
-                work.bound[g] = u
-                if u > floor * pen.weight[g]:
-                    floor = u / pen.weight[g]
-                continue
-        work.checked[m] = g
-        m += 1
-    norm_floor[0] = floor
-    return m
-
-
-cdef Py_ssize_t _screen(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
-                        const floating* Xv, const index_t* Xi, const index_t* Xp, const Gap* gp,
-                        Work* work, Py_ssize_t n_groups, double* W, double* r,
-                        double* offset) noexcept nogil:
-    """Drop from ``work.groups`` the blocks the Gap Safe sphere proves zero (zeroing them)."""
-    cdef Py_ssize_t t, u, g, j, k, kept = 0, K = f.n_tasks
-    cdef bint fenchel = gp.fenchel_gap < gp.lasso_gap
-    cdef double z_norm, shifted
-    for t in range(n_groups):
-        g = work.groups[t]
-        z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
-        shifted = work.bound[g] if work.kept[g] else work.shifted[g]
-        if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
-            if ge_block_sq(pen, g, W) == 0.0:
-                continue  # already zero: no pass over its columns
-            for u in range(pen.ptr[g], pen.ptr[g + 1]):
-                j = pen.idx[u]
-                for k in range(K):
-                    work.steps.delta[k] = -W[j * K + k]
-                    W[j * K + k] = 0.0
-                bq_move(d, f, Xv, Xi, Xp, j, work.steps.delta, r, offset)
-            continue
-        work.groups[kept] = g
-        kept += 1
-    return kept
-
-
-cdef Py_ssize_t _build_working_set(const GroupEnet* pen, const Gap* gp, Work* work,
-                                   Py_ssize_t n_groups, Py_ssize_t size,
-                                   const double* W) noexcept nogil:
-    """The ``size`` checked blocks closest to their dual constraint (nonzero ones always).
-
-    Blocks kept out on a bound are far from it: they stay out.
-    """
-    cdef Py_ssize_t t, g, m = 0
-    for t in range(n_groups):
-        g = work.groups[t]
-        if work.kept[g]:
-            continue
-        work.ws[m] = g
-        if not ge_penalized(pen, g) or ge_block_sq(pen, g, W) > 0.0:
-            work.key[m] = -INFINITY
-        else:
-            work.key[m] = ge_priority(pen, gp.scale, g, work.shifted[g])
-        m += 1
-    if size >= m or pen.l1 <= 0.0:
-        return m
-    select_smallest(work.key, work.ws, m, size)
-    return size
-
-
-cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
+cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
                  const floating* Xv, const index_t* Xi, const index_t* Xp, double* W, double* r,
                  double* offset, double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start,
                  bint screen, bint dual_known, Work* work, Stats* stats) noexcept nogil:
@@ -295,10 +222,16 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     """
     cdef Py_ssize_t t, g, n_groups = 0, n_ws, nnz, size = 0, epochs = 0, outer = 0, n_checked
     cdef Py_ssize_t size_nk = d.n_samples * f.n_tasks
-    cdef double inner_tol, norm_floor
+    cdef Py_ssize_t stalled = 0
+    cdef double inner_tol, norm_floor, best_gap = INFINITY
     cdef Gap gp
+    if block_datafit is BlockSoftmax:
+        if not dual_known:
+            sm_refresh(d, f, r, offset)  # the kept probabilities of the warm start
     if not dual_known:
-        bq_residual(d, f, r, offset, work.theta)
+        if block_datafit is BlockSoftmax:
+            sm_intercepts(d, f, r, offset, 100)
+        df_dual_point(d, f, r, offset, work.theta)
         memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
         work.version += 1
         for g in range(work.n_groups):
@@ -308,7 +241,9 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
             work.groups[n_groups] = g
             n_groups += 1
     while True:
-        n_checked = _refresh(f, pen, work, n_groups, W, &norm_floor)
+        if block_datafit is BlockSoftmax:
+            sm_intercepts(d, f, r, offset, 100)  # exact intercepts for the certificate's primal
+        n_checked = refresh_blocks(f, pen, work, n_groups, W, &norm_floor)
         gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.checked, n_checked, W, r, offset,
                   work.theta, norm_floor)
         for t in range(n_checked):
@@ -318,9 +253,19 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
         if ((gp.gap <= tol_abs and (outer > 0 or gp.gap <= 1e-3 * tol_abs)
                 and gp.kkt <= KKT_SLACK) or epochs >= max_epochs):
             break
+        if block_datafit is BlockSoftmax:
+            # as the scalar logistic: stop after 20 outer iterations without a
+            # better gap, at the rounding floor of the objective (the result warns)
+            if gp.gap < best_gap:
+                best_gap = gp.gap
+                stalled = 0
+            else:
+                stalled += 1
+                if stalled >= 20:
+                    break
         outer += 1
         if screen:
-            n_groups = _screen(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
+            n_groups = screen_blocks(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
         nnz = 0
         for t in range(n_groups):
             if ge_block_sq(pen, work.groups[t], W) > 0.0:
@@ -330,14 +275,14 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
             size = nnz + nnz // 4 + 10
         if size > n_groups:
             size = n_groups
-        n_ws = _build_working_set(pen, &gp, work, n_groups, size, W)
+        n_ws = build_block_working_set(pen, &gp, work, n_groups, size, W)
         inner_tol = 0.1 * gp.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
         epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, work.ws, n_ws, W, r, offset,
                                      inner_tol, max_epochs - epochs, work)
         # θ moved: the bounds of the blocks not recomputed at it grow by the distance
-        work.drift += _s_distance(d, f.n_tasks, work.theta, work.theta_ref)
+        work.drift += s_distance_blocks(d, f.n_tasks, work.theta, work.theta_ref)
         memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
         for t in range(n_ws):
             if work.stamp[work.ws[t]] == work.version:
@@ -350,21 +295,7 @@ cdef void _solve(const Data* d, const BlockQuadratic* f, const GroupEnet* pen,
     stats.ws_size = size
 
 
-cdef double _s_distance(const Data* d, Py_ssize_t K, const double* u,
-                        const double* v) noexcept nogil:
-    """‖u − v‖_S over n × K (Frobenius, rows weighted by s)."""
-    cdef Py_ssize_t i, k
-    cdef double diff, row, acc = 0.0
-    for i in range(d.n_samples):
-        row = 0.0
-        for k in range(K):
-            diff = u[i * K + k] - v[i * K + k]
-            row += diff * diff
-        acc += d.sw[i] * row if d.weighted else row
-    return sqrt(acc)
-
-
-cdef void _run(const Data* d, const BlockQuadratic* f, const GroupEnet* pen, DesignView design,
+cdef void _run(const Data* d, const block_datafit* f, const GroupEnet* pen, DesignView design,
                double* W, double* r, double* offset, double tol_abs, Py_ssize_t max_epochs,
                Py_ssize_t ws_start, bint screen, bint dual_known, Work* work,
                Stats* stats) noexcept nogil:
@@ -408,6 +339,13 @@ cdef class BlockSolver:
     unpenalized, cross, y_cross : optional
         As for :class:`fastreg._kernels._problem.QuadraticLoss` (``y_cross`` of
         shape (n_unpenalized, n_tasks)).
+    softmax : (codes, n_tasks, binary, fit_intercept), optional
+        The multinomial datafit (``_block_softmax.pxd``) in place of the
+        squared loss: class indices (int32, n), K stored columns (binary: 1,
+        codes 0 / 1), whether the intercepts are fitted. ``y_centered`` is
+        then ignored, the design must have no implicit centering, the state
+        is r = XW and ``offset`` the intercepts, and ``lipschitz``/``eig_val``
+        are the Hessian bounds (the raw Grams' spectra times ½, or ¼ binary).
     """
 
     cdef readonly object design, y, ptr, idx, weights, lipschitz, norm, eig_val, eig_vec, vec_ptr
@@ -416,16 +354,31 @@ cdef class BlockSolver:
     cdef Work work
     cdef Data d
     cdef BlockQuadratic f
+    cdef BlockSoftmax fs
+    cdef readonly object codes, prob, lse
+    cdef object newton
+    cdef readonly bint softmax
     cdef readonly Py_ssize_t n_tasks
 
     def __init__(self, DesignView design, y_centered, group_ptr, group_idx, weights, lipschitz,
                  norm, eig_val, eig_vec, vec_ptr, *, unpenalized=None, cross=None,
-                 y_cross=None):
+                 y_cross=None, softmax=None):
         n, p = design.n_samples, design.n_features
         self.design = design
-        self.y = np.ascontiguousarray(y_centered, dtype=np.float64)
-        if self.y.ndim != 2 or self.y.shape[0] != n:
-            raise ValueError("y_centered must have shape (n_samples, n_tasks)")
+        self.softmax = softmax is not None
+        if self.softmax:
+            codes, K, binary, fit_intercept = softmax
+            self.codes = np.ascontiguousarray(codes, dtype=np.int32)
+            if self.codes.shape != (n,) or (binary and K != 1):
+                raise ValueError("softmax needs one class index per sample (K = 1 if binary)")
+            self.y = np.zeros((n, K))
+            self.prob = np.zeros((n, K))   # P at the state
+            self.fs.n_tasks, self.fs.binary = K, binary
+            self.fs.fit_intercept, self.fs.n_unpen = fit_intercept, 0
+        else:
+            self.y = np.ascontiguousarray(y_centered, dtype=np.float64)
+            if self.y.ndim != 2 or self.y.shape[0] != n:
+                raise ValueError("y_centered must have shape (n_samples, n_tasks)")
         K = self.n_tasks = self.y.shape[1]
         self.ptr = np.ascontiguousarray(group_ptr, dtype=np.intp)
         self.idx = np.ascontiguousarray(group_idx, dtype=np.intp)
@@ -447,7 +400,7 @@ cdef class BlockSolver:
                                           dtype=np.float64)
         self.y_cross = np.ascontiguousarray(np.zeros((0, K)) if m == 0 else y_cross,
                                             dtype=np.float64)
-        self.scratch = np.empty(m * m + m + 1)
+        self.scratch = np.empty(max(m * m + m * K + 1, K * K + K))
         largest = int(np.max(np.diff(self.ptr))) if G else 1
         nk = max(n * K, 1)
         self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
@@ -488,6 +441,26 @@ cdef class BlockSolver:
         self.f.cross = <const double*> _address(self.cross)
         self.f.y_unpen = <const double*> _address(self.y_cross)
         self.f.scratch = <double*> _address(self.scratch)
+        if self.softmax:
+            self._build_softmax()
+
+    cdef void _build_softmax(self):
+        n, K, p = self.y.shape[0], self.n_tasks, self.work.n_features
+        self.lse = np.zeros(max(n, 1))
+        # ρ, Δη, trial P (n × K each); trial lse, curvatures (n); model curvatures (p);
+        # the working set's start (p × K); the model's intercept system (K² + 3K)
+        self.newton = [np.zeros(max(n * K, 1)) for _ in range(3)] + [
+            np.zeros(max(n, 1)), np.zeros(max(n, 1)), np.zeros(max(p, 1)),
+            np.zeros(max(p * K, 1)), np.zeros(K * K + 3 * K)]
+        b = [<size_t> a.ctypes.data for a in self.newton]
+        self.fs.codes = <const int*> _address(self.codes)
+        self.fs.prob = <double*> _address(self.prob)
+        self.fs.lse = <double*> _address(self.lse)
+        self.fs.scratch = <double*> _address(self.scratch)
+        self.fs.rho, self.fs.deta = <double*> <size_t> b[0], <double*> <size_t> b[1]
+        self.fs.try_prob, self.fs.try_lse = <double*> <size_t> b[2], <double*> <size_t> b[3]
+        self.fs.curv, self.fs.lip = <double*> <size_t> b[4], <double*> <size_t> b[5]
+        self.fs.w_start, self.fs.model_hess = <double*> <size_t> b[6], <double*> <size_t> b[7]
 
     def solve(self, double[::1] W, double[::1] r, double[::1] offset, *, double l1, double l2,
               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start=10, bint screen=True,
@@ -495,8 +468,10 @@ cdef class BlockSolver:
         """Solve at penalty levels (l1, l2) in place, until the gap ≤ ``tol_abs``.
 
         ``W`` (p × K, rows contiguous), ``r`` (n × K) and ``offset`` (K) are
-        the warm start and receive the solution: r = Y_c − XW, offset = WᵀM.
-        ``dual_known`` says the workspace holds the previous alpha's dual point.
+        the warm start and receive the solution: r = Y_c − XW, offset = WᵀM
+        (softmax: r = XW, offset the intercepts). ``dual_known`` says the
+        workspace holds the previous alpha's dual point (and, for the softmax,
+        the probabilities of the state).
 
         Returns
         -------
@@ -522,8 +497,12 @@ cdef class BlockSolver:
         pen.l1 = l1
         pen.l2 = l2
         with nogil:
-            _run(&self.d, &self.f, &pen, design, &W[0], &r[0], &offset[0], tol_abs, max_epochs,
-                 ws_start, screen, dual_known, &self.work, &stats)
+            if self.softmax:
+                _run(&self.d, &self.fs, &pen, design, &W[0], &r[0], &offset[0], tol_abs,
+                     max_epochs, ws_start, screen, dual_known, &self.work, &stats)
+            else:
+                _run(&self.d, &self.f, &pen, design, &W[0], &r[0], &offset[0], tol_abs,
+                     max_epochs, ws_start, screen, dual_known, &self.work, &stats)
         return stats
 
 

@@ -3,7 +3,7 @@
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV, LogisticRegressionCV
 from ._enet_path import alpha_grid, alpha_max, enet_path, lasso_path
-from ._group import GroupLasso, group_alpha_max, group_lasso_path
+from ._group import GroupLasso, LogisticGroupLasso, group_alpha_max, group_lasso_path
 from ._logistic import LogisticRegression, logistic_alpha_max, logistic_path
 from ._multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path
 from ._ridge import Ridge, RidgeCV, ridge_path
@@ -14,6 +14,7 @@ __all__ = [
     "GroupLasso",
     "Lasso",
     "LassoCV",
+    "LogisticGroupLasso",
     "LogisticRegression",
     "LogisticRegressionCV",
     "MultiTaskElasticNet",

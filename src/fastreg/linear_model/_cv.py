@@ -100,6 +100,10 @@ class _CrossValidatedPath(BaseEstimator):
     def _set_extra(self, means):
         """Store the mean curves (..., n_alphas, n_extra) of the model's extra scorers."""
 
+    def _model_options(self):
+        """The model's own options of its path and alpha_max functions."""
+        return {}
+
     def fit(self, X, y, sample_weight=None):
         """Choose alpha (and l1_ratio) by cross-validation, then refit on all the data.
 
@@ -136,7 +140,7 @@ class _CrossValidatedPath(BaseEstimator):
         options = dict(fit_intercept=self.fit_intercept, positive=self.positive,
                        penalty_factor=self.penalty_factor, tol=self.tol,
                        max_iter=self.max_iter, screening=self.screening,
-                       standardize=self.standardize)
+                       standardize=self.standardize, **self._model_options())
         if self.alphas is not None:
             given = check_alphas(self.alphas)
             grids = [given for _ in l1_ratios]
@@ -146,7 +150,8 @@ class _CrossValidatedPath(BaseEstimator):
                                                     sample_weight=sw,
                                                     penalty_factor=self.penalty_factor,
                                                     positive=self.positive,
-                                                    standardize=self.standardize),
+                                                    standardize=self.standardize,
+                                                    **self._model_options()),
                                     self.n_alphas, self.eps, n_samples, X.shape[1])
                      for r in l1_ratios]
             # A zero alpha_max (nothing to fit) gives the grid [0], on which the path
@@ -471,6 +476,9 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
         one half). ``cv_scores_``, ``cv_mean_`` and ``cv_std_`` hold that
         error, so ``1 - cv_mean_`` is the mean accuracy or AUC.
 {_shared_params("logistic")}
+    multinomial : {{"ungrouped", "grouped"}}, default="ungrouped"
+        With K > 2 classes, "grouped" penalizes each feature's K class
+        coefficients as a group (see :func:`fastreg.logistic_path`).
 
     Attributes
     ----------
@@ -514,8 +522,11 @@ class LogisticRegressionCV(LinearClassifierMixin, _CrossValidatedPath):
                  scoring="deviance", selection="1se", patience=None, n_jobs=None,
                  random_state=0, refit=True, fit_intercept=True, tol=1e-6, cv_tol=1e-4,
                  max_iter=100_000, positive=False, penalty_factor=None, screening=True,
-                 standardize=False):
+                 standardize=False, multinomial="ungrouped"):
         self._store_params(locals())
+
+    def _model_options(self):
+        return {"multinomial": self.multinomial}
 
     def _fold_model(self):
         if not isinstance(self.scoring, str) or self.scoring not in _CLASSIFICATION:

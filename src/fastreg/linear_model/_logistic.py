@@ -36,10 +36,12 @@ from .._validation import (
     check_coef_init,
     check_l1_ratio,
     check_max_iter,
+    check_option,
     check_penalty_factor,
     check_scalar,
     check_tol,
 )
+from ._block_logistic import grouped_multinomial_alpha_max, grouped_multinomial_point
 from ._labels import encode_classes
 from ._multinomial import MultinomialPoint, multinomial_alpha_max
 
@@ -67,7 +69,14 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, stand
     return l1_ratio, design, codes, classes, penalty_factors(design, pf, standardize)
 
 
-def _alpha_max_of(design, codes, classes, l1_ratio, pf, positive):
+def _check_multinomial(multinomial):
+    """Whether the multinomial penalty is grouped (one group per feature, K > 2 classes)."""
+    return check_option(multinomial, "multinomial", ("ungrouped", "grouped")) == "grouped"
+
+
+def _alpha_max_of(design, codes, classes, l1_ratio, pf, positive, grouped=False):
+    if classes.size > 2 and grouped:
+        return grouped_multinomial_alpha_max(design, codes, classes.size, l1_ratio, pf)
     if classes.size > 2:
         return multinomial_alpha_max(design, codes, classes.size, l1_ratio, pf, positive)
     return _alpha_max(design, codes.astype(np.float64), l1_ratio, pf, positive)
@@ -148,23 +157,26 @@ def _alpha_max(design, y01, l1_ratio, pf, positive):
 
 
 def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
-                       penalty_factor=None, positive=False, standardize=False):
+                       penalty_factor=None, positive=False, standardize=False,
+                       multinomial="ungrouped"):
     """Smallest alpha at which every coefficient of the logistic model is zero.
 
     ``max_j |x̄_jᵀ S (y − ȳ)| / (n ρ v_j)`` with the intercept (ȳ the weighted
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
     without it; with unpenalized features (v_j = 0), ``max_j |x_jᵀ S (y − p)|
     / (n ρ v_j)`` over the penalized ones, p the probabilities of the
-    logistic fit of the intercept and the unpenalized features alone; for K > 2 classes the largest over the classes' one-hot
-    columns (1/K in place of ȳ without the intercept); with ``standardize``,
-    of the standardized columns x̄_j / σ_j. Parameters are as in
-    :func:`logistic_path`.
+    logistic fit of the intercept and the unpenalized features alone; for K > 2
+    classes the largest over the classes' one-hot columns (1/K in place of ȳ
+    without the intercept), or with ``multinomial="grouped"`` the largest norm
+    ‖x̄_jᵀS(Y − P_null)‖₂ over the classes; with ``standardize``, of the
+    standardized columns x̄_j / σ_j. Parameters are as in :func:`logistic_path`.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
+    grouped = _check_multinomial(multinomial)
     l1_ratio, design, codes, classes, (pf, _) = _prepare(X, y, l1_ratio, fit_intercept,
                                                          sample_weight, penalty_factor,
                                                          standardize, positive)
-    return _alpha_max_of(design, codes, classes, l1_ratio, pf, positive)
+    return _alpha_max_of(design, codes, classes, l1_ratio, pf, positive, grouped)
 
 
 class _LogisticPoint:
@@ -225,7 +237,7 @@ class _LogisticPoint:
 def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                   fit_intercept=True, sample_weight=None, penalty_factor=None, positive=False,
                   tol=1e-6, max_iter=100_000, screening=True, early_stop=False, coef_init=None,
-                  verbose=False, callback=None, standardize=False):
+                  verbose=False, callback=None, standardize=False, multinomial="ungrouped"):
     """Regularization path of L1 / elastic-net logistic regression (binary or multinomial).
 
     Minimizes, for each alpha::
@@ -281,6 +293,13 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
         centered with an intercept, root mean square without). Alphas are on
         the standardized scale, coefficients on the original one; X is never
         scaled or copied (see docs/standardization.md).
+    multinomial : {"ungrouped", "grouped"}, default="ungrouped"
+        With K > 2 classes: "ungrouped" penalizes every entry of B (K, p);
+        "grouped" (glmnet's ``type.multinomial="grouped"``) penalizes each
+        feature's K class coefficients as a group,
+        α Σ_j v_j (ρ‖B_:,j‖₂ + (1−ρ)/2 ‖B_:,j‖₂²), so a feature is in or out for
+        every class at once (solved by the block solver; no ``positive``).
+        Ignored with two classes (the binary model).
 
     Returns
     -------
@@ -294,13 +313,15 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                 early_stop=early_stop, standardize=standardize)
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
+    grouped = _check_multinomial(multinomial)
     l1_ratio, design, codes, classes, factors = _prepare(X, y, l1_ratio, fit_intercept,
                                                          sample_weight, penalty_factor,
                                                          standardize, positive)
     pf = factors[0]
     automatic = alphas is None
     if automatic:
-        alphas = geometric_grid(_alpha_max_of(design, codes, classes, l1_ratio, pf, positive),
+        alphas = geometric_grid(_alpha_max_of(design, codes, classes, l1_ratio, pf, positive,
+                                              grouped),
                                 n_alphas, eps, design.n_samples, design.n_features)
     else:
         alphas = check_alphas(alphas)
@@ -311,8 +332,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
     if classes.size > 2:
         if coef_init is not None:
             coef_init = check_coef_init(coef_init, (classes.size, design.n_features))
-        point = MultinomialPoint(design, codes, classes.size, l1_ratio, factors, positive,
-                                 coef_init, tol, max_iter, screening)
+        point = (grouped_multinomial_point if grouped else MultinomialPoint)(
+            design, codes, classes.size, l1_ratio, factors, positive, coef_init, tol, max_iter,
+            screening)
     else:
         point = _LogisticPoint(design, codes.astype(np.float64), l1_ratio, factors, positive,
                                coef_init, tol, max_iter, screening)
@@ -360,6 +382,9 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         centered with an intercept, root mean square without). Alphas are on
         the standardized scale, coefficients on the original one; X is never
         scaled or copied (see docs/standardization.md).
+    multinomial : {"ungrouped", "grouped"}, default="ungrouped"
+        With K > 2 classes, "grouped" penalizes each feature's K class
+        coefficients as a group (see :func:`logistic_path`).
 
     Attributes
     ----------
@@ -376,7 +401,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
 
     def __init__(self, alpha=1e-3, *, l1_ratio=1.0, fit_intercept=True, positive=False,
                  penalty_factor=None, tol=1e-6, max_iter=100_000, screening=True,
-                 warm_start=False, standardize=False):
+                 warm_start=False, standardize=False, multinomial="ungrouped"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -387,6 +412,7 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.screening = screening
         self.warm_start = warm_start
         self.standardize = standardize
+        self.multinomial = multinomial
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model by working-set proximal Newton.
@@ -414,7 +440,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
             X, y, l1_ratio=self.l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, penalty_factor=self.penalty_factor,
             positive=self.positive, tol=self.tol, max_iter=self.max_iter,
-            screening=self.screening, coef_init=coef_init, standardize=self.standardize)
+            screening=self.screening, coef_init=coef_init, standardize=self.standardize,
+            multinomial=self.multinomial)
         self.classes_ = path.classes
         coef = path.coef_at(0)
         return self._store_solution(path, coef if coef.ndim == 2 else coef[None, :],
