@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from benchmarks.compare_peers import TARGET, Task, _sklearn
+from benchmarks._lasso_peers import _sklearn
+from benchmarks._protocol import TARGET, Task
 
 import fastreg
 
