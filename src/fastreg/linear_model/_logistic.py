@@ -297,7 +297,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
         With K > 2 classes: "ungrouped" penalizes every entry of B (K, p);
         "grouped" (glmnet's ``type.multinomial="grouped"``) penalizes each
         feature's K class coefficients as a group,
-        α Σ_j v_j (ρ‖B_:,j‖₂ + (1−ρ)/2 ‖B_:,j‖₂²), so a feature is in or out for
+        ``α Σ_j v_j (ρ‖B[:, j]‖₂ + (1−ρ)/2 ‖B[:, j]‖₂²)``, so a feature is in or out for
         every class at once (solved by the block solver; no ``positive``).
         Ignored with two classes (the binary model).
 
