@@ -16,51 +16,25 @@
 #
 # The block is small (a few covariates): its (k + 1)² Hessian is formed from
 # column products and solved densely (``solve_small``).
-from libc.math cimport exp, fabs, sqrt
+from libc.math cimport fabs, sqrt
+from libc.string cimport memcpy
 
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t
 from ._linalg cimport solve_small
-from ._logistic cimport Logistic, log1p_, logit_dual_point, logit_mark_cached, logit_refresh
+from ._logistic cimport (Logistic, logit_dual_point, logit_evaluate, logit_mark_cached,
+                         logit_refresh)
 
 cdef enum:
     BLOCK_STEPS = 50        # most Newton steps of one block solve
     BLOCK_HALVINGS = 30     # most step halvings in its line search
 
 
-cdef inline double _block_value(const Data* d, const Logistic* f, const double* r, double offset,
-                                const double* step, double t, double* grad,
-                                double* hess) noexcept nogil:
-    """F at η = −(r + offset) + t · step (``step`` NULL: at η).
-
-    With ``grad`` (at η itself), also the gradient weights s_i (σ_i − y_i),
-    the Hessian weights s_i σ_i (1 − σ_i) in ``hess``, and the cached σ(η)
-    and log(1 + e^η) (``f.prob``, ``f.lse``) of the state, marked as its cache.
-    """
-    cdef Py_ssize_t i
-    cdef double eta, e, p, si, lse, acc = 0.0
-    for i in range(d.n_samples):
-        eta = -(r[i] + offset)
-        if step != NULL:
-            eta += t * step[i]
-        si = d.sw[i] if d.weighted else 1.0
-        e = exp(-fabs(eta))
-        lse = (eta if eta > 0.0 else 0.0) + log1p_(e)
-        acc += si * (lse - f.y[i] * eta)
-        if grad != NULL:
-            p = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
-            f.prob[i] = p
-            f.lse[i] = lse
-            grad[i] = si * (p - f.y[i])
-            hess[i] = si * p * (1.0 - p)
-    if grad != NULL:
-        logit_mark_cached(d, f, r, offset)
-    return acc
-
-
 cdef inline double _block_cached(const Data* d, const Logistic* f, const double* r,
                                  double offset, double* grad, double* hess) noexcept nogil:
-    """``_block_value`` at the state from the cached σ(η) and log(1 + e^η) (no transcendental)."""
+    """F at the state from the cached σ(η) and log(1 + e^η) (``logit_refresh``), with the
+    gradient weights s_i (σ_i − y_i) in ``grad`` and the Hessian weights s_i σ_i (1 − σ_i)
+    in ``hess``."""
     cdef Py_ssize_t i
     cdef double p, si, acc = 0.0
     for i in range(d.n_samples):
@@ -91,9 +65,9 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     cdef double* grad_copy = f.block + m * m + m
     cdef double* grad = f.r_model       # s_i (p_i − y_i)
     cdef double* h = f.hess
-    cdef double* buf = f.response       # zero between uses; then the step in η
-    cdef double f0, ft, t, top, trace, decrement, root_n = sqrt(<double> n)
-    cdef bint done
+    cdef double* buf = f.response       # zero between uses; then −X_U δ
+    cdef double f0, ft, t, db, top, trace, decrement, root_n = sqrt(<double> n)
+    cdef bint done, accepted
     cdef const floating* v
     cdef const index_t* rows
     cdef Data plain = d[0]
@@ -101,10 +75,9 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     for i in range(n):
         buf[i] = 0.0
     for it in range(BLOCK_STEPS):
-        if it == 0 and cached:
-            f0 = _block_cached(d, f, r, offset[0], grad, h)
-        else:
-            f0 = _block_value(d, f, r, offset[0], NULL, 0.0, grad, h)
+        if it > 0 or not cached:
+            logit_refresh(d, f, r, offset[0])  # free after an accepted trial
+        f0 = _block_cached(d, f, r, offset[0], grad, h)
         done = True
         if o:
             g[0] = 0.0
@@ -149,39 +122,51 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
         decrement = 0.0  # gᵀH⁻¹g: twice the model's decrease
         for a in range(m):
             decrement += grad_copy[a] * g[a]
-        # the step in η: −(δ_b + X_U δ)
-        for i in range(n):
-            buf[i] = -g[0] if o else 0.0
+        # w_U −= tδ, b −= tδ_b: the trial state is r − t·buf with buf = −X_U δ (r = −Xw)
+        # and offset + tδ_b (offset = −b); η moves by t·(buf − δ_b)
+        db = g[0] if o else 0.0
         for a in range(k):
-            col_axpy(d, Xv, Xi, Xp, f.unpen[a], g[o + a], buf)
+            col_axpy(d, Xv, Xi, Xp, f.unpen[a], g[o + a], buf)  # buf −= δ_a x_a
         top = 0.0
         for i in range(n):
-            if fabs(buf[i]) > top:
-                top = fabs(buf[i])
+            if fabs(buf[i] - db) > top:
+                top = fabs(buf[i] - db)
         # from a saturated start a Newton step can overshoot: at most e^8 in odds
         t = 8.0 / top if top > 8.0 else 1.0
         # Backtracking on F, unless the step's decrease is below what F's sum over
         # n samples resolves (its rounding grows as n^1.5 ε): there the full step
         # of the (then exact) quadratic model is taken
+        accepted = False
         if decrement > 1e-8 * n or t < 1.0:
             for c in range(BLOCK_HALVINGS):
-                ft = _block_value(d, f, r, offset[0], buf, t, NULL, NULL)
+                ft = logit_evaluate(d, f, r, offset[0] + t * db, buf, t, f.try_r, f.try_prob,
+                                    f.try_lse)
                 if ft <= f0 + 1e-15 * fabs(f0):
+                    accepted = True
                     break
                 t *= 0.5
             else:
                 t = 0.0
+        if t == 0.0:
+            for i in range(n):
+                buf[i] = 0.0
+            return
+        # apply: the accepted trial's state, its probabilities with it (as the Newton
+        # step's), else the full step without them
+        for a in range(k):
+            w[f.unpen[a]] -= t * g[o + a]
+        if accepted:
+            memcpy(r, f.try_r, n * sizeof(double))
+            memcpy(f.prob, f.try_prob, n * sizeof(double))
+            memcpy(f.lse, f.try_lse, n * sizeof(double))
+            offset[0] += t * db
+            logit_mark_cached(d, f, r, offset[0])
+        else:
+            for i in range(n):
+                r[i] -= t * buf[i]
+            offset[0] += t * db
         for i in range(n):
             buf[i] = 0.0
-        if t == 0.0:
-            return
-        # apply: w_U −= t δ (r = −Xw += t X_U δ), b −= t δ_b (offset += t δ_b)
-        for a in range(k):
-            j = f.unpen[a]
-            w[j] -= t * g[o + a]
-            col_axpy(d, Xv, Xi, Xp, j, -t * g[o + a], r)
-        if o:
-            offset[0] += t * g[0]
     logit_refresh(d, f, r, offset[0])  # out of steps: the cache of the last one
 
 
