@@ -10,9 +10,10 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_scalar
+from ._validation import check_alphas, check_scalar
 
-__all__ = ["MIN_GRID_L1_RATIO", "alpha_max_from_correlations", "default_eps", "geometric_grid"]
+__all__ = ["MIN_GRID_L1_RATIO", "alpha_max_from_correlations", "default_eps", "geometric_grid",
+           "path_alphas"]
 
 # l1_ratio used for the grid when ρ = 0 (pure ridge has no alpha_max), as glmnet does.
 MIN_GRID_L1_RATIO = 1e-3
@@ -53,3 +54,11 @@ def geometric_grid(a_max, n_alphas, eps, n_samples, n_features):
     if a_max <= 0:
         return np.full(1, 0.0)
     return np.geomspace(a_max, a_max * eps, n_alphas)
+
+
+def path_alphas(alphas, alpha_max, n_alphas, eps, design):
+    """A path's grid: ``alphas`` validated, or, when None, the geometric grid from
+    ``alpha_max()`` (a function: computed only then) on ``design``'s shape."""
+    if alphas is None:
+        return geometric_grid(alpha_max(), n_alphas, eps, design.n_samples, design.n_features)
+    return check_alphas(alphas)

@@ -20,6 +20,8 @@ sets, Anderson-extrapolated dual points and Gap Safe screening as for the
 squared loss; every solve stops on a certified duality gap ≤ tol · P_null.
 """
 
+import warnings
+
 import numpy as np
 
 from .._grid import alpha_max_from_correlations
@@ -29,10 +31,18 @@ from .._path import PointResult
 from ._block_path import _block_norms
 from ._multinomial import _null_fit as _softmax_null_fit
 
-__all__ = ["BlockLogisticPoint", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
+__all__ = ["BlockLogisticPoint", "warn_unregularized", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
            "grouped_multinomial_point"]
 
 _WS_START = 10  # blocks in the first working set of an alpha
+
+
+def warn_unregularized(alphas, stacklevel):
+    """The logistic paths' warning for alpha = 0 on the grid."""
+    if np.any(alphas == 0):
+        warnings.warn("alpha = 0 is unregularized logistic regression: on separable data it "
+                      "has no solution, and its duality gap cannot certify it. Use a small "
+                      "positive alpha.", UserWarning, stacklevel=stacklevel + 1)
 
 
 def _null(design, codes, n_classes):

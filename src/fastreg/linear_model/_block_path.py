@@ -16,11 +16,11 @@ import warnings
 import numpy as np
 
 from .._design import Design
-from .._grid import alpha_max_from_correlations, geometric_grid
+from .._grid import alpha_max_from_correlations, path_alphas
 from .._groups import block_spectra
 from .._kernels import _block_solver, _problem
 from .._path import PointResult, run_path
-from .._validation import check_alphas, check_l1_ratio, check_max_iter, check_tol
+from .._validation import check_l1_ratio, check_max_iter, check_tol
 from ._enet_path import _unpenalized_fit, _unpenalized_products, _y_scale
 
 __all__ = ["block_alpha_max", "block_path"]
@@ -130,12 +130,9 @@ def block_path(design, Y_c, y_mean, ptr, idx, weights, *, l1_ratio, alphas, n_al
     tol = check_tol(tol)
     max_iter = check_max_iter(max_iter)
     Y_c = Y_c.reshape(design.n_samples, -1)
-    automatic = alphas is None
-    if automatic:
-        a_max = block_alpha_max(design, Y_c, ptr, idx, weights, l1_ratio)
-        alphas = geometric_grid(a_max, n_alphas, eps, design.n_samples, design.n_features)
-    else:
-        alphas = check_alphas(alphas)
+    alphas = path_alphas(alphas, lambda: block_alpha_max(design, Y_c, ptr, idx, weights,
+                                                         l1_ratio),
+                         n_alphas, eps, design)
     point = _BlockPoint(design, Y_c, y_mean, ptr, idx, weights, l1_ratio, coef_init, tol,
                         max_iter, screening, multitask)
     if point.null_obj == 0:

@@ -17,11 +17,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._design import Design, penalty_factors
-from .._grid import alpha_max_from_correlations, geometric_grid
+from .._grid import alpha_max_from_correlations, geometric_grid, path_alphas
 from .._kernels import _problem, _solver, _sweeps, _workspace
 from .._path import PointResult, run_path
 from .._validation import (
-    check_alphas,
     check_bools,
     check_coef_init,
     check_l1_ratio,
@@ -383,13 +382,9 @@ def enet_path(X, y, *, l1_ratio=0.5, alphas=None, n_alphas=100, eps=None,
     l1_ratio, design, y_c, y_mean, factors = _prepare(X, y, l1_ratio, fit_intercept,
                                                       sample_weight, penalty_factor, standardize)
     pf = factors[0]
-    n, p = design.n_samples, design.n_features
-
     automatic = alphas is None
-    if automatic:
-        alphas = geometric_grid(_alpha_max(design, y_c, l1_ratio, pf, positive), n_alphas, eps, n, p)
-    else:
-        alphas = check_alphas(alphas)
+    alphas = path_alphas(alphas, lambda: _alpha_max(design, y_c, l1_ratio, pf, positive),
+                         n_alphas, eps, design)
     point = _EnetPoint(design, y_c, y_mean, l1_ratio, factors, positive, coef_init, tol,
                        max_iter, screening)
     if point.null_obj == 0:

@@ -17,15 +17,13 @@ lasso, by the same block solver with its softmax datafit's K = 1 case
 
 import numpy as np
 
-import warnings
-
 from .._base import BaseEstimator, LinearClassifierMixin, LinearRegressorMixin
 from .._groups import check_group_weights, check_groups
+from .._grid import path_alphas
 from .._path import run_path
-from .._validation import (check_alphas, check_bools, check_coef_init, check_l1_ratio,
-                           check_max_iter, check_option, check_scalar, check_tol, check_y)
-from .._grid import geometric_grid
-from ._block_logistic import BlockLogisticPoint, block_logistic_alpha_max
+from .._validation import (check_bools, check_coef_init, check_l1_ratio, check_max_iter,
+                           check_option, check_scalar, check_tol, check_y)
+from ._block_logistic import BlockLogisticPoint, block_logistic_alpha_max, warn_unregularized
 from ._block_path import block_alpha_max, block_path, make_design
 from ._labels import encode_classes
 
@@ -80,16 +78,10 @@ def _logistic_path(design, codes, classes, ptr, idx, weights, *, l1_ratio, alpha
     """The logistic group lasso's path (the body of group_lasso_path(loss="logistic"))."""
     l1_ratio, tol, max_iter = check_l1_ratio(l1_ratio), check_tol(tol), check_max_iter(max_iter)
     _check_penalized(weights)
-    if alphas is None:
-        alphas = geometric_grid(block_logistic_alpha_max(design, codes, 2, ptr, idx, weights,
-                                                         l1_ratio),
-                                n_alphas, eps, design.n_samples, design.n_features)
-    else:
-        alphas = check_alphas(alphas)
-    if np.any(alphas == 0):
-        warnings.warn("alpha = 0 is unregularized logistic regression: on separable data it "
-                      "has no solution, and its duality gap cannot certify it. Use a small "
-                      "positive alpha.", UserWarning, stacklevel=3)
+    alphas = path_alphas(alphas, lambda: block_logistic_alpha_max(design, codes, 2, ptr, idx,
+                                                                  weights, l1_ratio),
+                         n_alphas, eps, design)
+    warn_unregularized(alphas, stacklevel=3)
     point = BlockLogisticPoint(design, codes, 2, ptr, idx, weights, l1_ratio, coef_init, tol,
                                max_iter, screening)
     path = run_path(point, alphas, tol=tol, max_iter=max_iter, verbose=verbose,

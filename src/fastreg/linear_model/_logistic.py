@@ -27,11 +27,10 @@ from scipy.special import expit
 
 from .._base import BaseEstimator, LinearClassifierMixin
 from .._design import Design, penalty_factors
-from .._grid import alpha_max_from_correlations, geometric_grid
+from .._grid import alpha_max_from_correlations, path_alphas
 from .._kernels import _problem, _solver, _workspace
 from .._path import PointResult, run_path
 from .._validation import (
-    check_alphas,
     check_bools,
     check_coef_init,
     check_l1_ratio,
@@ -41,7 +40,8 @@ from .._validation import (
     check_scalar,
     check_tol,
 )
-from ._block_logistic import grouped_multinomial_alpha_max, grouped_multinomial_point
+from ._block_logistic import (grouped_multinomial_alpha_max, grouped_multinomial_point,
+                              warn_unregularized)
 from ._labels import encode_classes
 from ._multinomial import MultinomialPoint, multinomial_alpha_max
 
@@ -319,16 +319,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
                                                          standardize, positive)
     pf = factors[0]
     automatic = alphas is None
-    if automatic:
-        alphas = geometric_grid(_alpha_max_of(design, codes, classes, l1_ratio, pf, positive,
-                                              grouped),
-                                n_alphas, eps, design.n_samples, design.n_features)
-    else:
-        alphas = check_alphas(alphas)
-    if np.any(alphas == 0):
-        warnings.warn("alpha = 0 is unregularized logistic regression: on separable data it "
-                      "has no solution, and its duality gap cannot certify it. Use a small "
-                      "positive alpha.", UserWarning, stacklevel=2)
+    alphas = path_alphas(alphas, lambda: _alpha_max_of(design, codes, classes, l1_ratio, pf,
+                                                       positive, grouped),
+                         n_alphas, eps, design)
+    warn_unregularized(alphas, stacklevel=2)
     if classes.size > 2:
         if coef_init is not None:
             coef_init = check_coef_init(coef_init, (classes.size, design.n_features))

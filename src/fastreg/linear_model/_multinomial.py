@@ -302,7 +302,7 @@ class MultinomialPoint:
         return np.sort(np.argpartition(-priority, size - 1)[:size]).astype(np.intp)
 
     def solve(self, k_alpha, alpha, alphas):
-        n, K = self.design.n_samples, self.n_classes
+        n = self.design.n_samples
         l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
                                              positive=self.positive, l2_factor=self.l2_factor)
