@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 
-from ._validation import check_X, check_y
+from ._validation import check_bools, check_X, check_y
 from ._warnings import not_fitted_error
 
 __all__ = ["BaseEstimator", "LinearClassifierMixin", "LinearRegressorMixin"]
@@ -85,6 +85,24 @@ class BaseEstimator:
             regressor_tags=RegressorTags(),
             input_tags=InputTags(sparse=True),
         )
+
+    def _warm_coef(self, shape, y=None):
+        """The previous fit's ``coef_`` to start from (``warm_start``), or None.
+
+        Only coefficients of the shape ``shape()`` returns qualify (a function:
+        X and y are read only for a warm start, as their validation comes
+        later); for a classifier (``y`` given) it is the shape after the first
+        axis (one row per class, or one for two), and the classes must be y's.
+        """
+        check_bools(warm_start=self.warm_start)
+        coef = getattr(self, "coef_", None)
+        if not self.warm_start or coef is None:
+            return None
+        if np.shape(coef)[(0 if y is None else 1):] != tuple(shape()):
+            return None
+        if y is not None and not np.array_equal(self.classes_, np.unique(np.asarray(y))):
+            return None
+        return coef
 
     def _store_solution(self, path, coef, intercept):
         """Keep the fit at a path's first alpha: coefficients, intercept, epochs, gap."""

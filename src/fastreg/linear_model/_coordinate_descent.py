@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._base import BaseEstimator, LinearRegressorMixin
-from .._validation import check_bools, check_scalar
+from .._validation import check_scalar
 from ._enet_path import enet_path
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -29,13 +29,9 @@ class _ElasticNetBase(LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         # X is validated (and converted, once) by enet_path; only its width is needed here
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if np.shape(self.coef_) == np.shape(X)[1:2]:
-                coef_init = self.coef_
+        coef_init = self._warm_coef(lambda: np.shape(X)[1:2])
         path = enet_path(
             X, y, l1_ratio=self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, positive=self.positive,

@@ -220,12 +220,8 @@ class GroupLasso(LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None \
-                and np.shape(self.coef_) == np.shape(X)[1:2]:
-            coef_init = self.coef_
+        coef_init = self._warm_coef(lambda: np.shape(X)[1:2])
         path = group_lasso_path(
             X, y, self.groups, self.group_weights, self.l1_ratio, alphas=[alpha],
             fit_intercept=self.fit_intercept, sample_weight=sample_weight, tol=self.tol,
@@ -292,13 +288,10 @@ class LogisticGroupLasso(LinearClassifierMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None \
-                and self.coef_.shape[1:] == np.shape(X)[1:2] \
-                and np.array_equal(self.classes_, np.unique(np.asarray(y))):
-            coef_init = self.coef_[0]
+        coef_init = self._warm_coef(lambda: np.shape(X)[1:2], y)
+        if coef_init is not None:
+            coef_init = coef_init[0]
         path = group_lasso_path(
             X, y, self.groups, self.group_weights, self.l1_ratio, alphas=[alpha],
             fit_intercept=self.fit_intercept, sample_weight=sample_weight, tol=self.tol,

@@ -423,13 +423,9 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
         self
         """
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
-        check_bools(warm_start=self.warm_start)
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            rows = 1 if len(self.classes_) == 2 else len(self.classes_)
-            if (self.coef_.shape[1:] == np.shape(X)[1:2] and self.coef_.shape[0] == rows
-                    and np.array_equal(self.classes_, np.unique(np.asarray(y)))):
-                coef_init = self.coef_[0] if rows == 1 else self.coef_
+        coef_init = self._warm_coef(lambda: np.shape(X)[1:2], y)
+        if coef_init is not None and len(self.classes_) == 2:
+            coef_init = coef_init[0]
         path = logistic_path(
             X, y, l1_ratio=self.l1_ratio, alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, penalty_factor=self.penalty_factor,

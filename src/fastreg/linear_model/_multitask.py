@@ -109,15 +109,11 @@ class _MultiTaskBase(LinearRegressorMixin, BaseEstimator):
         -------
         self
         """
-        check_bools(warm_start=self.warm_start)
         alpha = check_scalar(self.alpha, "alpha", low=0.0)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
                              "is None.")
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None \
-                and np.shape(self.coef_) == (np.shape(y)[1:2] + np.shape(X)[1:2]):
-            coef_init = self.coef_
+        coef_init = self._warm_coef(lambda: np.shape(y)[1:2] + np.shape(X)[1:2])
         path = multitask_enet_path(
             X, y, self._l1_ratio(), alphas=[alpha], fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, tol=self.tol, max_iter=self.max_iter,
