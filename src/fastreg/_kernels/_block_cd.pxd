@@ -83,36 +83,39 @@ cdef inline double _apply(const Data* d, const block_datafit* f, const GroupEnet
     return pen.lipschitz[g] * change
 
 
-cdef inline double block_step(const Data* d, const block_datafit* f, const GroupEnet* pen,
-                        const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
-                        double* W, double* r, double* offset, BlockBuffers* work) noexcept nogil:
-    """One block step on block g; returns L_g ‖ΔW_g‖².
+cdef inline void block_update(const GroupEnet* pen, Py_ssize_t g, Py_ssize_t K, const double* W,
+                              double* U, double* chat) noexcept nogil:
+    """U = block g's new value, from U = its negative gradient X̄_gᵀSR on entry.
 
     A group of one feature takes the closed-form coordinate step (the
     proximal step with L_g its squared norm); a larger one is minimized
     exactly in its Gram's eigenbasis (measured: one proximal gradient step
     per visit crawls on ill-conditioned groups such as spline bases).
     """
-    cdef Py_ssize_t t, j, k, a, K = f.n_tasks, start = pen.ptr[g], stop = pen.ptr[g + 1]
-    cdef double lg = pen.lipschitz[g], u_sq = 0.0, c = 1.0, change = 0.0, dk
-    cdef double* U = work.grad
-    cdef bint moved
-    if lg == 0.0:
-        return 0.0  # constant columns only: the block stays 0
-    if stop - start > 1:
-        for t in range(start, stop):
-            df_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, U + (t - start) * K)
-        block_minimize(pen, g, K, W, U, work.chat)
-        return _apply(d, f, pen, Xv, Xi, Xp, g, 1.0, W, r, offset, work)
-    for t in range(start, stop):
-        j = pen.idx[t]
-        a = (t - start) * K
-        df_gradient(d, f, Xv, Xi, Xp, j, r, offset, U + a)
-        for k in range(K):
-            U[a + k] = W[j * K + k] + U[a + k] / lg
-            u_sq += U[a + k] * U[a + k]
+    cdef Py_ssize_t a, k, start = pen.ptr[g], m = pen.ptr[g + 1] - pen.ptr[g]
+    cdef double lg = pen.lipschitz[g], u_sq = 0.0, c
+    if m > 1:
+        block_minimize(pen, g, K, W, U, chat)
+        return
+    for k in range(K):
+        U[k] = W[pen.idx[start] * K + k] + U[k] / lg
+        u_sq += U[k] * U[k]
     c = ge_prox_factor(pen, g, sqrt(u_sq), lg)
-    return _apply(d, f, pen, Xv, Xi, Xp, g, c, W, r, offset, work)
+    for k in range(K):
+        U[k] *= c
+
+
+cdef inline double block_step(const Data* d, const block_datafit* f, const GroupEnet* pen,
+                        const floating* Xv, const index_t* Xi, const index_t* Xp, Py_ssize_t g,
+                        double* W, double* r, double* offset, BlockBuffers* work) noexcept nogil:
+    """One block step on block g (``block_update``); returns L_g ‖ΔW_g‖²."""
+    cdef Py_ssize_t t, start = pen.ptr[g], stop = pen.ptr[g + 1], K = f.n_tasks
+    if pen.lipschitz[g] == 0.0:
+        return 0.0  # constant columns only: the block stays 0
+    for t in range(start, stop):
+        df_gradient(d, f, Xv, Xi, Xp, pen.idx[t], r, offset, work.grad + (t - start) * K)
+    block_update(pen, g, K, W, work.grad, work.chat)
+    return _apply(d, f, pen, Xv, Xi, Xp, g, 1.0, W, r, offset, work)
 
 
 cdef inline double block_epoch(const Data* d, const block_datafit* f, const GroupEnet* pen,

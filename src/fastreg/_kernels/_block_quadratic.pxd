@@ -27,6 +27,9 @@ cdef struct BlockQuadratic:
     const double* cross     # cross[j * n_unpen + a] = x̄_jᵀ S x̄_{unpen[a]}
     const double* y_unpen   # y_unpen[a * K + k] = x̄_{unpen[a]}ᵀ S Y_c[:, k]
     double* scratch         # n_unpen² + n_unpen·K doubles for the projection
+    const double* gram      # X̄ᵀSX̄ (p × p) for the covariance method (_block_gram.pxd), or NULL
+    Py_ssize_t gram_ld      # its row length, p
+    const double* gram_y    # X̄ᵀSY_c (p × K) with it
 
 
 cdef inline void rows_dot(const Data* d, const floating* Xv, const index_t* Xi,

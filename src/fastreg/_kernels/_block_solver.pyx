@@ -39,6 +39,7 @@ import numpy as np
 
 from ._block_cd cimport block_epoch, record_residual
 from ._block_datafit cimport block_datafit, df_dual_point
+from ._block_gram cimport gram_working_set
 from ._block_quadratic cimport BlockQuadratic, bq_moments, bq_project_unpenalized, rows_dot
 from ._block_newton cimport sm_newton_step
 from ._block_softmax cimport (BlockSoftmax, sm_dual_point, sm_gaps, sm_intercepts, sm_refresh,
@@ -129,6 +130,13 @@ cdef Py_ssize_t _solve_working_set(const Data* d, const block_datafit* f, const 
     if block_datafit is BlockSoftmax:
         return _newton_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, inner_tol,
                                    max_epochs, work)
+    if block_datafit is BlockQuadratic:
+        if f.gram != NULL:
+            epochs = gram_working_set(d, f, pen, Xv, Xi, Xp, ws, n_ws, W, r, offset, inner_tol,
+                                      max_epochs, &work.gram, &work.steps)
+            df_dual_point(d, f, r, offset, work.theta)
+            work.version += 1
+            return epochs
     df_dual_point(d, f, r, offset, work.theta)
     work.version += 1
     while epochs < max_epochs:
@@ -279,6 +287,10 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
         inner_tol = 0.1 * gp.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
+        if block_datafit is BlockQuadratic:
+            if f.gram != NULL:
+                # feature-space epochs are cheap, full gaps are not: aim below tol at once
+                inner_tol = 0.1 * tol_abs
         epochs += _solve_working_set(d, f, pen, Xv, Xi, Xp, work.ws, n_ws, W, r, offset,
                                      inner_tol, max_epochs - epochs, work)
         # θ moved: the bounds of the blocks not recomputed at it grow by the distance
@@ -346,10 +358,14 @@ cdef class BlockSolver:
         then ignored, the design must have no implicit centering, the state
         is r = XW and ``offset`` the intercepts, and ``lipschitz``/``eig_val``
         are the Hessian bounds (the raw Grams' spectra times ½, or ¼ binary).
+    gram : (ndarray of shape (p, p), ndarray of shape (p, n_tasks)), optional
+        X̄ᵀSX̄ and X̄ᵀSY_c: working sets are then solved by the covariance
+        method (``_block_gram.pxd``). Squared loss without unpenalized
+        features only.
     """
 
     cdef readonly object design, y, ptr, idx, weights, lipschitz, norm, eig_val, eig_vec, vec_ptr
-    cdef readonly object unpen, cross, y_cross
+    cdef readonly object unpen, cross, y_cross, gram, gram_y
     cdef object buffers, index_buffers, scratch, flags
     cdef Work work
     cdef Data d
@@ -362,7 +378,7 @@ cdef class BlockSolver:
 
     def __init__(self, DesignView design, y_centered, group_ptr, group_idx, weights, lipschitz,
                  norm, eig_val, eig_vec, vec_ptr, *, unpenalized=None, cross=None,
-                 y_cross=None, softmax=None):
+                 y_cross=None, softmax=None, gram=None):
         n, p = design.n_samples, design.n_features
         self.design = design
         self.softmax = softmax is not None
@@ -401,16 +417,27 @@ cdef class BlockSolver:
         self.y_cross = np.ascontiguousarray(np.zeros((0, K)) if m == 0 else y_cross,
                                             dtype=np.float64)
         self.scratch = np.empty(max(m * m + m * K + 1, K * K + K))
+        if gram is not None:
+            self.gram, self.gram_y = (np.ascontiguousarray(a, dtype=np.float64) for a in gram)
+            if (self.gram.shape != (p, p) or self.gram_y.shape != (p, K) or m > 0
+                    or self.softmax):
+                raise ValueError("gram must be (X̄ᵀSX̄, X̄ᵀSY_c), for the squared loss without "
+                                 "unpenalized features")
+        else:
+            self.gram = self.gram_y = np.zeros(0)
+        np_gram = p if gram is not None else 1
         largest = int(np.max(np.diff(self.ptr))) if G else 1
         nk = max(n * K, 1)
         self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
                         np.zeros(max(p * K, 1)), np.zeros(max(G, 1)), np.zeros(max(G, 1)),
                         np.zeros(max(G, 1)), np.zeros(max(largest * K, 1)), np.zeros(K),
                         np.zeros(nk), np.zeros(max(G, 1)), np.full(max(G, 1), -np.inf),
-                        np.zeros(max(largest * K, 1))]
+                        np.zeros(max(largest * K, 1)), np.zeros(max(np_gram * K, 1)),
+                        np.zeros(max(np_gram * K, 1))]
         self.index_buffers = [np.zeros(max(G, 1), dtype=np.intp) for _ in range(3)]
         self.index_buffers.append(np.full(max(G, 1), -1, dtype=np.intp))
         self.index_buffers.append(np.zeros(max(G, 1), dtype=np.intp))
+        self.index_buffers.append(np.zeros(max(2 * np_gram, 1), dtype=np.intp))
         self.flags = np.zeros(max(G, 1), dtype=np.int8)
         self._build()
 
@@ -425,6 +452,8 @@ cdef class BlockSolver:
         self.work.theta_ref, self.work.bound = <double*> <size_t> b[9], <double*> <size_t> b[10]
         self.work.at_drift = <double*> <size_t> b[11]
         self.work.steps.chat = <double*> <size_t> b[12]
+        self.work.gram.u, self.work.gram.w_start = <double*> <size_t> b[13], <double*> <size_t> b[14]
+        self.work.gram.feats = <Py_ssize_t*> <size_t> ib[5]
         self.work.checked = <Py_ssize_t*> <size_t> ib[4]
         self.work.kept = <signed char*> <size_t> self.flags.ctypes.data
         self.work.drift = 0.0
@@ -441,6 +470,9 @@ cdef class BlockSolver:
         self.f.cross = <const double*> _address(self.cross)
         self.f.y_unpen = <const double*> _address(self.y_cross)
         self.f.scratch = <double*> _address(self.scratch)
+        self.f.gram = <const double*> _address(self.gram)
+        self.f.gram_ld = self.work.n_features
+        self.f.gram_y = <const double*> _address(self.gram_y)
         if self.softmax:
             self._build_softmax()
 

@@ -4,6 +4,7 @@
 from libc.math cimport INFINITY, sqrt
 
 from ._block_cd cimport BlockBuffers
+from ._block_gram cimport GramBuffers
 from ._block_datafit cimport block_datafit, df_move
 from ._columns cimport Data
 from ._fused cimport floating, index_t
@@ -23,6 +24,7 @@ cdef struct Work:
     double* shifted         # ‖z_g − l2 w_g W_g‖ per group
     double* key             # working-set priorities
     BlockBuffers steps      # the block steps' scratch (_block_cd.pxd)
+    GramBuffers gram        # the covariance method's (_block_gram.pxd)
     Py_ssize_t* groups      # groups checked (not screened, not constant)
     Py_ssize_t* ws          # the working set
     Py_ssize_t* act         # its support
