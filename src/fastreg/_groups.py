@@ -103,15 +103,18 @@ def check_group_weights(group_weights, ptr):
 
 
 def block_spectra(view, ptr, idx, sq_norms):
-    """Eigendecompositions of the centered weighted Grams X̄_gᵀSX̄_g of every group.
+    """The groups' Grams X̄_gᵀSX̄_g and bounds on their spectra.
 
-    Returns (lipschitz, norm, eig_val, eig_vec, vec_ptr): L_g = λ_max, a
-    bound on √L_g with a rounding margin (the screening tests must stay
-    safe), the eigenvalues (ascending, at ``eig_val[ptr[g]:ptr[g + 1]]``)
-    and eigenvectors (|g| × |g| row-major from ``eig_vec[vec_ptr[g]]``), with
-    which the block solver minimizes a group exactly. Groups of one feature
-    use the squared column norm (their step is coordinate descent). Computed
-    once per fit.
+    Returns (lipschitz, norm, eig_val, eig_vec, vec_ptr, grams): L_g, the
+    squared column norm for a group of one feature (its coordinate step) and
+    otherwise a bound on λ_max (the smaller of the trace and Gershgorin's
+    max_a Σ_b |G_ab|); a bound on √L_g with a rounding margin (the screening
+    tests must stay safe); room for the eigenvalues (at
+    ``eig_val[ptr[g]:ptr[g + 1]]``) and eigenvectors (|g| × |g| row-major
+    from ``eig_vec[vec_ptr[g]]``), filled for groups of one feature; and the
+    Grams, laid out as the eigenvectors (None when every group has one
+    feature), from which the block solver decomposes a group the first
+    time it steps it (``_kernels/_block_spectra.pxd``). Computed once per fit.
     """
     sizes = np.diff(ptr)
     vec_ptr = np.zeros(sizes.size + 1, dtype=np.intp)
@@ -121,15 +124,14 @@ def block_spectra(view, ptr, idx, sq_norms):
     single = sizes == 1
     eig_val[ptr[:-1][single]] = sq_norms[idx[ptr[:-1][single]]]
     eig_vec[vec_ptr[:-1][single]] = 1.0
+    trace = np.add.reduceat(sq_norms[idx], ptr[:-1]) if idx.size else np.zeros(0)
+    lipschitz, grams = trace.copy(), None
     if not np.all(single):
         grams = _group_stats.group_grams(view, ptr, idx)
-        for size in np.unique(sizes[~single]):
-            which = np.flatnonzero(sizes == size)
-            rows = vec_ptr[which][:, None] + np.arange(size * size)[None, :]
-            vals, vecs = np.linalg.eigh(grams[rows].reshape(-1, size, size))
-            eig_val[ptr[which][:, None] + np.arange(size)[None, :]] = np.maximum(vals, 0.0)
-            eig_vec[rows] = vecs.reshape(-1, size * size)
-    lipschitz = np.maximum.reduceat(eig_val, ptr[:-1]) if idx.size else np.zeros(0)
-    trace = np.add.reduceat(eig_val, ptr[:-1]) if idx.size else np.zeros(0)
-    norm = np.sqrt(np.minimum(trace, lipschitz + 1e-9 * trace) * (1.0 + 1e-12))
-    return lipschitz, norm, eig_val, eig_vec, vec_ptr
+        row_starts = np.zeros(idx.size, dtype=np.intp)  # row a of group g: vec_ptr[g] + a·|g|
+        row_starts[1:] = np.cumsum(np.repeat(sizes, sizes))[:-1]
+        row_sums = np.add.reduceat(np.abs(grams[:vec_ptr[-1]]), row_starts)
+        gershgorin = np.maximum.reduceat(row_sums, ptr[:-1])
+        lipschitz[~single] = np.minimum(trace, gershgorin)[~single]
+    norm = np.sqrt(lipschitz * (1.0 + 1e-9))
+    return lipschitz, norm, eig_val, eig_vec, vec_ptr, grams

@@ -11,7 +11,7 @@ from libc.string cimport memcpy
 from ._block_datafit cimport block_datafit, df_gradient, df_move
 from ._columns cimport Data
 from ._fused cimport floating, index_t
-from ._group_enet cimport GroupEnet, ge_block_radius, ge_prox_factor
+from ._group_enet cimport GroupEnet, ge_block_radius, ge_ensure_spectrum, ge_prox_factor
 
 
 cdef struct BlockBuffers:
@@ -32,6 +32,7 @@ cdef inline void block_minimize(const GroupEnet* pen, Py_ssize_t g, Py_ssize_t K
     cdef const double* V = pen.eig_vec + pen.vec_ptr[g]
     cdef const double* e = pen.eig_val + start
     cdef double acc, c_sq = 0.0, t, lam = pen.l1 * pen.weight[g], mu = pen.l2 * pen.weight[g]
+    ge_ensure_spectrum(pen, g)
     for b in range(m):  # Ĉ = Vᵀ(G W_g + U) = diag(e) VᵀW_g + VᵀU
         for k in range(K):
             acc = 0.0

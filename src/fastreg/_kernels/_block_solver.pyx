@@ -50,7 +50,8 @@ from ._columns cimport Data
 from ._extrapolation cimport SWEEPS, affine_weights, combine
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, quadratic_gaps
-from ._group_enet cimport GroupDualTerms, GroupEnet, ge_block_sq, ge_dual_terms
+from ._block_spectra cimport LazySpectra
+from ._group_enet cimport GroupDualTerms, GroupEnet, ge_block_zero, ge_dual_terms
 from ._problem cimport DesignView
 from ._quadratic cimport quad_safe_radius
 
@@ -276,7 +277,7 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
             n_groups = screen_blocks(d, f, pen, Xv, Xi, Xp, &gp, work, n_groups, W, r, offset)
         nnz = 0
         for t in range(n_groups):
-            if ge_block_sq(pen, work.groups[t], W) > 0.0:
+            if not ge_block_zero(pen, work.groups[t], W):
                 nnz += 1
         size = 2 * size if size > 0 else ws_start
         if size < nnz + nnz // 4 + 10:
@@ -346,8 +347,10 @@ cdef class BlockSolver:
     weights : ndarray of shape (n_groups,)
         w_g ≥ 0 (0: unpenalized).
     lipschitz, norm, eig_val, eig_vec, vec_ptr : ndarray
-        λ_max(X̄_gᵀSX̄_g), an upper bound on its root, and the Grams'
-        eigendecompositions (see ``fastreg._groups.block_spectra``).
+        A bound on λ_max(X̄_gᵀSX̄_g) (exact for groups of one feature), a
+        bound on its root, and room for the Grams' eigendecompositions (see
+        ``fastreg._groups.block_spectra``), given or computed on first use
+        from ``grams``.
     unpenalized, cross, y_cross : optional
         As for :class:`fastreg._kernels._problem.QuadraticLoss` (``y_cross`` of
         shape (n_unpenalized, n_tasks)).
@@ -358,6 +361,11 @@ cdef class BlockSolver:
         then ignored, the design must have no implicit centering, the state
         is r = XW and ``offset`` the intercepts, and ``lipschitz``/``eig_val``
         are the Hessian bounds (the raw Grams' spectra times ½, or ¼ binary).
+    grams : ndarray, optional
+        The groups' Grams (as ``eig_vec``): a group of several features is
+        decomposed the first time it is stepped (``_block_spectra.pxd``),
+        its eigenvalues times ``eig_scale``. None: ``eig_val``/``eig_vec``
+        hold every eigensystem.
     gram : (ndarray of shape (p, p), ndarray of shape (p, n_tasks)), optional
         X̄ᵀSX̄ and X̄ᵀSY_c: working sets are then solved by the covariance
         method (``_block_gram.pxd``). Squared loss without unpenalized
@@ -365,7 +373,9 @@ cdef class BlockSolver:
     """
 
     cdef readonly object design, y, ptr, idx, weights, lipschitz, norm, eig_val, eig_vec, vec_ptr
-    cdef readonly object unpen, cross, y_cross, gram, gram_y
+    cdef readonly object unpen, cross, y_cross, gram, gram_y, grams
+    cdef object lazy_work, lazy_done
+    cdef LazySpectra lazy
     cdef object buffers, index_buffers, scratch, flags
     cdef Work work
     cdef Data d
@@ -378,7 +388,7 @@ cdef class BlockSolver:
 
     def __init__(self, DesignView design, y_centered, group_ptr, group_idx, weights, lipschitz,
                  norm, eig_val, eig_vec, vec_ptr, *, unpenalized=None, cross=None,
-                 y_cross=None, softmax=None, gram=None):
+                 y_cross=None, softmax=None, gram=None, grams=None, eig_scale=1.0):
         n, p = design.n_samples, design.n_features
         self.design = design
         self.softmax = softmax is not None
@@ -401,8 +411,8 @@ cdef class BlockSolver:
         G = self.ptr.shape[0] - 1
         self.weights, self.lipschitz, self.norm = (
             np.ascontiguousarray(a, dtype=np.float64) for a in (weights, lipschitz, norm))
-        self.eig_val = np.ascontiguousarray(eig_val, dtype=np.float64)
-        self.eig_vec = np.ascontiguousarray(eig_vec, dtype=np.float64)
+        self.eig_val = np.array(eig_val, dtype=np.float64)  # owned: filled on first use
+        self.eig_vec = np.array(eig_vec, dtype=np.float64)
         self.vec_ptr = np.ascontiguousarray(vec_ptr, dtype=np.intp)
         sizes = np.diff(self.ptr)
         if (self.idx.shape[0] != p or self.eig_val.shape[0] != p
@@ -410,6 +420,18 @@ cdef class BlockSolver:
                 or any(a.shape[0] != G for a in (self.weights, self.lipschitz, self.norm))):
             raise ValueError("the groups must partition the features, with one weight, "
                              "Lipschitz constant and norm each")
+        largest = int(np.max(sizes)) if G else 1
+        self.grams = np.zeros(0) if grams is None else np.ascontiguousarray(grams,
+                                                                            dtype=np.float64)
+        if grams is not None and self.grams.shape[0] < np.sum(sizes * sizes):
+            raise ValueError("grams must hold every group's Gram")
+        self.lazy_work = np.zeros(max(8 * largest, 8))
+        self.lazy_done = np.zeros(max(G, 1), dtype=np.int8)
+        self.lazy.grams = <const double*> _address(self.grams)
+        self.lazy.scale = eig_scale
+        self.lazy.done = <signed char*> <size_t> self.lazy_done.ctypes.data
+        self.lazy.work = <double*> <size_t> self.lazy_work.ctypes.data
+        self.lazy.lwork = self.lazy_work.shape[0]
         m = 0 if unpenalized is None else len(unpenalized)
         self.unpen = np.ascontiguousarray(np.zeros(0) if m == 0 else unpenalized, dtype=np.intp)
         self.cross = np.ascontiguousarray(np.zeros((0, 0)) if m == 0 else cross,
@@ -426,7 +448,6 @@ cdef class BlockSolver:
         else:
             self.gram = self.gram_y = np.zeros(0)
         np_gram = p if gram is not None else 1
-        largest = int(np.max(np.diff(self.ptr))) if G else 1
         nk = max(n * K, 1)
         self.buffers = [np.zeros(nk), np.zeros(nk), np.zeros((SWEEPS + 1) * nk),
                         np.zeros(max(p * K, 1)), np.zeros(max(G, 1)), np.zeros(max(G, 1)),
@@ -523,9 +544,10 @@ cdef class BlockSolver:
         pen.weight = <const double*> _address(self.weights)
         pen.lipschitz = <const double*> _address(self.lipschitz)
         pen.norm = <const double*> _address(self.norm)
-        pen.eig_val = <const double*> _address(self.eig_val)
-        pen.eig_vec = <const double*> _address(self.eig_vec)
+        pen.eig_val = <double*> _address(self.eig_val)
+        pen.eig_vec = <double*> _address(self.eig_vec)
         pen.vec_ptr = <const Py_ssize_t*> _address(self.vec_ptr)
+        pen.lazy = &self.lazy if self.grams.shape[0] > 0 else NULL
         pen.l1 = l1
         pen.l2 = l2
         with nogil:

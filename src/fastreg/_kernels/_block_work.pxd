@@ -9,7 +9,7 @@ from ._block_datafit cimport block_datafit, df_move
 from ._columns cimport Data
 from ._fused cimport floating, index_t
 from ._gap cimport Gap
-from ._group_enet cimport (GroupEnet, ge_block_sq, ge_penalized, ge_priority,
+from ._group_enet cimport (GroupEnet, ge_block_zero, ge_penalized, ge_priority,
                            ge_provably_zero)
 from ._working_set cimport select_smallest
 
@@ -54,7 +54,7 @@ cdef inline Py_ssize_t ws_support(const GroupEnet* pen, const Py_ssize_t* ws, Py
     """The working set's support: its nonzero and unpenalized blocks, into ``act``."""
     cdef Py_ssize_t t, n_act = 0
     for t in range(n_ws):
-        if not ge_penalized(pen, ws[t]) or ge_block_sq(pen, ws[t], W) > 0.0:
+        if not ge_penalized(pen, ws[t]) or not ge_block_zero(pen, ws[t], W):
             act[n_act] = ws[t]
             n_act += 1
     return n_act
@@ -75,7 +75,7 @@ cdef inline Py_ssize_t refresh_blocks(const block_datafit* f, const GroupEnet* p
         g = work.groups[t]
         work.kept[g] = 0
         if (f.n_unpen == 0 and work.stamp[g] != work.version and ge_penalized(pen, g)
-                and ge_block_sq(pen, g, W) == 0.0):
+                and ge_block_zero(pen, g, W)):
             u = work.z_norms[g] + pen.norm[g] * (work.drift - work.at_drift[g])
             if u < 0.9 * pen.l1 * pen.weight[g]:  # 0.9: as _bounds.pxd
                 work.kept[g] = 1
@@ -103,7 +103,7 @@ cdef inline Py_ssize_t screen_blocks(const Data* d, const block_datafit* f,
         z_norm = work.bound[g] if work.kept[g] else work.z_norms[g]
         shifted = work.bound[g] if work.kept[g] else work.shifted[g]
         if ge_provably_zero(pen, fenchel, gp.scale, gp.radius, g, z_norm, shifted):
-            if ge_block_sq(pen, g, W) == 0.0:
+            if ge_block_zero(pen, g, W):
                 continue  # already zero: no pass over its columns
             for u in range(pen.ptr[g], pen.ptr[g + 1]):
                 j = pen.idx[u]
@@ -130,7 +130,7 @@ cdef inline Py_ssize_t build_block_working_set(const GroupEnet* pen, const Gap* 
         if work.kept[g]:
             continue
         work.ws[m] = g
-        if not ge_penalized(pen, g) or ge_block_sq(pen, g, W) > 0.0:
+        if not ge_penalized(pen, g) or not ge_block_zero(pen, g, W):
             work.key[m] = -INFINITY
         else:
             work.key[m] = ge_priority(pen, gp.scale, g, work.shifted[g])

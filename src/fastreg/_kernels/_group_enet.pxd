@@ -13,19 +13,30 @@
 # working-set priority, and whether a block is penalized.
 from libc.math cimport sqrt
 
+from ._block_spectra cimport LazySpectra, decompose
+
 
 cdef struct GroupEnet:
     Py_ssize_t n_tasks      # K
     const Py_ssize_t* ptr   # group g holds the features idx[ptr[g] : ptr[g + 1]]
     const Py_ssize_t* idx
     const double* weight    # w_g (0: unpenalized)
-    const double* lipschitz # L_g = λ_max(X̄_gᵀSX̄_g), the block's step
+    const double* lipschitz # L_g ≥ λ_max(X̄_gᵀSX̄_g): the step of a one-feature block (its
+                            # squared norm, exact); a bound, the change measure, for larger ones
     const double* norm      # an upper bound on √L_g (the screening tests)
-    const double* eig_val   # eigenvalues of each Gram X̄_gᵀSX̄_g, at eig_val[ptr[g]:ptr[g + 1]]
-    const double* eig_vec   # their eigenvectors, |g| × |g| row-major from eig_vec[vec_ptr[g]]
+    double* eig_val         # eigenvalues of each Gram X̄_gᵀSX̄_g, at eig_val[ptr[g]:ptr[g + 1]]
+    double* eig_vec         # their eigenvectors, |g| × |g| row-major from eig_vec[vec_ptr[g]]
     const Py_ssize_t* vec_ptr
+    LazySpectra* lazy       # computes them on first use (NULL: all given)
     double l1
     double l2
+
+
+cdef inline void ge_ensure_spectrum(const GroupEnet* pen, Py_ssize_t g) noexcept nogil:
+    """Block g's eigensystem, decomposed now if it was not yet (``_block_spectra.pxd``)."""
+    if pen.lazy != NULL and not pen.lazy.done[g]:
+        decompose(pen.lazy, g, pen.ptr[g + 1] - pen.ptr[g], pen.vec_ptr[g], pen.lipschitz[g],
+                  pen.eig_val + pen.ptr[g], pen.eig_vec + pen.vec_ptr[g])
 
 
 cdef inline bint ge_penalized(const GroupEnet* pen, Py_ssize_t g) noexcept nogil:
@@ -37,11 +48,27 @@ cdef inline double ge_block_sq(const GroupEnet* pen, Py_ssize_t g, const double*
     cdef Py_ssize_t t, k, K = pen.n_tasks
     cdef const double* row
     cdef double acc = 0.0
+    if K == 1:  # the group lasso: no inner loop (these scans run over every group)
+        for t in range(pen.ptr[g], pen.ptr[g + 1]):
+            acc += W[pen.idx[t]] * W[pen.idx[t]]
+        return acc
     for t in range(pen.ptr[g], pen.ptr[g + 1]):
         row = W + pen.idx[t] * K
         for k in range(K):
             acc += row[k] * row[k]
     return acc
+
+
+cdef inline bint ge_block_zero(const GroupEnet* pen, Py_ssize_t g, const double* W) noexcept nogil:
+    """W_g = 0 (stops at the first nonzero entry)."""
+    cdef Py_ssize_t t, k, K = pen.n_tasks
+    cdef const double* row
+    for t in range(pen.ptr[g], pen.ptr[g + 1]):
+        row = W + pen.idx[t] * K
+        for k in range(K):
+            if row[k] != 0.0:
+                return False
+    return True
 
 
 cdef inline double ge_prox_factor(const GroupEnet* pen, Py_ssize_t g, double u_norm,

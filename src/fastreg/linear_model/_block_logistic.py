@@ -97,14 +97,15 @@ class BlockLogisticPoint:
         # separate unknowns, re-solved after every move of the Newton model, so the
         # blocks' curvature is that of the centered Grams)
         view = _problem.DesignView(design, implicit_centering=False)
-        lipschitz, norm, eig_val, eig_vec, vec_ptr = block_spectra(
+        lipschitz, norm, eig_val, eig_vec, vec_ptr, grams = block_spectra(
             _problem.DesignView(design), ptr, idx, design.col_sq_norms)
         curvature = 0.25 if binary else 0.5   # p(1 − p) ≤ ¼; diag(p) − ppᵀ ≼ ½ I
         self.alpha_max = (block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights,
                                                    1.0) / l1_ratio if l1_ratio > 0 else np.inf)
         self.solver = _block_solver.BlockSolver(
             view, None, ptr, idx, weights, curvature * lipschitz, norm, curvature * eig_val,
-            eig_vec, vec_ptr, softmax=(codes, K, binary, design.fit_intercept))
+            eig_vec, vec_ptr, softmax=(codes, K, binary, design.fit_intercept), grams=grams,
+            eig_scale=curvature)
 
     def solve(self, k, alpha, alphas):
         n = self.design.n_samples

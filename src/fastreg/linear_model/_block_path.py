@@ -99,14 +99,14 @@ class _BlockPoint:
                   else Y_c.copy())
         self.offset = design.x_mean @ self.W
         view = _problem.DesignView(design)
-        spectra = block_spectra(view, ptr, idx, design.col_sq_norms)
+        *spectra, grams = block_spectra(view, ptr, idx, design.col_sq_norms)
         pf = _feature_weights(ptr, idx, weights)
         unpen, cross, y_cross = _unpenalized_products(design, Y_c, pf)
         self.alpha_max = (block_alpha_max(design, Y_c, ptr, idx, weights, 1.0)
                           * self.scale / l1_ratio if l1_ratio > 0 else np.inf)
         self.solver = _block_solver.BlockSolver(
             view, Y_c, ptr, idx, weights, *spectra, unpenalized=unpen, cross=cross,
-            y_cross=np.reshape(y_cross, (unpen.size, K)),
+            y_cross=np.reshape(y_cross, (unpen.size, K)), grams=grams,
             gram=covariance_gram(design, Y_c) if unpen.size == 0 else None)
 
     def solve(self, k, alpha, alphas):
