@@ -97,8 +97,9 @@ CV_RUNNERS = {
 }
 
 
-# Logistic CV: the same folds for everyone, stratification left out so that
-# glmnet's GroupKFold reproduces them; "mean" is the mean held-out deviance.
+# Logistic CV: the same folds for everyone, stratified (fastreg's cv=5 folds),
+# passed to glmnet as GroupKFold groups so that it reproduces them; "mean" is
+# the mean held-out deviance.
 
 def _logistic_cv_folds(y):
     from fastreg._folds import stratified_kfold

@@ -182,6 +182,11 @@ class LogisticTask(Task):
     def supports(self, solver):
         return not (self.intercept and solver in NO_INTERCEPT_ONLY)
 
+    def reference_fit(self):
+        """fastreg at ``reference_tol`` with a bounded epoch budget (see LogisticReference)."""
+        return _fastreg_logit(self.X, self.y, self.alphas, self.reference_tol, self.intercept,
+                              max_iter=1_000)
+
     def _linear(self, fit):
         coefs, intercepts = fit
         coefs = coefs.toarray() if sp.issparse(coefs) else np.asarray(coefs, dtype=np.float64)
@@ -193,7 +198,15 @@ class LogisticTask(Task):
         eta = Z + b[None, :]
         # log(1 + exp(η)) − yη = log(1 + exp(∓η)), accurate for both labels
         loss = np.logaddexp(0.0, np.where(self.y[:, None] > 0, -eta, eta)).mean(axis=0)
-        return loss + self.alphas * np.abs(coefs).sum(axis=0)
+        return loss + self.alphas * self.penalty(coefs)
+
+    def penalty(self, coefs):
+        """The penalty at each column of ``coefs`` (divided by α): ‖β‖₁."""
+        return np.abs(coefs).sum(axis=0)
+
+    def dual_norm(self, C):
+        """The penalty's dual norm of each column of correlations C = Xᵀθ: ‖C‖∞."""
+        return np.abs(C).max(axis=0)
 
     def _exact_intercepts(self, Z, b):
         """The intercepts minimizing the loss given Xβ (Newton, to rounding)."""
@@ -212,7 +225,7 @@ class LogisticTask(Task):
         """Entropy dual at the rescaled residual y − p of every solution (a lower bound on P*).
 
         D(θ) = −1/n Σ [u log u + (1 − u) log(1 − u)], u = y − θ, for
-        ‖Xᵀθ‖∞ ≤ nα (and Σθ = 0 with an intercept: the intercept is first
+        ‖Xᵀθ‖∞ ≤ nα (the penalty's dual norm, :meth:`dual_norm`) (and Σθ = 0 with an intercept: the intercept is first
         made exact, then θ centered against rounding).
         """
         n = len(self.y)
@@ -225,7 +238,7 @@ class LogisticTask(Task):
         theta = np.where(y > 0, expit(-eta), -expit(eta))
         if self.intercept:
             theta = theta - theta.mean(axis=0)
-        correlation = np.abs(np.asarray(self.X.T @ theta)).max(axis=0)
+        correlation = self.dual_norm(np.asarray(self.X.T @ theta))
         scale = np.minimum(1.0, n * self.alphas / np.maximum(correlation, 1e-300))
         st = theta * scale
         u = np.clip(np.where(y > 0, 1.0 - st, -st), 0.0, 1.0)
@@ -246,14 +259,13 @@ class LogisticReference(Reference):
         self.task, self.solver = task, solver
         start = time.perf_counter()
         if solver == "fastreg":
-            fit = _fastreg_logit(task.X, task.y, task.alphas, task.reference_tol,
-                                 task.intercept, max_iter=1_000)
+            fit = task.reference_fit()
         else:
-            fit = task.solvers[solver][1](task.X, task.y, task.alphas, 1e-12, task.intercept)
+            fit = task.run(solver, 1e-12)[1]
         self.primal, self.dual = task.objectives(fit), task.dual_objectives(fit)
         if self.certified_gap > TARGET / 10 and solver != "skglm" \
-                and available("skglm", task.solvers):
-            fit = _skglm_logit(task.X, task.y, task.alphas, 1e-12, task.intercept)
+                and available("skglm", task.solvers) and task.supports("skglm"):
+            fit = task.run("skglm", 1e-12)[1]
             self.primal = np.minimum(self.primal, task.objectives(fit))
             self.dual = np.maximum(self.dual, task.dual_objectives(fit))
             self.solver += " + skglm"

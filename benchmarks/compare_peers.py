@@ -21,6 +21,7 @@ Usage::
     python benchmarks/compare_peers.py --model logistic [--data {news20,debian,all}] ...
     python benchmarks/compare_peers.py --model multitask [--data {news20,news20-1k,all}] ...
     python benchmarks/compare_peers.py --model group [--data {news20,cpusmall,all}] ...
+    python benchmarks/compare_peers.py --model group --loss logistic [--data {news20,news20-1k,all}]
     python benchmarks/compare_peers.py --cv [--data ...] [--cv-tol sklearn=5e-7,glmnet=1e-9]
 
 ``--out FILE`` also writes the measurements of the path comparison as JSON
@@ -39,7 +40,8 @@ The models and modes live in private modules: the Lasso's data and peers in
 ``_lasso_peers.py``; ``--model logistic`` (the L1 logistic path, its data,
 peers and entropy-dual certificate) in ``_logistic_peers.py``;
 ``--model multitask`` and ``--model group`` (the multi-task Lasso and the
-group lasso paths) in ``_block_peers.py``; ``--cv`` (5-fold cross-validation
+group lasso paths) in ``_block_peers.py``, ``--model group --loss logistic``
+(the logistic group lasso) in ``_group_logistic_peers.py``; ``--cv`` (5-fold cross-validation
 of the Lasso, or of the L1 logistic regression with ``--model logistic``,
 same folds and grid for everyone, final refit included) in ``_cv_peers.py``.
 """
@@ -60,6 +62,8 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 from benchmarks._block_peers import (GROUP_DATA, GROUP_SOLVERS, MULTITASK_DATA,  # noqa: E402
                                      MULTITASK_SOLVERS, GroupTask, MultiTaskTask)
 from benchmarks._cv_peers import cv_main  # noqa: E402
+from benchmarks._group_logistic_peers import (GROUP_LOGISTIC_DATA,  # noqa: E402
+                                              GROUP_LOGISTIC_SOLVERS, GroupLogisticTask)
 from benchmarks._lasso_peers import DATA, SOLVERS  # noqa: E402
 from benchmarks._logistic_peers import (LOGISTIC_DATA, LOGISTIC_SOLVERS,  # noqa: E402
                                         LogisticReference, LogisticTask)
@@ -73,6 +77,9 @@ MODELS = {
     "multitask": (MULTITASK_DATA, MULTITASK_SOLVERS, MultiTaskTask, Reference),
     "group": (GROUP_DATA, GROUP_SOLVERS, GroupTask, Reference),
 }
+# --model group --loss logistic: the logistic group lasso (_group_logistic_peers.py)
+GROUP_LOGISTIC = (GROUP_LOGISTIC_DATA, GROUP_LOGISTIC_SOLVERS, GroupLogisticTask,
+                  LogisticReference)
 
 
 # ------------------------------------------------------------------ report ---
@@ -164,7 +171,7 @@ def main(argv=None):
                              "the multi-task Lasso or the group lasso (see _block_peers.py)")
     parser.add_argument("--data", default="all",
                         choices=sorted({*DATA, *LOGISTIC_DATA, *MULTITASK_DATA, *GROUP_DATA,
-                                        "all"}),
+                                        *GROUP_LOGISTIC_DATA, "all"}),
                         help="dataset (each model has its own; see the module docstrings)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="timed runs at the chosen tolerance, at least (runs are repeated "
@@ -174,6 +181,9 @@ def main(argv=None):
                              + ",".join(LOGISTIC_SOLVERS) + " (logistic); default: all")
     parser.add_argument("--max-seconds", type=float, default=120.0,
                         help="stop tightening a solver's tolerance once one run takes longer")
+    parser.add_argument("--loss", choices=["squared", "logistic"], default="squared",
+                        help="with --model group: the squared loss (default) or the logistic "
+                             "group lasso (see _group_logistic_peers.py)")
     parser.add_argument("--intercept", action="store_true",
                         help="fit an (unpenalized) intercept along the path")
     parser.add_argument("--cv", action="store_true",
@@ -186,7 +196,14 @@ def main(argv=None):
     parser.add_argument("--out", metavar="FILE",
                         help="also write the path comparison's measurements to FILE as JSON")
     args = parser.parse_args(argv)
-    data, solver_table, task_class, reference_class = MODELS[args.model]
+    if args.loss != "squared" and args.model != "group":
+        parser.error("--loss logistic is for --model group (--model logistic is the L1 "
+                     "logistic path)")
+    if args.cv and args.model in ("multitask", "group"):
+        parser.error(f"--cv times the Lasso or the L1 logistic cross-validation; it does not "
+                     f"support --model {args.model}")
+    chosen = GROUP_LOGISTIC if args.loss == "logistic" else MODELS[args.model]
+    data, solver_table, task_class, reference_class = chosen
     solvers = [s.strip() for s in (args.solvers or ",".join(solver_table)).split(",")
                if s.strip()]
     unknown = set(solvers) - set(solver_table)
@@ -204,7 +221,7 @@ def main(argv=None):
 
     if args.cv:
         args.solvers = solvers
-        return cv_main(args, MODELS[args.model], log)
+        return cv_main(args, chosen, log)
 
     has_fastreg = available("fastreg")
     rows = []
