@@ -7,6 +7,9 @@ certified relative duality gap of 1e-6 (see ``_block_peers.py`` for the data).
   columns, no intercept, eps 1e-1) and on the sparse additive model of
   cpusmall (one group of 9 spline columns per input, intercept, eps 1e-3):
   time, block coordinate-descent epochs, largest gap.
+* ``LogisticGroupPath``: the logistic group lasso on news20 tf-idf, first
+  ten newsgroups against the rest, contiguous groups of 5 (no intercept,
+  eps 1e-1; ``_group_logistic_peers.py``).
 * ``MultiTaskPath``: the multi-task Lasso on news20 tf-idf with the 20
   one-hot class indicators as tasks (no intercept, eps 1e-1).
 
@@ -18,6 +21,7 @@ import numpy as np
 import fastreg
 
 from ._block_peers import GROUP_DATA, MULTITASK_DATA
+from ._group_logistic_peers import GROUP_LOGISTIC_DATA, GROUP_LOGISTIC_EPS
 
 TOL = 1e-6
 N_ALPHAS = 50
@@ -50,6 +54,37 @@ class GroupPath:
 
     def track_epochs(self, data):
         """Block coordinate-descent epochs summed over the path (deterministic)."""
+        return int(self._path().n_iters.sum())
+
+    track_epochs.unit = "epochs"
+
+    def track_max_gap(self, data):
+        """Largest certified duality gap on the path, in units of tol."""
+        return float(np.max(self._path().dual_gaps) / TOL)
+
+    track_max_gap.unit = "tol"
+
+
+class LogisticGroupPath:
+    """The logistic group lasso path."""
+
+    params = (["news20"],)
+    param_names = ["data"]
+    timeout = 600
+
+    def setup(self, data):
+        self.X, self.y, self.ids = _load(GROUP_LOGISTIC_DATA, data)
+
+    def _path(self):
+        return fastreg.group_lasso_path(self.X, self.y, self.ids, n_alphas=N_ALPHAS,
+                                        eps=GROUP_LOGISTIC_EPS, fit_intercept=False, tol=TOL,
+                                        loss="logistic")
+
+    def time_path(self, data):
+        self._path()
+
+    def track_epochs(self, data):
+        """Block epochs summed over the path (deterministic)."""
         return int(self._path().n_iters.sum())
 
     track_epochs.unit = "epochs"

@@ -14,6 +14,8 @@
 # Safe radius. The softmax datafit (_block_softmax.pxd) provides the same
 # functions (see docs/group.md).
 
+from libc.string cimport memcpy
+
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t
 from ._linalg cimport solve_small
@@ -101,6 +103,15 @@ cdef inline void bq_residual(const Data* d, const BlockQuadratic* f, const doubl
                              const double* offset, double* out) noexcept nogil:
     """out = R = r + 1oᵀ."""
     cdef Py_ssize_t i, k, K = f.n_tasks
+    cdef double o
+    if K == 1:  # called for every sweep's dual point: one plain loop, or a copy
+        o = offset[0]
+        if o == 0.0:
+            memcpy(out, r, d.n_samples * sizeof(double))
+        else:
+            for i in range(d.n_samples):
+                out[i] = r[i] + o
+        return
     for i in range(d.n_samples):
         for k in range(K):
             out[i * K + k] = r[i * K + k] + offset[k]

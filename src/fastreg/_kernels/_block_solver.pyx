@@ -21,8 +21,10 @@ of blocks of growing size, ranked by their distance to the dual constraint →
 block coordinate descent on it, in short runs of sweeps over the support
 whose residuals are extrapolated into dual points (``_extrapolation.pxd``),
 until the working set's own gap is a fraction of the full one. A block step
-is one proximal gradient step with the block's Lipschitz constant
-L_g = λ_max(X̄_gᵀSX̄_g) (exact coordinate descent for blocks of one feature).
+minimizes the block exactly (``_block_cd.pxd``; its Gram's eigensystem from
+``_block_spectra.pxd``). With X̄ᵀSX̄ at hand (dense X with few features, the
+squared loss) a working set is solved in feature space instead
+(``_block_gram.pxd``, the covariance method), to a tenth of the tolerance.
 The correlations X̄_gᵀSθ of a block are kept, stamped with the dual point
 they were computed at, so that a gap at an unchanged θ (the warm start of
 the next alpha) costs no pass over the columns. As in ``_bounds.pxd``, a

@@ -63,6 +63,11 @@ cdef inline bint ge_block_zero(const GroupEnet* pen, Py_ssize_t g, const double*
     """W_g = 0 (stops at the first nonzero entry)."""
     cdef Py_ssize_t t, k, K = pen.n_tasks
     cdef const double* row
+    if K == 1:
+        for t in range(pen.ptr[g], pen.ptr[g + 1]):
+            if W[pen.idx[t]] != 0.0:
+                return False
+        return True
     for t in range(pen.ptr[g], pen.ptr[g + 1]):
         row = W + pen.idx[t] * K
         for k in range(K):
