@@ -63,8 +63,16 @@ cdef inline void _model_move(const Data* d, const BlockSoftmax* f, const floatin
     cdef const floating* v
     cdef const index_t* rows
     cdef Py_ssize_t t, i, k, K = f.n_tasks, nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
-    cdef double x, si
+    cdef double x, si, c, moved = 0.0
     cdef double* rho_sum = f.model_hess + K * K + 2 * K
+    if f.binary:  # one column: H_i + ε is the model's curvature p(1 − p) + ε, kept in curv
+        for t in range(nnz):
+            i = rows[t] if rows != NULL else t
+            c = v[t] * f.curv[i] * delta[0]
+            f.rho[i] -= c
+            moved += d.sw[i] * c if d.weighted else c
+        rho_sum[0] -= moved
+        return
     for t in range(nnz):
         i = rows[t] if rows != NULL else t
         x = v[t]
