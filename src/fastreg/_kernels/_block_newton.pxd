@@ -65,6 +65,13 @@ cdef inline void _model_move(const Data* d, const BlockSoftmax* f, const floatin
     cdef Py_ssize_t t, i, k, K = f.n_tasks, nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
     cdef double x, si, c, moved = 0.0
     cdef double* rho_sum = f.model_hess + K * K + 2 * K
+    if f.binary and rows == NULL and not d.weighted:  # dense, unweighted: no index, no weight
+        for t in range(nnz):
+            c = v[t] * f.curv[t] * delta[0]
+            f.rho[t] -= c
+            moved += c
+        rho_sum[0] -= moved
+        return
     if f.binary:  # one column: H_i + ε is the model's curvature p(1 − p) + ε, kept in curv
         for t in range(nnz):
             i = rows[t] if rows != NULL else t
@@ -258,6 +265,10 @@ cdef inline void _step_in_eta(const Data* d, const BlockSoftmax* f, const GroupE
             if delta_sq == 0.0:
                 continue
             nnz = column(d, Xv, Xi, Xp, j, &v, &rows)
+            if K == 1 and rows == NULL:  # dense binary: a plain axpy
+                for t in range(nnz):
+                    f.deta[t] += v[t] * delta[0]
+                continue
             for t in range(nnz):
                 i = rows[t] if rows != NULL else t
                 for k in range(K):
