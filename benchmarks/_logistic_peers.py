@@ -225,8 +225,9 @@ class LogisticTask(Task):
         """Entropy dual at the rescaled residual y − p of every solution (a lower bound on P*).
 
         D(θ) = −1/n Σ [u log u + (1 − u) log(1 − u)], u = y − θ, for
-        ‖Xᵀθ‖∞ ≤ nα (the penalty's dual norm, :meth:`dual_norm`) (and Σθ = 0 with an intercept: the intercept is first
-        made exact, then θ centered against rounding).
+        ‖Xᵀθ‖∞ ≤ nα (the penalty's dual norm, :meth:`dual_norm`), and Σθ = 0
+        with an intercept (the intercept is first made exact, then θ
+        centered against rounding).
         """
         n = len(self.y)
         _, Z, b = self._linear(fit)

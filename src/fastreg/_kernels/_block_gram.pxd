@@ -121,7 +121,8 @@ cdef inline Py_ssize_t gram_working_set(const Data* d, const BlockQuadratic* f,
     """
     cdef Py_ssize_t t, a, b, j, k, i, n_feats = 0, n_nz = 0, epochs = 0, K = f.n_tasks
     cdef Py_ssize_t p = f.gram_ld
-    cdef double rss = 0.0, si, Ri, change, top, h
+    cdef double rss = 0.0, si, Ri, change, top, h, gap, best = INFINITY
+    cdef Py_ssize_t stalled = 0
     cdef Py_ssize_t* nonzero = gb.feats + p  # the nonzero features (all in the working set)
     for t in range(n_ws):
         for a in range(pen.ptr[ws[t]], pen.ptr[ws[t] + 1]):
@@ -155,8 +156,15 @@ cdef inline Py_ssize_t gram_working_set(const Data* d, const BlockQuadratic* f,
             if change > top:
                 top = change
         epochs += 1
-        if top == 0.0 or gram_gap(f, pen, ws, n_ws, W, gb.u, rss) <= inner_tol:
+        gap = gram_gap(f, pen, ws, n_ws, W, gb.u, rss)
+        if top == 0.0 or gap <= inner_tol:
             break
+        if gap < 0.5 * best:
+            best, stalled = gap, 0
+        else:
+            stalled += 1
+            if stalled >= 50:  # at the rounding floor of u and ‖R‖²: the full gap decides
+                break
     for t in range(n_feats):  # the state of the new W: one pass per moved column
         j = gb.feats[t]
         change = 0.0
