@@ -58,10 +58,6 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, stand
     design = Design(X, sample_weight, fit_intercept)
     codes, classes = encode_classes(y, design.n_samples, design.sample_weight)
     pf = check_penalty_factor(penalty_factor, design.n_features)
-    if np.any(pf == 0) and classes.size > 2:
-        raise ValueError("penalty_factor: the multinomial model (more than two classes) needs "
-                         "every penalty factor > 0: its joint intercept step does not solve "
-                         "the unpenalized coefficients yet; use a small positive factor.")
     if np.any(pf == 0) and positive:
         raise ValueError("penalty_factor: logistic models with positive=True need every "
                          "penalty factor > 0 (an unpenalized nonnegative coefficient is not "
