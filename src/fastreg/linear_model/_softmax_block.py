@@ -73,6 +73,12 @@ class SoftmaxBlock:
         self._trial = (np.empty((n, n_classes)), np.empty((3, n)))
         self.converged = True
 
+    def arrays(self):
+        """(features, their columns (n_free, n), AᵀSA, rounding levels): the compiled
+        block's (``_kernels/_block_softmax_free.pxd``)."""
+        return (self.unpen, self.A[:, int(self.intercept):].T, self.gram,
+                self.scale[:, 0])
+
     def coefficients(self, b, W):
         """The block's coefficients C (m × K) from the intercepts and W (K, p)."""
         rows = W[:, self.unpen].T
