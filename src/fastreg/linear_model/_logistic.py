@@ -181,11 +181,14 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
     without it; with unpenalized features (v_j = 0), ``max_j |x_jᵀ S (y − p)|
     / (n ρ v_j)`` over the penalized ones, p the probabilities of the
-    logistic fit of the intercept and the unpenalized features alone; for K > 2
+    logistic fit of the intercept and the unpenalized features alone (their
+    non-negative fit with ``positive``); for K > 2
     classes the largest over the classes' one-hot columns (1/K in place of ȳ
     without the intercept), or with ``multinomial="grouped"`` the largest norm
-    ‖x̄_jᵀS(Y − P_null)‖₂ over the classes; with ``standardize``, of the
-    standardized columns x̄_j / σ_j. Parameters are as in :func:`logistic_path`.
+    ‖x̄_jᵀS(Y − P_null)‖₂ over the classes (with unpenalized features,
+    Y − P of the multinomial fit of the intercepts and those features); with
+    ``standardize``, of the standardized columns x̄_j / σ_j. Parameters are
+    as in :func:`logistic_path`.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
     grouped = _check_multinomial(multinomial)
@@ -282,10 +285,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
         Non-negative weights, rescaled to sum to n_samples.
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative multipliers v_j of each feature's penalty. 0 leaves a
-        feature unpenalized (two classes only, and not with ``positive``):
-        its coefficient is solved exactly with the intercept at every step,
-        and alpha_max is that of the fit of the intercept and the
-        unpenalized features alone.
+        feature unpenalized: its coefficient (its K class coefficients, for
+        K > 2 classes, grouped or not) is solved exactly with the
+        intercept(s) at every step, and alpha_max is that of the fit of the
+        intercept and the unpenalized features alone. With ``positive`` the
+        unpenalized coefficients are non-negative too (two classes only).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     tol : float, default=1e-6
@@ -378,7 +382,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative multipliers of each feature's penalty; 0 leaves a feature
-        unpenalized (two classes only, and not with ``positive``).
+        unpenalized (solved exactly with the intercepts; with ``positive``,
+        two classes only).
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null (the objective at β = 0).
     max_iter : int, default=100000
