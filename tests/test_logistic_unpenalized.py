@@ -108,13 +108,16 @@ def _check_kkt(Z, W, alpha, l1_ratio, pf, grouped, n, loose=1.0):
     if grouped:
         norms = np.linalg.norm(W, axis=0)
         on = pen & (norms > 0)
-        assert np.all(np.linalg.norm(R[:, pen & ~on], axis=0) <= l1 * pf[pen & ~on] + slack[pen & ~on])
+        off = pen & ~on
+        assert np.all(np.linalg.norm(R[:, off], axis=0) <= l1 * pf[off] + slack[off])
         np.testing.assert_allclose(R[:, on], l1 * pf[on] * W[:, on] / norms[on],
                                    atol=loose * (1e-4 * l1 + 1e-7))
     else:
         on = (W != 0) & pen
-        assert np.all(np.abs(R)[~on & pen] <= (l1 * pf + slack)[None, :].repeat(W.shape[0], 0)[~on & pen])
-        np.testing.assert_allclose(R[on], (l1 * pf * np.sign(W))[on], atol=loose * (1e-4 * l1 + 1e-7))
+        bound = np.broadcast_to(l1 * pf + slack, W.shape)
+        assert np.all(np.abs(R)[~on & pen] <= bound[~on & pen])
+        np.testing.assert_allclose(R[on], (l1 * pf * np.sign(W))[on],
+                                   atol=loose * (1e-4 * l1 + 1e-7))
 
 
 @pytest.mark.parametrize("grouped", [False, True])

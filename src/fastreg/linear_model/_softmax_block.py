@@ -68,10 +68,14 @@ class SoftmaxBlock:
         gram = self.A.T @ SA
         gram[np.diag_indices_from(gram)] += 1e-12 * np.trace(gram)  # duplicate columns
         self.gram = gram
+        # (small products by einsum and kept inverses: LAPACK's and BLAS's threads
+        # cost more than these few flops on a shared machine)
+        self.gram_inverse = np.linalg.inv(gram)
         # rounding of a_ᵀS(P − Y): ‖a‖_S ‖P_k − Y_k‖_S ≤ ‖a‖_S √n
         self.scale = 1e-12 * np.sqrt(n * np.einsum("ij,ij->j", SA, self.A))[:, None]
         self._trial = (np.empty((n, n_classes)), np.empty((3, n)))
         self.converged = True
+        self.inverse = None         # the kept inverse Hessian (see ``solve``)
 
     def arrays(self):
         """(features, their columns (n_free, n), AᵀSA, rounding levels): the compiled
@@ -108,23 +112,29 @@ class SoftmaxBlock:
         """Newton on the block from C (m × K), η (K × n) in step with it; returns n · loss.
 
         η and C move to the solution; Θ = Y − P and ``per_sample`` (see
-        ``_softmax.softmax_pass``) are those of the returned state.
+        ``_softmax.softmax_pass``) are those of the returned state. The
+        inverse Hessian is kept between solves (the state moves little
+        between gaps) and rebuilt when a step does not halve the gradient.
         """
         self.converged = False
+        passed, last = False, np.inf
         for _ in range(_STEPS):
-            loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, theta, per_sample)
+            if not passed:
+                loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, theta, per_sample)
+            passed = False
             G = self.SA.T @ theta                  # −gradient, m × K
-            if np.all(np.abs(G) <= self.scale):
+            size = float(np.max(np.abs(G) / self.scale))
+            if size <= 1.0:
                 self.converged = True
                 break
-            H = self._hessian(self._probabilities(theta))
-            try:
-                step = np.linalg.solve(H, G.ravel()).reshape(G.shape)
-            except np.linalg.LinAlgError:
-                break
+            fresh = self.inverse is None or size > 0.5 * last
+            if fresh:
+                self.inverse = self._inverse(theta)
+            last = size
+            step = (self.inverse @ G.ravel()).reshape(G.shape)
             step -= step.mean(axis=1, keepdims=True)   # exact in exact arithmetic
             decrement = float(np.sum(G * step))          # gᵀH⁻¹g
-            d_eta = (self.A @ step).T
+            d_eta = np.einsum("ia,ak->ki", self.A, step)
             top = float(np.max(np.abs(d_eta)))
             # from a saturated start a Newton step can overshoot: at most e^8 in odds
             t = 8.0 / top if top > 8.0 else 1.0
@@ -137,12 +147,26 @@ class SoftmaxBlock:
                         break
                     t *= 0.5
                 else:
-                    break
+                    if fresh:
+                        break
+                    self.inverse, passed = None, True   # a stale Hessian: rebuild, retry
+                    continue
+                # the accepted trial is the new state's pass
+                theta[:], per_sample[:] = self._trial
+                loss, passed = trial, True
             C += t * step
             eta += t * d_eta
-        if not self.converged:  # the state may have moved since the last pass
+        if not self.converged and not passed:  # the state may have moved since the last pass
             loss, _ = _softmax.softmax_pass(eta, self.codes, self.sw, theta, per_sample)
         return loss
+
+    def _inverse(self, theta):
+        """H⁻¹ at Θ (see ``_hessian``), or the pseudo-inverse if H is singular."""
+        H = self._hessian(self._probabilities(theta))
+        try:
+            return np.linalg.inv(H)
+        except np.linalg.LinAlgError:
+            return np.linalg.pinv(H)
 
     def _probabilities(self, theta):
         """P = Y − Θ."""
@@ -152,7 +176,7 @@ class SoftmaxBlock:
 
     def project(self, theta):
         """Θ ← Θ − A (AᵀSA)⁻¹AᵀSΘ if that moves it by rounding only; whether it did."""
-        move = self.A @ np.linalg.solve(self.gram, self.SA.T @ theta)
+        move = np.einsum("ia,ak->ik", self.A, self.gram_inverse @ (self.SA.T @ theta))
         if not np.max(np.abs(move), initial=0.0) <= _MOVE:
             return False
         theta -= move
