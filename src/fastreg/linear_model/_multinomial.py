@@ -23,7 +23,8 @@ priorities — comes from the dual point Θ = Y − P (P the softmax
 probabilities, after an exact joint step on the intercepts); the dual value
 is a weighted entropy over the simplex. Unpenalized features (penalty factor
 0) join the intercepts in that exact step, and Θ is projected to be feasible
-for them (``_softmax_block.py``); they are always in the working set.
+for them (``_softmax_block.py``); they are always in the working set, and
+the working sets' gaps (a stopping rule only) leave them out.
 """
 
 import numpy as np
@@ -245,10 +246,11 @@ class MultinomialPoint:
         """(n · loss, per-sample sums) at the state, Θ in ``self.theta``.
 
         With an intercept and ``exact``, Newton on the intercepts first, until
-        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint).
+        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint);
+        with unpenalized features and ``exact``, on the whole block (``_block_pass``).
         """
         d = self.design
-        if self.block is not None:
+        if self.block is not None and exact:
             return self._block_pass()
         newton = d.fit_intercept and exact
         self.full_pass = None
@@ -310,7 +312,7 @@ class MultinomialPoint:
             # refused): only the penalized ones enter the dual norm and conjugate
             pen = self.penalized if ws is None else self.penalized[ws]
             all_scores = np.zeros(pen.size)
-            if not self.feasible:  # the dual point 0: the gap is the primal
+            if ws is None and not self.feasible:  # the dual point 0: the gap is the primal
                 return max(float(primal), 0.0), loss, all_scores
             Z, vz, uz, Wz = Z[:, pen], vz[pen], uz[pen], Wz[:, pen]
         # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
