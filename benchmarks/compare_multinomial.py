@@ -2,6 +2,7 @@
 
     python -m benchmarks.compare_multinomial [--n-alphas 100] [--solvers fastreg,glmnet,sklearn]
                                              [--reference FILE] [--multinomial grouped]
+                                             [--unpenalized 3]
 
 Data: the Debian package descriptions of the ten most common sections (tf-idf,
 ``_data.debian_sections_tfidf``), labelled by section. Path: ``--n-alphas``
@@ -27,6 +28,13 @@ python-glmnet's ``LogitNet`` does not expose it; its Fortran ``lognet`` does
 (``kopt=2``), and the script calls it through LogitNet with that one flag
 changed. scikit-learn has no grouped multinomial (skipped). The reference
 file defaults to ``multinomial_grouped_reference.npz`` then.
+
+``--unpenalized N``: the N most frequent words (in most packages)
+unpenalized (penalty factor 0; glmnet's ``penalty.factor``, python-glmnet's
+``relative_penalties``, whose Fortran rescales the factors to sum to p: its
+lambdas are given as alpha · (p − N) / p for the same problem). scikit-learn
+has no penalty factors (skipped). The reference file's name then ends in
+``_unpenalizedN``.
 """
 
 import argparse
@@ -46,14 +54,15 @@ LADDERS = {"fastreg": [1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
            "sklearn": [1e-2, 1e-3, 1e-4, 1e-5]}
 
 
-def _fastreg(X, y, alphas, tol, multinomial="ungrouped"):
+def _fastreg(X, y, alphas, tol, multinomial="ungrouped", pf=None):
     import fastreg
 
-    path = fastreg.logistic_path(X, y, alphas=alphas, tol=tol, multinomial=multinomial)
+    path = fastreg.logistic_path(X, y, alphas=alphas, tol=tol, multinomial=multinomial,
+                                 penalty_factor=pf)
     return [(path.coef_at(k), path.intercepts[:, k]) for k in range(len(alphas))]
 
 
-def _glmnet(X, y, alphas, tol, multinomial="ungrouped"):
+def _glmnet(X, y, alphas, tol, multinomial="ungrouped", pf=None):
     import glmnet.logistic
     from glmnet import LogitNet
 
@@ -61,19 +70,22 @@ def _glmnet(X, y, alphas, tol, multinomial="ungrouped"):
     name = "splognet" if sp.issparse(X) else "lognet"
     if multinomial == "grouped":  # the Fortran's last argument is kopt; 2: grouped
         setattr(glmnet.logistic, name, lambda *args: fortran(*args[:-1], 2))
+    lambdas = alphas if pf is None else alphas * pf.sum() / pf.size  # (see the docstring)
     try:
-        model = LogitNet(alpha=1.0, lambda_path=alphas, tol=tol, standardize=False, n_splits=0,
-                         max_iter=1_000_000).fit(X, y)
+        model = LogitNet(alpha=1.0, lambda_path=lambdas, tol=tol, standardize=False, n_splits=0,
+                         max_iter=1_000_000).fit(X, y, relative_penalties=pf)
     finally:
         setattr(glmnet.logistic, name, fortran)
     return [(model.coef_path_[:, :, k], model.intercept_path_[:, k]) for k in range(len(alphas))]
 
 
-def _sklearn(X, y, alphas, tol, multinomial="ungrouped"):
+def _sklearn(X, y, alphas, tol, multinomial="ungrouped", pf=None):
     from sklearn.linear_model import LogisticRegression
 
     if multinomial == "grouped":
         raise ImportError("scikit-learn has no grouped multinomial")
+    if pf is not None:
+        raise ImportError("scikit-learn has no penalty factors")
     n = X.shape[0]
     clf = LogisticRegression(l1_ratio=1.0, solver="saga", tol=tol, max_iter=100_000,
                              warm_start=True)
@@ -87,17 +99,18 @@ def _sklearn(X, y, alphas, tol, multinomial="ungrouped"):
 SOLVERS = {"fastreg": _fastreg, "glmnet": _glmnet, "sklearn": _sklearn}
 
 
-def objectives(X, codes, fits, alphas, multinomial="ungrouped"):
+def objectives(X, codes, fits, alphas, multinomial="ungrouped", pf=None):
     """The multinomial objective of each fit (user scale)."""
     X = sp.csr_matrix(X)
     n = X.shape[0]
+    v = np.ones(X.shape[1]) if pf is None else pf
     out = []
     for (W, b), alpha in zip(fits, alphas):
         W = np.asarray(W, dtype=np.float64)
         eta = np.asarray(X @ W.T) + b
         loss = np.mean(logsumexp(eta, axis=1) - eta[np.arange(n), codes])
-        penalty = (np.sqrt(np.sum(W * W, axis=0)).sum() if multinomial == "grouped"
-                   else np.abs(W).sum())
+        penalty = (v @ np.sqrt(np.sum(W * W, axis=0)) if multinomial == "grouped"
+                   else np.sum(v * np.abs(W)))
         out.append(loss + alpha * penalty)
     return np.array(out)
 
@@ -109,26 +122,34 @@ def main(argv=None):
     parser.add_argument("--solvers", default="fastreg,glmnet,sklearn")
     parser.add_argument("--reference", default=None)
     parser.add_argument("--multinomial", default="ungrouped", choices=["ungrouped", "grouped"])
+    parser.add_argument("--unpenalized", type=int, default=0)
     args = parser.parse_args(argv)
     mode = args.multinomial
-    reference = args.reference or ("multinomial_reference.npz" if mode == "ungrouped"
-                                   else "multinomial_grouped_reference.npz")
+    suffix = f"_unpenalized{args.unpenalized}" if args.unpenalized else ""
+    reference = args.reference or ("multinomial" + ("" if mode == "ungrouped" else "_grouped")
+                                   + suffix + "_reference.npz")
     X, labels = debian_sections_tfidf()
     classes, codes = np.unique(labels, return_inverse=True)
+    pf = None
+    if args.unpenalized:  # the most frequent words
+        pf = np.ones(X.shape[1])
+        pf[np.argsort(-np.diff(sp.csc_matrix(X).indptr), kind="stable")[:args.unpenalized]] = 0
     if os.path.exists(reference):
         with np.load(reference) as saved:
             alphas, best = saved["alphas"], saved["best"]
     else:
         import fastreg
 
-        alpha_max = fastreg.logistic_alpha_max(X, labels, multinomial=mode)
+        alpha_max = fastreg.logistic_alpha_max(X, labels, multinomial=mode, penalty_factor=pf)
         alphas = alpha_max * np.geomspace(1.0, 1e-2, args.n_alphas)
-        best = objectives(X, codes, _fastreg(X, labels, alphas, 1e-10, mode), alphas, mode)
+        best = objectives(X, codes, _fastreg(X, labels, alphas, 1e-10, mode, pf), alphas, mode,
+                          pf)
         np.savez(reference, alphas=alphas, best=best)
     freq = np.bincount(codes) / codes.size
     null = -np.sum(freq * np.log(freq))
     print(f"Debian sections: {X.shape[0]} packages x {X.shape[1]} words, {len(classes)} classes, "
-          f"{len(alphas)} alphas, {mode} multinomial, target subopt {args.target:g}")
+          f"{len(alphas)} alphas, {mode} multinomial, {args.unpenalized} unpenalized words, "
+          f"target subopt {args.target:g}")
     for name in args.solvers.split(","):
         for tol in LADDERS[name]:
             start = time.perf_counter()
@@ -136,12 +157,12 @@ def main(argv=None):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     fits = SOLVERS[name](X, labels if name == "fastreg" else codes, alphas, tol,
-                                         mode)
+                                         mode, pf)
             except ImportError as err:
                 print(f"  {name}: skipped ({err})")
                 break
             seconds = time.perf_counter() - start
-            subopt = float(np.max(objectives(X, codes, fits, alphas, mode) - best) / null)
+            subopt = float(np.max(objectives(X, codes, fits, alphas, mode, pf) - best) / null)
             print(f"  {name:8s} tol {tol:7.0e}: {seconds:8.2f} s   max rel subopt {subopt:.1e}",
                   flush=True)
             if subopt <= args.target:

@@ -323,10 +323,6 @@ def test_bad_input():
         fastreg.group_lasso_path(X, y, loss="logistic")
     with pytest.raises(ValueError, match="loss"):
         fastreg.group_lasso_path(X, y, loss="hinge")
-    Xb, yb = _binary()
-    with pytest.raises(ValueError, match="group_weights"):
-        fastreg.group_lasso_path(Xb, yb, group_weights=np.r_[0.0, np.ones(Xb.shape[1] - 1)],
-                                 loss="logistic")
     with pytest.raises(ValueError, match="multinomial"):
         fastreg.LogisticRegression(multinomial=None).fit(X, y)
 

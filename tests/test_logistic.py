@@ -318,11 +318,10 @@ def test_unpenalized_features_standardized_and_in_cv():
 
 
 def test_unpenalized_features_refused_where_not_supported():
+    # (binary positive and multinomial unpenalized features: tests/test_logistic_unpenalized.py)
     X, y, pf = _unpenalized_problem()
-    with pytest.raises(ValueError, match="penalty_factor.*positive"):
-        fastreg.logistic_path(X, y, penalty_factor=pf, positive=True)
-    with pytest.raises(ValueError, match="penalty_factor.*multinomial"):
-        fastreg.logistic_path(X, np.arange(X.shape[0]) % 3, penalty_factor=pf)
+    with pytest.raises(ValueError, match="penalty_factor.*multinomial.*positive"):
+        fastreg.logistic_path(X, np.arange(X.shape[0]) % 3, penalty_factor=pf, positive=True)
     with pytest.raises(ValueError, match="penalty_factor is zero for every"):
         fastreg.LogisticRegression(penalty_factor=np.zeros(X.shape[1])).fit(X, y)
 

@@ -48,6 +48,15 @@ cdef struct BlockSoftmax:
     double* w_start         # p × K: the working set's rows at the model's start
     double* model_hess      # K² + 3K: the model's intercept system, scratch, its step Δb,
                             # and Σ_i s_i ρ_i
+    # the unpenalized block (_block_softmax_free.pxd): the rows of the features of weight 0
+    # (nonconstant), solved with the intercepts; A = [1, X_free] (1 with an intercept)
+    Py_ssize_t n_free
+    const Py_ssize_t* free_idx
+    const double* free_cols # n_free × n: their columns, dense
+    const double* free_gram # m × m (m = n_free + fit_intercept): AᵀSA, ridged
+    const double* free_scale    # m: the rounding level of each column's gradient
+    double* free_work       # (mK)² + 3mK + m² doubles
+    signed char* infeasible # the last dual point's projection was refused
 
 
 cdef inline double sm_y(const BlockSoftmax* f, Py_ssize_t i, Py_ssize_t k) noexcept nogil:
@@ -227,11 +236,68 @@ cdef inline void sm_dual_point(const Data* d, const BlockSoftmax* f, double* the
         for k in range(K):
             theta[i * K + k] = sm_y(f, i, k) - f.prob[i * K + k]
             mean[k] += si * theta[i * K + k]
+    if f.n_free > 0:
+        sm_project_free(d, f, theta)
+        return
     if not f.fit_intercept:
         return
     for i in range(d.n_samples):
         for k in range(K):
             theta[i * K + k] -= mean[k] / d.n_samples   # the weights sum to n
+
+
+cdef inline void sm_project_free(const Data* d, const BlockSoftmax* f,
+                                 double* theta) noexcept nogil:
+    """θ ← θ − AC, C = (AᵀSA)⁻¹AᵀSθ: S-orthogonal to A = [1, X_free].
+
+    After the block's exact solve (``sm_free_solve``) AᵀSθ is at rounding
+    level and so is the move; a larger one (the classes separable along
+    X_free) is refused and marks the point infeasible: the gap then takes
+    the dual point 0 (``sm_gaps``). Rows of θ keep their zero sums (θ1 = 0
+    gives C1 = 0).
+    """
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k
+    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o
+    cdef double* G = f.free_work
+    cdef double* C = f.free_work + m * m
+    cdef double* col = C + m * K
+    cdef double si, move, top = 0.0
+    for a in range(m * K):
+        C[a] = 0.0
+    for i in range(n):
+        si = d.sw[i] if d.weighted else 1.0
+        for k in range(K):
+            move = si * theta[i * K + k]
+            if o:
+                C[k] += move
+            for a in range(u):
+                C[(o + a) * K + k] += f.free_cols[a * n + i] * move
+    for k in range(K):
+        for a in range(m * m):
+            G[a] = f.free_gram[a]
+        for a in range(m):
+            col[a] = C[a * K + k]
+        if not solve_small(G, col, m):
+            f.infeasible[0] = True
+            return
+        for a in range(m):
+            C[a * K + k] = col[a]
+    for i in range(n):
+        for k in range(K):
+            move = C[k] if o else 0.0
+            for a in range(u):
+                move += f.free_cols[a * n + i] * C[(o + a) * K + k]
+            if fabs(move) > top:
+                top = fabs(move)
+    f.infeasible[0] = top > 1e-10
+    if f.infeasible[0]:
+        return
+    for i in range(n):
+        for k in range(K):
+            move = C[k] if o else 0.0
+            for a in range(u):
+                move += f.free_cols[a * n + i] * C[(o + a) * K + k]
+            theta[i * K + k] -= move
 
 
 cdef inline double _xlogx(double q) noexcept nogil:
@@ -287,6 +353,12 @@ cdef inline void sm_gaps(const Data* d, const BlockSoftmax* f, Gap* g, const dou
     concave: radius √(2·gap) there when l2 > 0.
     """
     cdef double c = 1.0, full
+    if f.n_free > 0 and f.infeasible[0]:  # the dual point 0 (value 0): the gap is the primal
+        g.scale = 0.0
+        g.gap = g.lasso_gap = g.primal
+        g.fenchel_gap = INFINITY
+        g.radius = sm_safe_radius(f, g.gap) if l2 == 0.0 else sqrt(2.0 * g.gap)
+        return
     if dt.dual_norm > l1:
         c = l1 / dt.dual_norm
     full = sm_dual_value(d, f, theta, 1.0) if c == 1.0 or l2 > 0.0 else 0.0

@@ -44,8 +44,8 @@ from ._block_datafit cimport block_datafit, df_dual_point
 from ._block_gram cimport gram_working_set
 from ._block_quadratic cimport BlockQuadratic, bq_moments, bq_project_unpenalized, rows_dot
 from ._block_newton cimport sm_newton_step
-from ._block_softmax cimport (BlockSoftmax, sm_dual_point, sm_gaps, sm_intercepts, sm_refresh,
-                              sm_value)
+from ._block_softmax cimport BlockSoftmax, sm_dual_point, sm_gaps, sm_refresh, sm_value
+from ._block_softmax_free cimport sm_exact, sm_free_solve
 from ._block_work cimport (Stats, Work, build_block_working_set, refresh_blocks,
                            s_distance_blocks, screen_blocks, ws_support)
 from ._columns cimport Data
@@ -212,6 +212,8 @@ cdef Py_ssize_t _newton_working_set(const Data* d, const BlockSoftmax* f, const 
             before = objective
             continue
         before = objective
+        if f.n_free > 0:  # the unpenalized rows exact: a feasible dual point
+            sm_free_solve(d, f, W, r, offset)
         sm_dual_point(d, f, work.theta)
         work.version += 1
         gp = _gap(d, f, pen, Xv, Xi, Xp, work, ws, n_ws, W, r, offset, work.theta, 0.0)
@@ -241,7 +243,7 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
             sm_refresh(d, f, r, offset)  # the kept probabilities of the warm start
     if not dual_known:
         if block_datafit is BlockSoftmax:
-            sm_intercepts(d, f, r, offset, 100)
+            sm_exact(d, f, W, r, offset)
         df_dual_point(d, f, r, offset, work.theta)
         memcpy(work.theta_ref, work.theta, size_nk * sizeof(double))
         work.version += 1
@@ -253,7 +255,7 @@ cdef void _solve(const Data* d, const block_datafit* f, const GroupEnet* pen,
             n_groups += 1
     while True:
         if block_datafit is BlockSoftmax:
-            sm_intercepts(d, f, r, offset, 100)  # exact intercepts for the certificate's primal
+            sm_exact(d, f, W, r, offset)  # exact intercepts (and free rows) for the primal
         n_checked = refresh_blocks(f, pen, work, n_groups, W, &norm_floor)
         gp = _gap(d, f, pen, Xv, Xi, Xp, work, work.checked, n_checked, W, r, offset,
                   work.theta, norm_floor)
@@ -356,10 +358,12 @@ cdef class BlockSolver:
     unpenalized, cross, y_cross : optional
         As for :class:`fastreg._kernels._problem.QuadraticLoss` (``y_cross`` of
         shape (n_unpenalized, n_tasks)).
-    softmax : (codes, n_tasks, binary, fit_intercept), optional
+    softmax : (codes, n_tasks, binary, fit_intercept[, free]), optional
         The multinomial datafit (``_block_softmax.pxd``) in place of the
         squared loss: class indices (int32, n), K stored columns (binary: 1,
-        codes 0 / 1), whether the intercepts are fitted. ``y_centered`` is
+        codes 0 / 1), whether the intercepts are fitted, and the unpenalized
+        block ``free = (features, columns (n_free, n), AᵀSA (m, m), rounding
+        levels (m,))`` of A = [1, X_free] (``_block_softmax_free.pxd``). ``y_centered`` is
         then ignored, the design must have no implicit centering, the state
         is r = XW and ``offset`` the intercepts, and ``lipschitz``/``eig_val``
         are the Hessian bounds (the raw Grams' spectra times ½, or ¼ binary).
@@ -383,7 +387,7 @@ cdef class BlockSolver:
     cdef Data d
     cdef BlockQuadratic f
     cdef BlockSoftmax fs
-    cdef readonly object codes, prob, lse
+    cdef readonly object codes, prob, lse, free
     cdef object newton
     cdef readonly bint softmax
     cdef readonly Py_ssize_t n_tasks
@@ -395,7 +399,9 @@ cdef class BlockSolver:
         self.design = design
         self.softmax = softmax is not None
         if self.softmax:
-            codes, K, binary, fit_intercept = softmax
+            codes, K, binary, fit_intercept = softmax[:4]
+            self.free = _free_block(softmax[4] if len(softmax) > 4 else None, n, K,
+                                    fit_intercept)
             self.codes = np.ascontiguousarray(codes, dtype=np.int32)
             if self.codes.shape != (n,) or (binary and K != 1):
                 raise ValueError("softmax needs one class index per sample (K = 1 if binary)")
@@ -516,6 +522,16 @@ cdef class BlockSolver:
         self.fs.try_prob, self.fs.try_lse = <double*> <size_t> b[2], <double*> <size_t> b[3]
         self.fs.curv, self.fs.lip = <double*> <size_t> b[4], <double*> <size_t> b[5]
         self.fs.w_start, self.fs.model_hess = <double*> <size_t> b[6], <double*> <size_t> b[7]
+        self.fs.n_free = 0
+        if self.free is None:
+            return
+        self.fs.n_free = self.free[0].shape[0]
+        self.fs.free_idx = <const Py_ssize_t*> _address(self.free[0])
+        self.fs.free_cols = <const double*> _address(self.free[1])
+        self.fs.free_gram = <const double*> _address(self.free[2])
+        self.fs.free_scale = <const double*> _address(self.free[3])
+        self.fs.free_work = <double*> _address(self.free[4])
+        self.fs.infeasible = <signed char*> _address(self.free[5])
 
     def solve(self, double[::1] W, double[::1] r, double[::1] offset, *, double l1, double l2,
               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start=10, bint screen=True,
@@ -560,6 +576,22 @@ cdef class BlockSolver:
                 _run(&self.d, &self.f, &pen, design, &W[0], &r[0], &offset[0], tol_abs,
                      max_epochs, ws_start, screen, dual_known, &self.work, &stats)
         return stats
+
+
+def _free_block(free, n, K, fit_intercept):
+    """The softmax's unpenalized block as contiguous arrays with its scratch, or None."""
+    if free is None or len(free[0]) == 0:
+        return None
+    idx, cols, gram, scale = free
+    m = len(idx) + bool(fit_intercept)
+    free = [np.ascontiguousarray(idx, dtype=np.intp), np.ascontiguousarray(cols, dtype=np.float64),
+            np.ascontiguousarray(gram, dtype=np.float64),
+            np.ascontiguousarray(scale, dtype=np.float64),
+            np.zeros((m * K) ** 2 + 3 * m * K + m * m + m + K), np.zeros(1, dtype=np.int8)]
+    if free[1].shape != (len(idx), n) or free[2].shape != (m, m) or free[3].shape != (m,):
+        raise ValueError("free: columns (n_free, n), AᵀSA (m, m) and rounding levels (m,), "
+                         "m = n_free + fit_intercept")
+    return free
 
 
 cdef const void* _address(array) except? NULL:

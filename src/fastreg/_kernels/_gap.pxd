@@ -82,7 +82,7 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     # unpenalized features: θ was projected (``logit_block_dual_point``) unless
     # their correlations say otherwise
     dt = enet_dual_terms(pen, feats, n_feats, w, z, norm_floor,
-                         f.n_unpen == 0 or logit_block_feasible(d, f, z))
+                         f.n_unpen == 0 or logit_block_feasible(d, f, z, w, pen.positive))
     g.primal = g.loss + pen.l1 * dt.l1_norm + 0.5 * pen.l2 * dt.l2_norm
     g.kkt = dt.kkt_max / pen.l1 - 1.0 if pen.l1 > 0.0 else 0.0
     if dt.dual_norm > pen.l1:

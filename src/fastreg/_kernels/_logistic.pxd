@@ -39,7 +39,7 @@ cdef struct Logistic:
     const Py_ssize_t* unpen     # k: their indices
     const double* unpen_mean    # k: their weighted means (0 without intercept)
     const double* unpen_gram    # k × k: X̄_UᵀSX̄_U, the centered columns' Gram matrix
-    double* block               # (k + 1)² + 2 (k + 1): the block Newton's and projection's scratch
+    double* block               # 2 (k + 1)² + 3 (k + 1): the block's Newton and projection scratch
 
 
 cdef inline double log1p_(double x) noexcept nogil:

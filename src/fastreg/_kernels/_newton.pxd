@@ -207,7 +207,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             offset[0] = offset_try
             logit_mark_cached(d, f, r, offset[0])
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
-            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True)
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True, pen.positive)
             f0 = logit_cached_value(d, f, r, offset[0])
         elif f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
@@ -221,7 +221,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         f_before = f0 + _penalty_on(pen, ws, n_ws, f.w_start, w, 1.0)
         if decrease > inner_tol and t > 0.0 and it + 1 < NEWTON_STEPS and epochs < max_epochs:
             continue
-        logit_block_dual_point(d, f, Xv, Xi, Xp, work.theta)
+        logit_block_dual_point(d, f, Xv, Xi, Xp, w, pen.positive, work.theta)
         g = logit_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.theta, work.z,
                       False, 0.0)
         z_at_theta[0] = True

@@ -147,7 +147,7 @@ cdef class LogisticLoss:
                              "per unpenalized feature")
         if k and (self.unpenalized.min() < 0 or self.unpenalized.max() >= n_features):
             raise ValueError("unpenalized: feature indices out of range")
-        self.block = np.empty((k + 1) * (k + 1) + 2 * (k + 1))
+        self.block = np.empty(2 * (k + 1) * (k + 1) + 3 * (k + 1))
         self._build()
 
     cdef Logistic view(self):

@@ -224,7 +224,7 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
         n_unpen = f.n_unpen
     if datafit_t is Logistic:
         if not dual_known and f.n_unpen > 0:
-            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, False)
+            logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, False, pen.positive)
         elif not dual_known and f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
         logit_refresh(d, f, r, offset[0])  # the cached probabilities of the warm start
@@ -232,7 +232,7 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
         if datafit_t is Quadratic:
             residual_into(d, r, offset[0], theta)
         else:
-            logit_block_dual_point(d, f, Xv, Xi, Xp, theta)
+            logit_block_dual_point(d, f, Xv, Xi, Xp, w, pen.positive, theta)
         memcpy(theta_ref, theta, d.n_samples * sizeof(double))
         passes += 1
     n_feats = split_features(d, n_features, dual_known, stamp, left_out, feats, &n_kept)

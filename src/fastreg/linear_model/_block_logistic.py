@@ -14,7 +14,9 @@ with the softmax datafit (``_kernels/_block_softmax.pxd``):
       1/n Σ_i s_i [log(1 + e^η_i) − y_i η_i] + α Σ_g w_g (ρ‖β_g‖₂ + (1−ρ)/2 ‖β_g‖₂²)
 
 η = b + xᵀB (or β). The intercepts are unpenalized and exact (joint Newton on
-them before every certificate). Block steps minimize the block's quadratic
+them before every certificate); so are the rows of unpenalized groups
+(weight 0), in the same Newton solve, the dual point projected to be
+feasible for them (``_kernels/_block_softmax_free.pxd``). Block steps minimize the block's quadratic
 bound exactly (the Hessian bound ½ — ¼ binary — times the raw Gram), working
 sets, Anderson-extrapolated dual points and Gap Safe screening as for the
 squared loss; every solve stops on a certified duality gap ≤ tol · P_null.
@@ -28,8 +30,9 @@ from .._grid import alpha_max_from_correlations
 from .._groups import block_spectra
 from .._kernels import _block_solver, _problem
 from .._path import PointResult
-from ._block_path import _block_norms
+from ._block_path import _block_norms, _feature_weights
 from ._multinomial import _null_fit as _softmax_null_fit
+from ._softmax_block import SoftmaxBlock, block_null_residual, unpenalized_features
 
 __all__ = ["BlockLogisticPoint", "warn_unregularized", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
            "grouped_multinomial_point"]
@@ -60,8 +63,18 @@ def _null(design, codes, n_classes):
 
 
 def block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights, l1_ratio):
-    """max_g ‖X̄_gᵀS(Y − P_null)‖_F / (n ρ w_g): the smallest alpha with every block zero."""
-    residual, _, _ = _null(design, codes, n_classes)
+    """max_g ‖X̄_gᵀS(Y − P_null)‖_F / (n ρ w_g): the smallest alpha with every block zero.
+
+    With unpenalized groups (w_g = 0), P_null is the fit of the intercepts and
+    those groups alone.
+    """
+    residual, b, _ = _null(design, codes, n_classes)
+    unpen = unpenalized_features(design, _feature_weights(ptr, idx, weights))
+    if unpen.size and n_classes == 2:  # the binary fit as the two-class softmax's
+        _, b, _ = _softmax_null_fit(design, codes, 2)
+        residual = block_null_residual(design, codes, 2, unpen, b)[:, 1:]
+    elif unpen.size:
+        residual = block_null_residual(design, codes, n_classes, unpen, b)
     z = design.gradient(residual)
     return alpha_max_from_correlations(_block_norms(z, ptr, idx), design.n_samples, l1_ratio,
                                        weights)
@@ -102,10 +115,13 @@ class BlockLogisticPoint:
         curvature = 0.25 if binary else 0.5   # p(1 − p) ≤ ¼; diag(p) − ppᵀ ≼ ½ I
         self.alpha_max = (block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights,
                                                    1.0) / l1_ratio if l1_ratio > 0 else np.inf)
+        self.unpen = unpen = unpenalized_features(design, _feature_weights(ptr, idx, weights))
+        free = (SoftmaxBlock(design, unpen, codes, n_classes).arrays() if unpen.size
+                else None)
         self.solver = _block_solver.BlockSolver(
             view, None, ptr, idx, weights, curvature * lipschitz, norm, curvature * eig_val,
-            eig_vec, vec_ptr, softmax=(codes, K, binary, design.fit_intercept), grams=grams,
-            eig_scale=curvature)
+            eig_vec, vec_ptr, softmax=(codes, K, binary, design.fit_intercept, free),
+            grams=grams, eig_scale=curvature)
 
     def solve(self, k, alpha, alphas):
         n = self.design.n_samples
@@ -120,7 +136,14 @@ class BlockLogisticPoint:
             {name: stats[name] for name in ("n_outer", "n_screened", "ws_size")})
 
     def coef(self):
-        return self.W[:, 0] if self.binary else self.W.T.ravel()
+        if self.binary:
+            return self.W[:, 0]
+        if self.unpen.size == 0:
+            return self.W.T.ravel()
+        # a common shift of an unpenalized row changes nothing: report them centered
+        W = self.W.copy()
+        W[self.unpen] -= W[self.unpen].mean(axis=1, keepdims=True)
+        return W.T.ravel()
 
     def intercept(self):
         if self.binary:

@@ -54,7 +54,9 @@ def group_alpha_max(X, y, groups, *, group_weights=None, l1_ratio=1.0, fit_inter
 
     ``max_g ‖X̄_gᵀ S r‖₂ / (n ρ w_g)`` over groups with w_g > 0, r the
     residual of the fit of the unpenalized groups and the intercept
-    (``loss="logistic"``: r = y − ȳ, or y − ½ without an intercept).
+    (``loss="logistic"``: r = y − p, p the logistic fit of the unpenalized
+    groups and the intercept; y − ȳ, or y − ½ without an intercept, when
+    every group is penalized).
     Parameters are those of :func:`group_lasso_path`.
     """
     check_bools(fit_intercept=fit_intercept)
@@ -62,22 +64,14 @@ def group_alpha_max(X, y, groups, *, group_weights=None, l1_ratio=1.0, fit_inter
     design, target, _, ptr, idx, weights = _prepare(X, y, groups, group_weights, fit_intercept,
                                                     sample_weight, loss)
     if loss == "logistic":
-        _check_penalized(weights)
         return block_logistic_alpha_max(design, target, 2, ptr, idx, weights, l1_ratio)
     return block_alpha_max(design, target.reshape(-1, 1), ptr, idx, weights, l1_ratio)
-
-
-def _check_penalized(weights):
-    if np.any(weights == 0):
-        raise ValueError("group_weights: loss='logistic' needs every group penalized (w_g > 0; "
-                         "an unpenalized group's dual constraint is not certified yet).")
 
 
 def _logistic_path(design, codes, classes, ptr, idx, weights, *, l1_ratio, alphas, n_alphas,
                    eps, tol, max_iter, screening, coef_init, verbose):
     """The logistic group lasso's path (the body of group_lasso_path(loss="logistic"))."""
     l1_ratio, tol, max_iter = check_l1_ratio(l1_ratio), check_tol(tol), check_max_iter(max_iter)
-    _check_penalized(weights)
     alphas = path_alphas(alphas, lambda: block_logistic_alpha_max(design, codes, 2, ptr, idx,
                                                                   weights, l1_ratio),
                          n_alphas, eps, design)
@@ -137,9 +131,10 @@ def group_lasso_path(X, y, groups=None, group_weights=None, l1_ratio=1.0, alphas
     loss : {"squared", "logistic"}, default="squared"
         "logistic": the logistic group lasso, for two classes (any labels; the
         second sorted one is coded 1),
-        1/n Σ_i s_i [log(1 + e^η_i) − y_i η_i] + the same penalty, with every
-        group penalized; ``tol`` is then relative to the logistic null
-        objective (the binary entropy of y, or log 2 without an intercept).
+        1/n Σ_i s_i [log(1 + e^η_i) − y_i η_i] + the same penalty (groups of
+        weight 0 are solved exactly with the intercept at every certificate);
+        ``tol`` is then relative to the logistic null objective (the binary
+        entropy of y, or log 2 without an intercept).
 
     Returns
     -------

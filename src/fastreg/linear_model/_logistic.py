@@ -58,14 +58,11 @@ def _prepare(X, y, l1_ratio, fit_intercept, sample_weight, penalty_factor, stand
     design = Design(X, sample_weight, fit_intercept)
     codes, classes = encode_classes(y, design.n_samples, design.sample_weight)
     pf = check_penalty_factor(penalty_factor, design.n_features)
-    if np.any(pf == 0) and classes.size > 2:
-        raise ValueError("penalty_factor: the multinomial model (more than two classes) needs "
-                         "every penalty factor > 0: its joint intercept step does not solve "
-                         "the unpenalized coefficients yet; use a small positive factor.")
-    if np.any(pf == 0) and positive:
-        raise ValueError("penalty_factor: logistic models with positive=True need every "
-                         "penalty factor > 0 (an unpenalized nonnegative coefficient is not "
-                         "supported); use a small positive factor.")
+    if np.any(pf == 0) and positive and classes.size > 2:
+        raise ValueError("penalty_factor: the multinomial model with positive=True needs every "
+                         "penalty factor > 0 (nonnegative unpenalized rows are not supported: "
+                         "the constraint breaks the rows' invariance to a shift across the "
+                         "classes); use a small positive factor.")
     return l1_ratio, design, codes, classes, penalty_factors(design, pf, standardize)
 
 
@@ -100,11 +97,14 @@ def _unpenalized(design, pf):
     return unpen, design.x_mean[unpen], cols
 
 
-def _unpenalized_fit(design, y01, cols):
+def _unpenalized_fit(design, y01, cols, positive=False):
     """y − p of the model with every penalized coefficient zero: intercept and ``cols`` only.
 
     Newton with backtracking to the rounding level of the gradient (the
     unpenalized columns are few). Without them, the intercept-only model.
+    ``positive``: the coefficients of ``cols`` ≥ 0, by active-set Newton (as
+    ``_kernels/_logit_block.pxd``: a coefficient at 0 whose gradient pushes it
+    below stays fixed, a step is cut where a free one reaches 0).
     """
     n, sw = design.n_samples, design.sample_weight
     s = np.ones(n) if sw is None else sw
@@ -118,23 +118,39 @@ def _unpenalized_fit(design, y01, cols):
 
     eta = A @ beta
     scale = 1e-12 * np.sqrt(n * np.einsum("i,ij,ij->j", s, A, A))
+    bounded = np.zeros(A.shape[1], dtype=bool)   # the coefficients constrained ≥ 0
+    bounded[int(design.fit_intercept):] = positive
     for _ in range(100):
         p = expit(eta)
         grad = A.T @ (s * (p - y01))
-        if np.all(np.abs(grad) <= scale):
+        fixed = bounded & (beta == 0.0) & (grad >= 0.0)
+        if np.all((np.abs(grad) <= scale) | fixed):
             break
         hess = A.T @ ((s * p * (1.0 - p))[:, None] * A)
         hess[np.diag_indices_from(hess)] += 1e-12 * np.trace(hess)
-        step = np.linalg.solve(hess, grad)
+        step = np.zeros_like(beta)
+        while True:  # fix the coordinates at 0 the step would push below, and solve again
+            free = ~fixed
+            step[:] = 0.0
+            step[free] = np.linalg.solve(hess[np.ix_(free, free)], grad[free])
+            more = bounded & free & (beta == 0.0) & (step > 0.0)
+            if not np.any(more):
+                break
+            fixed |= more
         f0, t = value(eta), 1.0
+        shrinking = bounded & (step > 0.0)
+        if np.any(shrinking):  # cut where a free coefficient reaches 0
+            t = min(1.0, float(np.min(beta[shrinking] / step[shrinking])))
+        cut = t < 1.0
         d_eta = A @ step
         # backtracking, unless the decrease is below F's rounding (then the full step)
         while (grad @ step > 1e-8 * n and t > 1e-10
                and value(eta - t * d_eta) > f0 + 1e-15 * abs(f0)):
             t *= 0.5
-        if t <= 1e-10:
+        if t <= 1e-10 and not cut:
             break
         beta -= t * step
+        beta[bounded] = np.maximum(beta[bounded], 0.0)   # reached 0, up to rounding
         eta = A @ beta
     else:
         warnings.warn("the unpenalized features (and intercept) alone nearly separate the "
@@ -147,7 +163,7 @@ def _alpha_max(design, y01, l1_ratio, pf, positive):
     """alpha_max at the fit of the unpenalized features and the intercept (see _grid.py)."""
     unpen, _, cols = _unpenalized(design, pf)
     if unpen.size:
-        residual = _unpenalized_fit(design, y01, cols)
+        residual = _unpenalized_fit(design, y01, cols, positive)
     elif design.fit_intercept:
         residual = y01 - np.average(y01, weights=design.sample_weight)
     else:
@@ -165,11 +181,14 @@ def logistic_alpha_max(X, y, *, l1_ratio=1.0, fit_intercept=True, sample_weight=
     mean of the 0/1 labels), with 1/2 in place of ȳ and uncentered columns
     without it; with unpenalized features (v_j = 0), ``max_j |x_jᵀ S (y − p)|
     / (n ρ v_j)`` over the penalized ones, p the probabilities of the
-    logistic fit of the intercept and the unpenalized features alone; for K > 2
+    logistic fit of the intercept and the unpenalized features alone (their
+    non-negative fit with ``positive``); for K > 2
     classes the largest over the classes' one-hot columns (1/K in place of ȳ
     without the intercept), or with ``multinomial="grouped"`` the largest norm
-    ‖x̄_jᵀS(Y − P_null)‖₂ over the classes; with ``standardize``, of the
-    standardized columns x̄_j / σ_j. Parameters are as in :func:`logistic_path`.
+    ‖x̄_jᵀS(Y − P_null)‖₂ over the classes (with unpenalized features,
+    Y − P of the multinomial fit of the intercepts and those features); with
+    ``standardize``, of the standardized columns x̄_j / σ_j. Parameters are
+    as in :func:`logistic_path`.
     """
     check_bools(fit_intercept=fit_intercept, positive=positive, standardize=standardize)
     grouped = _check_multinomial(multinomial)
@@ -266,10 +285,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, alphas=None, n_alphas=100, eps=None,
         Non-negative weights, rescaled to sum to n_samples.
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative multipliers v_j of each feature's penalty. 0 leaves a
-        feature unpenalized (two classes only, and not with ``positive``):
-        its coefficient is solved exactly with the intercept at every step,
-        and alpha_max is that of the fit of the intercept and the
-        unpenalized features alone.
+        feature unpenalized: its coefficient (its K class coefficients, for
+        K > 2 classes, grouped or not) is solved exactly with the
+        intercept(s) at every step, and alpha_max is that of the fit of the
+        intercept and the unpenalized features alone. With ``positive`` the
+        unpenalized coefficients are non-negative too (two classes only).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     tol : float, default=1e-6
@@ -362,7 +382,8 @@ class LogisticRegression(LinearClassifierMixin, BaseEstimator):
     positive : bool, default=False
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative multipliers of each feature's penalty; 0 leaves a feature
-        unpenalized (two classes only, and not with ``positive``).
+        unpenalized (solved exactly with the intercepts; with ``positive``,
+        two classes only).
     tol : float, default=1e-6
         Stop when the duality gap ≤ tol · L_null (the objective at β = 0).
     max_iter : int, default=100000

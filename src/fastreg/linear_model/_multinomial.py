@@ -21,7 +21,10 @@ iterates of the cycles are extrapolated (Anderson). The full multinomial
 duality gap — the certificate the path stops on, and the working sets'
 priorities — comes from the dual point Θ = Y − P (P the softmax
 probabilities, after an exact joint step on the intercepts); the dual value
-is a weighted entropy over the simplex.
+is a weighted entropy over the simplex. Unpenalized features (penalty factor
+0) join the intercepts in that exact step, and Θ is projected to be feasible
+for them (``_softmax_block.py``); they are always in the working set, and
+the working sets' gaps (a stopping rule only) leave them out.
 """
 
 import numpy as np
@@ -30,6 +33,7 @@ from scipy.special import logsumexp
 from .._grid import alpha_max_from_correlations
 from .._kernels import _class_cycle, _problem, _softmax
 from .._path import PointResult
+from ._softmax_block import SoftmaxBlock, block_null_residual, unpenalized_features
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
 
@@ -56,9 +60,17 @@ def _null_fit(design, codes, n_classes):
 
 
 def multinomial_alpha_max(design, codes, n_classes, l1_ratio, penalty_factor, positive):
-    """max_jk |x̄_jᵀ S (Y_k − ȳ_k)| / (n ρ v_j); 1/K in place of ȳ_k without an intercept."""
+    """max_jk |x̄_jᵀ S (Y_k − ȳ_k)| / (n ρ v_j); 1/K in place of ȳ_k without an intercept.
+
+    With unpenalized features, Y − P of the fit of the intercepts and those
+    features alone in place of Y − ȳ.
+    """
     Y, b, _ = _null_fit(design, codes, n_classes)
-    residual = Y - np.exp(b - logsumexp(b))
+    unpen = unpenalized_features(design, penalty_factor)
+    if unpen.size:
+        residual = block_null_residual(design, codes, n_classes, unpen, b)
+    else:
+        residual = Y - np.exp(b - logsumexp(b))
     z = design.gradient(residual)
     z = z.max(axis=1) if positive else np.abs(z).max(axis=1)
     return alpha_max_from_correlations(z, design.n_samples, l1_ratio, penalty_factor, positive)
@@ -168,6 +180,15 @@ class MultinomialPoint:
         self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
         self.ws_size = 0
+        # the unpenalized block (None without unpenalized features), its features' mask,
+        # and whether Θ is feasible for it (projected)
+        unpen = unpenalized_features(design, penalty_factor)
+        self.block = SoftmaxBlock(design, unpen, self.codes, K) if unpen.size else None
+        self.unpenalized = np.zeros(p, dtype=bool)
+        self.unpenalized[unpen] = True
+        self.penalized = penalty_factor > 0
+        self.some_unpenalized = not np.all(self.penalized)
+        self.feasible = True
 
     def _columns(self, ws):
         """X[:, ws] in float64, kept while the working set is the same."""
@@ -208,13 +229,29 @@ class MultinomialPoint:
 
     # -- the certificate ----------------------------------------------------
 
+    def _block_pass(self):
+        """As ``_softmax_pass`` with the unpenalized block solved first, Θ projected."""
+        block, d = self.block, self.design
+        self.full_pass = None
+        self.softmax.fresh = False     # η moves by the block's rows and intercepts
+        C = block.coefficients(self.b, self.W)
+        loss = block.solve(self.eta, C, self.theta, self.per_sample)
+        block.store(C, self.b, self.W)
+        self.feasible = block.project(self.theta)
+        self.theta_sum = (self.theta.sum(axis=0) if d.sample_weight is None
+                          else d.sample_weight @ self.theta)
+        return loss
+
     def _softmax_pass(self, exact):
         """(n · loss, per-sample sums) at the state, Θ in ``self.theta``.
 
         With an intercept and ``exact``, Newton on the intercepts first, until
-        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint).
+        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint);
+        with unpenalized features and ``exact``, on the whole block (``_block_pass``).
         """
         d = self.design
+        if self.block is not None and exact:
+            return self._block_pass()
         newton = d.fit_intercept and exact
         self.full_pass = None
         hess = None
@@ -270,10 +307,21 @@ class MultinomialPoint:
         # (W is zero outside the working set)
         l1_norm, l2_norm = np.sum(vz * np.abs(Wz)), np.sum(uz * Wz * Wz)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
+        if self.some_unpenalized:
+            # the unpenalized features' constraint holds by the projection (else Θ is
+            # refused): only the penalized ones enter the dual norm and conjugate
+            pen = self.penalized if ws is None else self.penalized[ws]
+            all_scores = np.zeros(pen.size)
+            if ws is None and not self.feasible:  # the dual point 0: the gap is the primal
+                return max(float(primal), 0.0), loss, all_scores
+            Z, vz, uz, Wz = Z[:, pen], vz[pen], uz[pen], Wz[:, pen]
         # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
         A = Z - l2 * uz * Wz
         A = np.maximum(A, 0.0) if self.positive else np.abs(A)
         scores = A.max(axis=0) / vz if A.size else np.zeros(0)
+        if self.some_unpenalized:
+            all_scores[pen] = scores
+            scores = all_scores
         dual_norm = float(scores.max(initial=0.0))
         c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
         entropy = _softmax.entropy_sum(c, self.per_sample, self.sw)
@@ -290,7 +338,7 @@ class MultinomialPoint:
     def _working_set(self, scores, l1):
         """The support's features and the worst violators, at least twice the last size."""
         p = len(scores)
-        in_support = np.any(self.W != 0, axis=0)
+        in_support = np.any(self.W != 0, axis=0) | self.unpenalized
         n_support = int(in_support.sum())
         size = max(2 * self.ws_size if self.ws_size else _WS_START,
                    n_support + n_support // 4 + 10)
@@ -342,7 +390,12 @@ class MultinomialPoint:
                            {"n_outer": outer, "n_cycles": cycles, "ws_size": self.ws_size})
 
     def coef(self):
-        return self.W.reshape(-1)
+        if self.block is None:
+            return self.W.reshape(-1)
+        # a common shift of an unpenalized row changes nothing: report them centered
+        W = self.W.copy()
+        W[:, self.unpenalized] -= W[:, self.unpenalized].mean(axis=0)
+        return W.reshape(-1)
 
     def intercept(self):
         # a common shift of the intercepts changes no probability: report them centered

@@ -1,0 +1,177 @@
+# The softmax datafit's unpenalized block: the intercepts and the rows of the
+# features of weight 0 (nonconstant), solved exactly with the other rows fixed.
+#
+# Dual feasibility for them requires AᵀSθ = 0, A = [1, X_free] (1 with an
+# intercept), θ = Y − P. As the binary logistic's block (_logit_block.pxd)
+# and the multinomial's (linear_model/_softmax_block.py): Newton on the
+# block's (mK)² system (m = n_free + fit_intercept)
+#
+#     H[(a, k), (c, l)] = Σ_i s_i A_ia A_ic P_ik (δ_kl − P_il)
+#
+# with backtracking, until the gradient is at rounding level; the dual point
+# is then projected onto A's S-orthogonal complement (``sm_project_free``,
+# _block_softmax.pxd). The loss is invariant to a constant added across the
+# classes to one row (or to the intercepts): H is singular along e_a ⊗ 1, so
+# (1/K)(11ᵀ ⊗ D), D the rows' mean curvatures, is added there, which leaves
+# the Newton step the one whose rows sum to 0 (binary: one column, no such
+# direction).
+from libc.math cimport fabs
+from libc.string cimport memcpy
+
+from ._block_softmax cimport BlockSoftmax, sm_intercepts, sm_row, sm_row_at, sm_value, sm_y
+from ._columns cimport Data
+from ._linalg cimport solve_small
+
+cdef enum:
+    FREE_STEPS = 50         # most Newton steps of one block solve
+    FREE_HALVINGS = 30      # most step halvings in its line search
+
+
+cdef inline void _free_system(const Data* d, const BlockSoftmax* f, double* H,
+                              double* g, double* ai) noexcept nogil:
+    """The block's Hessian H (mK × mK, index a·K + k) and gradient g = AᵀS(P − Y) at the state."""
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, c, k, l
+    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
+    cdef double si, x, pk
+    cdef const double* pi
+    for a in range(M * M):
+        H[a] = 0.0
+    for a in range(M):
+        g[a] = 0.0
+    for i in range(n):
+        si = d.sw[i] if d.weighted else 1.0
+        pi = f.prob + i * K
+        if o:
+            ai[0] = 1.0
+        for a in range(u):
+            ai[o + a] = f.free_cols[a * n + i]
+        for a in range(m):
+            if ai[a] == 0.0:
+                continue
+            for k in range(K):
+                g[a * K + k] += si * ai[a] * (pi[k] - sm_y(f, i, k))
+            for c in range(a, m):  # the upper blocks; mirrored below
+                x = si * ai[a] * ai[c]
+                if x == 0.0:
+                    continue
+                for k in range(K):
+                    pk = x * pi[k]
+                    H[(a * K + k) * M + c * K + k] += pk
+                    for l in range(K):
+                        H[(a * K + k) * M + c * K + l] -= pk * pi[l]
+    for a in range(m):
+        for c in range(a + 1, m):
+            for k in range(K):
+                for l in range(K):
+                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+
+
+cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, double* r,
+                               double* offset) noexcept nogil:
+    """Newton on (intercepts, rows of the free features) until the gradient is at rounding.
+
+    The state (W, r = XW, the intercepts, P) moves. Uses ``f.deta``,
+    ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
+    """
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, l, it, h
+    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K, y
+    cdef double* H = f.free_work
+    cdef double* g = H + M * M
+    cdef double* g0 = g + M
+    cdef double* ai = g0 + M        # m, then the intercepts' step (K)
+    cdef double* db = ai + m
+    cdef double f0, ft, t, top, trace, mean, decrement, eta_y
+    cdef bint done, accepted
+    for it in range(FREE_STEPS):
+        _free_system(d, f, H, g, ai)
+        done = True
+        for a in range(m):
+            for k in range(K):
+                if fabs(g[a * K + k]) > f.free_scale[a]:
+                    done = False
+        if done:
+            return
+        if not f.binary:  # the common shifts of each row
+            for a in range(m):
+                mean = 0.0
+                for k in range(K):
+                    mean += H[(a * K + k) * M + a * K + k]
+                for k in range(K):
+                    for l in range(K):
+                        H[(a * K + k) * M + a * K + l] += mean / (K * K)
+        trace = 0.0
+        for a in range(M):
+            trace += H[a * M + a]
+        for a in range(M):
+            H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
+        memcpy(g0, g, M * sizeof(double))
+        if not solve_small(H, g, M):
+            return
+        if not f.binary:  # exact in exact arithmetic: rows of the step sum to 0
+            for a in range(m):
+                mean = 0.0
+                for k in range(K):
+                    mean += g[a * K + k]
+                for k in range(K):
+                    g[a * K + k] -= mean / K
+        decrement = 0.0  # gᵀH⁻¹g: twice the model's decrease
+        for a in range(M):
+            decrement += g0[a] * g[a]
+        # the step −δ: in η, Δη_i = −Σ_a x_ia δ_a over the rows, −δ_0 for the intercepts
+        for k in range(K):
+            db[k] = -g[k] if o else 0.0
+        top = 0.0
+        for i in range(n):
+            for k in range(K):
+                f.deta[i * K + k] = 0.0
+                for a in range(u):
+                    f.deta[i * K + k] -= f.free_cols[a * n + i] * g[(o + a) * K + k]
+                if fabs(f.deta[i * K + k] + db[k]) > top:
+                    top = fabs(f.deta[i * K + k] + db[k])
+        # from a saturated start a Newton step can overshoot: at most e^8 in odds
+        t = 8.0 / top if top > 8.0 else 1.0
+        # backtracking on F, unless the decrease is below what F's sum resolves
+        accepted = False
+        if decrement > 1e-8 * n or t < 1.0:
+            f0 = sm_value(d, f, r, offset)
+            for h in range(FREE_HALVINGS):
+                ft = 0.0
+                for i in range(n):
+                    f.try_lse[i] = sm_row_at(f, r + i * K, offset, f.deta + i * K, db, t,
+                                             f.try_prob + i * K)
+                    if f.binary:
+                        eta_y = (r[i] + offset[0] + t * (f.deta[i] + db[0])) if f.codes[i] \
+                            else 0.0
+                    else:
+                        y = f.codes[i]
+                        eta_y = r[i * K + y] + offset[y] + t * (f.deta[i * K + y] + db[y])
+                    ft += (d.sw[i] if d.weighted else 1.0) * (f.try_lse[i] - eta_y)
+                # (the sum of n·K terms rounds above 1e-15·F: as the Newton step's search)
+                if ft <= f0 + 1e-13 * fabs(f0):
+                    accepted = True
+                    break
+                t *= 0.5
+            else:
+                return
+        for a in range(u):
+            for k in range(K):
+                W[f.free_idx[a] * K + k] -= t * g[(o + a) * K + k]
+        for i in range(n * K):
+            r[i] += t * f.deta[i]
+        for k in range(K):
+            offset[k] += t * db[k]
+        if accepted:
+            memcpy(f.prob, f.try_prob, n * K * sizeof(double))
+            memcpy(f.lse, f.try_lse, n * sizeof(double))
+        else:
+            for i in range(n):
+                sm_row(f, i, r, offset)
+
+
+cdef inline void sm_exact(const Data* d, const BlockSoftmax* f, double* W, double* r,
+                          double* offset) noexcept nogil:
+    """The certificate's exact unpenalized part: the block, or the intercepts alone."""
+    if f.n_free > 0:
+        sm_free_solve(d, f, W, r, offset)
+    else:
+        sm_intercepts(d, f, r, offset, 100)
