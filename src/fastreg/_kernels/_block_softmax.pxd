@@ -116,6 +116,25 @@ cdef inline double sm_value(const Data* d, const BlockSoftmax* f, const double* 
     return acc
 
 
+cdef inline double sm_trial_value(const Data* d, const BlockSoftmax* f, const double* r,
+                                  const double* offset, const double* db,
+                                  double t) noexcept nogil:
+    """F at the trial state η + t (Δη + Δb), Δη in ``f.deta`` and Δb in ``db``, keeping
+    its probabilities and log-normalizers in ``f.try_prob`` and ``f.try_lse``."""
+    cdef Py_ssize_t i, c, K = f.n_tasks
+    cdef double eta_y, acc = 0.0
+    for i in range(d.n_samples):
+        f.try_lse[i] = sm_row_at(f, r + i * K, offset, f.deta + i * K, db, t,
+                                 f.try_prob + i * K)
+        if f.binary:
+            eta_y = (r[i] + offset[0] + t * (f.deta[i] + db[0])) if f.codes[i] else 0.0
+        else:
+            c = f.codes[i]
+            eta_y = r[i * K + c] + offset[c] + t * (f.deta[i * K + c] + db[c])
+        acc += (d.sw[i] if d.weighted else 1.0) * (f.try_lse[i] - eta_y)
+    return acc
+
+
 cdef inline double sm_refresh(const Data* d, const BlockSoftmax* f, const double* r,
                               const double* offset) noexcept nogil:
     """Recompute every sample's probabilities; returns F at the state."""

@@ -18,7 +18,8 @@
 from libc.math cimport fabs
 from libc.string cimport memcpy
 
-from ._block_softmax cimport BlockSoftmax, sm_intercepts, sm_row, sm_row_at, sm_value, sm_y
+from ._block_softmax cimport (BlockSoftmax, sm_intercepts, sm_row, sm_trial_value,
+                             sm_value, sm_y)
 from ._columns cimport Data
 from ._linalg cimport solve_small
 
@@ -74,13 +75,13 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
     ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
     """
     cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, l, it, h
-    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K, y
+    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
     cdef double* H = f.free_work
     cdef double* g = H + M * M
     cdef double* g0 = g + M
     cdef double* ai = g0 + M        # m, then the intercepts' step (K)
     cdef double* db = ai + m
-    cdef double f0, ft, t, top, trace, mean, decrement, eta_y
+    cdef double f0, ft, t, top, trace, mean, decrement
     cdef bint done, accepted
     for it in range(FREE_STEPS):
         _free_system(d, f, H, g, ai)
@@ -135,17 +136,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
         if decrement > 1e-8 * n or t < 1.0:
             f0 = sm_value(d, f, r, offset)
             for h in range(FREE_HALVINGS):
-                ft = 0.0
-                for i in range(n):
-                    f.try_lse[i] = sm_row_at(f, r + i * K, offset, f.deta + i * K, db, t,
-                                             f.try_prob + i * K)
-                    if f.binary:
-                        eta_y = (r[i] + offset[0] + t * (f.deta[i] + db[0])) if f.codes[i] \
-                            else 0.0
-                    else:
-                        y = f.codes[i]
-                        eta_y = r[i * K + y] + offset[y] + t * (f.deta[i * K + y] + db[y])
-                    ft += (d.sw[i] if d.weighted else 1.0) * (f.try_lse[i] - eta_y)
+                ft = sm_trial_value(d, f, r, offset, db, t)
                 # (the sum of n·K terms rounds above 1e-15·F: as the Newton step's search)
                 if ft <= f0 + 1e-13 * fabs(f0):
                     accepted = True
