@@ -200,7 +200,8 @@ def _grp_skglm(X, y, alphas, tol, intercept, ids):
     return coefs[:p], (coefs[p] if intercept else np.zeros(len(alphas)))
 
 
-def _grp_adelie(X, y, alphas, tol, intercept, ids):
+def adelie_groups(X, ids):
+    """adelie's (matrix, group starts, group weights √size) for contiguous group ids, one thread."""
     import adelie as ad
 
     starts = np.flatnonzero(np.r_[True, np.diff(ids) != 0]).astype(np.int64)
@@ -209,10 +210,16 @@ def _grp_adelie(X, y, alphas, tol, intercept, ids):
         matrix = ad.matrix.sparse(X, method="naive", n_threads=1)
     else:
         matrix = ad.matrix.dense(np.asfortranarray(X), method="naive", n_threads=1)
-    state = ad.solver.grpnet(matrix, ad.glm.gaussian(y), groups=starts,
-                             penalty=np.sqrt(sizes).astype(np.float64), lmda_path=alphas,
-                             intercept=intercept, early_exit=False, progress_bar=False, tol=tol,
-                             max_iters=10_000_000, n_threads=1)
+    return matrix, starts, np.sqrt(sizes).astype(np.float64)
+
+
+def _grp_adelie(X, y, alphas, tol, intercept, ids):
+    import adelie as ad
+
+    matrix, starts, weights = adelie_groups(X, ids)
+    state = ad.solver.grpnet(matrix, ad.glm.gaussian(y), groups=starts, penalty=weights,
+                             lmda_path=alphas, intercept=intercept, early_exit=False,
+                             progress_bar=False, tol=tol, max_iters=10_000_000, n_threads=1)
     return state.betas.T, np.asarray(state.intercepts)
 
 

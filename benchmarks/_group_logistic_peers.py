@@ -23,7 +23,8 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks._block_peers import N_BLOCK_ALPHAS, _contiguous_size, _news20_groups
+from benchmarks._block_peers import (N_BLOCK_ALPHAS, _contiguous_size, _news20_groups,
+                                     adelie_groups)
 from benchmarks._logistic_peers import LogisticTask, _pm
 
 GROUP_LOGISTIC_EPS = 1e-1
@@ -62,15 +63,10 @@ def _glog_fastreg(X, y, alphas, tol, intercept, ids, max_iter=1_000_000):
 def _glog_adelie(X, y, alphas, tol, intercept, ids):
     import adelie as ad
 
-    starts = np.flatnonzero(np.r_[True, np.diff(ids) != 0]).astype(np.int64)
-    sizes = np.diff(np.r_[starts, len(ids)])
-    if sp.issparse(X):
-        matrix = ad.matrix.sparse(X, method="naive", n_threads=1)
-    else:
-        matrix = ad.matrix.dense(np.asfortranarray(X), method="naive", n_threads=1)
+    matrix, starts, weights = adelie_groups(X, ids)
     # tol bounds the coordinate descent of each IRLS step, irls_tol the outer loop
     state = ad.grpnet(matrix, ad.glm.binomial(np.asarray(y, dtype=np.float64)), groups=starts,
-                      penalty=np.sqrt(sizes).astype(np.float64), lmda_path=alphas,
+                      penalty=weights, lmda_path=alphas,
                       intercept=intercept, early_exit=False, progress_bar=False, tol=tol,
                       irls_tol=tol, max_iters=10_000_000, n_threads=1)
     return state.betas.T, np.asarray(state.intercepts)

@@ -34,12 +34,34 @@ def _load(table, name):
         raise NotImplementedError(f"{name} data not found: {exc}") from None
 
 
-class GroupPath:
+class _Path:
+    """What every block path reports; a subclass loads its data in ``setup`` and fits
+    it in ``_path``. (asv collects public names only: this base is not a benchmark.)"""
+
+    params = (["news20"],)
+    param_names = ["data"]
+    timeout = 600
+
+    def time_path(self, data):
+        self._path()
+
+    def track_epochs(self, data):
+        """Block coordinate-descent epochs summed over the path (deterministic)."""
+        return int(self._path().n_iters.sum())
+
+    track_epochs.unit = "epochs"
+
+    def track_max_gap(self, data):
+        """Largest certified duality gap on the path, in units of tol."""
+        return float(np.max(self._path().dual_gaps) / TOL)
+
+    track_max_gap.unit = "tol"
+
+
+class GroupPath(_Path):
     """The group lasso path."""
 
     params = (["news20", "cpusmall"],)
-    param_names = ["data"]
-    timeout = 600
 
     def setup(self, data):
         self.X, self.y, self.ids, self.eps = _load(GROUP_DATA, data)
@@ -49,28 +71,9 @@ class GroupPath:
         return fastreg.group_lasso_path(self.X, self.y, self.ids, n_alphas=N_ALPHAS, eps=self.eps,
                                         fit_intercept=self.intercept, tol=TOL)
 
-    def time_path(self, data):
-        self._path()
 
-    def track_epochs(self, data):
-        """Block coordinate-descent epochs summed over the path (deterministic)."""
-        return int(self._path().n_iters.sum())
-
-    track_epochs.unit = "epochs"
-
-    def track_max_gap(self, data):
-        """Largest certified duality gap on the path, in units of tol."""
-        return float(np.max(self._path().dual_gaps) / TOL)
-
-    track_max_gap.unit = "tol"
-
-
-class LogisticGroupPath:
+class LogisticGroupPath(_Path):
     """The logistic group lasso path."""
-
-    params = (["news20"],)
-    param_names = ["data"]
-    timeout = 600
 
     def setup(self, data):
         self.X, self.y, self.ids = _load(GROUP_LOGISTIC_DATA, data)
@@ -80,28 +83,9 @@ class LogisticGroupPath:
                                         eps=GROUP_LOGISTIC_EPS, fit_intercept=False, tol=TOL,
                                         loss="logistic")
 
-    def time_path(self, data):
-        self._path()
 
-    def track_epochs(self, data):
-        """Block epochs summed over the path (deterministic)."""
-        return int(self._path().n_iters.sum())
-
-    track_epochs.unit = "epochs"
-
-    def track_max_gap(self, data):
-        """Largest certified duality gap on the path, in units of tol."""
-        return float(np.max(self._path().dual_gaps) / TOL)
-
-    track_max_gap.unit = "tol"
-
-
-class MultiTaskPath:
+class MultiTaskPath(_Path):
     """The multi-task Lasso path."""
-
-    params = (["news20"],)
-    param_names = ["data"]
-    timeout = 600
 
     def setup(self, data):
         self.X, self.Y = _load(MULTITASK_DATA, data)
@@ -109,18 +93,3 @@ class MultiTaskPath:
     def _path(self):
         return fastreg.multitask_enet_path(self.X, self.Y, n_alphas=N_ALPHAS, eps=1e-1,
                                            fit_intercept=False, tol=TOL)
-
-    def time_path(self, data):
-        self._path()
-
-    def track_epochs(self, data):
-        """Block coordinate-descent epochs summed over the path (deterministic)."""
-        return int(self._path().n_iters.sum())
-
-    track_epochs.unit = "epochs"
-
-    def track_max_gap(self, data):
-        """Largest certified duality gap on the path, in units of tol."""
-        return float(np.max(self._path().dual_gaps) / TOL)
-
-    track_max_gap.unit = "tol"
