@@ -176,7 +176,11 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     cdef Gap g
     z_at_theta[0] = False
     f0 = logit_refresh(d, f, r, offset[0])  # screening may have moved the state
-    f_before = INFINITY
+    # the first step's decrease counts from the working set's start, so a
+    # working set already near its optimum can stop after one step
+    f_before = f0
+    for k in range(n_ws):
+        f_before += enet_value(pen, ws[k], w[ws[k]])
     for it in range(NEWTON_STEPS):
         if epochs >= max_epochs:
             break
