@@ -26,6 +26,7 @@ cdef struct Logistic:
     double* try_r               # n: the state r at that trial
     double* cached_r            # n: the state r the cache above belongs to
     double* cached_offset       # 1: and its offset (NaN: none)
+    double* lse_current         # 1: whether ``lse`` is cached too (0: σ(η) only)
     double* memo                # 2: the last dual value's scale c and value (NaN: none)
     double* memo_theta          # n: and its θ
     double* hess                # n: Newton weights s_i p_i (1 − p_i)
@@ -83,6 +84,32 @@ cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double
     return acc
 
 
+cdef inline double logit_probabilities(const Data* d, const Logistic* f, const double* r,
+                                       double offset, const double* step, double t, double db,
+                                       double* r_out, double* prob) noexcept nogil:
+    """σ(η) at the state (r − t · step, offset) into ``prob`` (``step`` NULL: at r itself),
+    one exp per sample and no log; returns the loss's slope along the step there,
+    Σ_i s_i (σ(η_i) − y_i) (step_i + db) (0 without a step).
+
+    As ``logit_evaluate``, with a step the trial's r goes to ``r_out``; its
+    probabilities are bit for bit ``logit_evaluate``'s.
+    """
+    cdef Py_ssize_t i
+    cdef double ri, eta, e, p, slope = 0.0
+    for i in range(d.n_samples):
+        ri = r[i]
+        if step != NULL:
+            ri = ri - t * step[i]
+            r_out[i] = ri
+        eta = -(ri + offset)
+        e = exp(-fabs(eta))
+        p = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
+        prob[i] = p
+        if step != NULL:
+            slope += (d.sw[i] if d.weighted else 1.0) * (p - f.y[i]) * (step[i] + db)
+    return slope
+
+
 cdef inline double logit_cached_value(const Data* d, const Logistic* f, const double* r,
                                       double offset) noexcept nogil:
     """F at the state from the cached log(1 + e^η) (no transcendental)."""
@@ -94,10 +121,18 @@ cdef inline double logit_cached_value(const Data* d, const Logistic* f, const do
 
 
 cdef inline void logit_mark_cached(const Data* d, const Logistic* f, const double* r,
-                                   double offset) noexcept nogil:
-    """Record that the cached probabilities are those of the state (r, offset)."""
+                                   double offset, bint lse_current) noexcept nogil:
+    """Record that the cached probabilities (and, if ``lse_current``, the cached
+    log(1 + e^η)) are those of the state (r, offset)."""
     memcpy(f.cached_r, r, d.n_samples * sizeof(double))
     f.cached_offset[0] = offset
+    f.lse_current[0] = 1.0 if lse_current else 0.0
+
+
+cdef inline bint _logit_is_cached(const Data* d, const Logistic* f, const double* r,
+                                  double offset) noexcept nogil:
+    return (f.cached_offset[0] == offset
+            and memcmp(r, f.cached_r, d.n_samples * sizeof(double)) == 0)
 
 
 cdef inline double logit_refresh(const Data* d, const Logistic* f, const double* r,
@@ -109,26 +144,37 @@ cdef inline double logit_refresh(const Data* d, const Logistic* f, const double*
     transcendental.
     """
     cdef double value
-    if (f.cached_offset[0] == offset
-            and memcmp(r, f.cached_r, d.n_samples * sizeof(double)) == 0):
+    if f.lse_current[0] != 0.0 and _logit_is_cached(d, f, r, offset):
         return logit_cached_value(d, f, r, offset)
     value = logit_evaluate(d, f, r, offset, NULL, 0.0, NULL, f.prob, f.lse)
-    logit_mark_cached(d, f, r, offset)
+    logit_mark_cached(d, f, r, offset, True)
     return value
+
+
+cdef inline void logit_refresh_probabilities(const Data* d, const Logistic* f, const double* r,
+                                             double offset) noexcept nogil:
+    """``logit_refresh`` for σ(η) only (no log): the intercept's Newton iterations
+    need the probabilities of every iterate, the value of the last one only."""
+    if _logit_is_cached(d, f, r, offset):
+        return
+    logit_probabilities(d, f, r, offset, NULL, 0.0, 0.0, NULL, f.prob)
+    logit_mark_cached(d, f, r, offset, False)
 
 
 cdef inline void logit_intercept_step(const Data* d, const Logistic* f, const double* r,
                                       double* offset) noexcept nogil:
     """The exact intercept: Newton on b = −offset until Σ_i s_i (y_i − σ(η_i)) = 0.
 
-    Each iteration reads the probabilities of ``logit_refresh``, which leaves
-    the cache at the final state: after a Newton step, which moves the
-    intercept too, the first iteration is usually free and the second the last.
+    Each iteration reads the probabilities of ``logit_refresh_probabilities``
+    (one exp per sample), which leaves them cached at the final state: after
+    a Newton step, which moves the intercept too, the first iteration is
+    usually free and the second the last. The value (a log per sample) is
+    left to the caller's ``logit_refresh``.
     """
     cdef Py_ssize_t i, it
     cdef double p, si, g, h, step
     for it in range(100):
-        logit_refresh(d, f, r, offset[0])
+        logit_refresh_probabilities(d, f, r, offset[0])
         g = 0.0
         h = 0.0
         for i in range(d.n_samples):
@@ -145,7 +191,7 @@ cdef inline void logit_intercept_step(const Data* d, const Logistic* f, const do
         elif step < -8.0:
             step = -8.0
         offset[0] += step   # b −= step
-    logit_refresh(d, f, r, offset[0])
+    logit_refresh_probabilities(d, f, r, offset[0])
 
 
 cdef inline void logit_dual_point(const Data* d, const Logistic* f,

@@ -17,7 +17,7 @@ from ._enet cimport ElasticNet, enet_prox, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
 from ._logistic cimport (Logistic, logit_cached_value, logit_evaluate, logit_intercept_step,
-                         logit_mark_cached, logit_refresh)
+                         logit_mark_cached, logit_probabilities, logit_refresh)
 from ._logit_block cimport logit_block_dual_point, logit_block_step
 from ._quadratic cimport quad_gradient, quad_move
 from ._workspace cimport Workspace
@@ -87,6 +87,44 @@ cdef inline double _penalty_on(const ElasticNet* pen, const Py_ssize_t* ws, Py_s
     for k in range(n_ws):
         acc += enet_value(pen, ws[k], w_start[k] + t * (w[ws[k]] - w_start[k]))
     return acc
+
+
+cdef inline double _penalty_slope(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                                  const double* w_start, const double* w) noexcept nogil:
+    """Ω's right derivative along Δ = w − w_start at w (t = 1), on the working set."""
+    cdef Py_ssize_t k, j
+    cdef double acc = 0.0, delta, wj
+    for k in range(n_ws):
+        j = ws[k]
+        wj = w[j]
+        delta = wj - w_start[k]
+        if delta == 0.0:
+            continue
+        if wj > 0.0:
+            acc += pen.pf[j] * pen.l1 * delta
+        elif wj < 0.0:
+            acc -= pen.pf[j] * pen.l1 * delta
+        else:
+            acc += pen.pf[j] * pen.l1 * fabs(delta)
+        acc += pen.l2 * pen.pf2[j] * wj * delta
+    return acc
+
+
+cdef inline double _backtrack(const Data* d, const Logistic* f, const ElasticNet* pen,
+                              const double* r, double offset, const double* step, double db,
+                              const Py_ssize_t* ws, Py_ssize_t n_ws, const double* w,
+                              double f0) noexcept nogil:
+    """The first t of 1, 1/2, 1/4, ... where the objective is at most ``f0``, its
+    probabilities and log(1 + e^η) left in the trial buffers (0: none)."""
+    cdef Py_ssize_t k
+    cdef double ft, t = 1.0
+    for k in range(HALVINGS):
+        ft = (logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob, f.try_lse)
+              + _penalty_on(pen, ws, n_ws, f.w_start, w, t))
+        if ft <= f0 + 1e-15 * fabs(f0):  # rounding: near the optimum F cannot tell
+            return t
+        t *= 0.5
+    return 0.0
 
 
 cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const ElasticNet* pen,
@@ -170,7 +208,8 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     iterate and ``work.z`` its correlations on the working set.
     """
     cdef Py_ssize_t n = d.n_samples, i, k, it, epochs = 0
-    cdef double f0, ft, t, db, offset_try = 0.0
+    cdef double f0, t, db, slope
+    cdef bint lse_current
     cdef double f_before, decrease
     cdef double* step = f.response
     cdef Gap g
@@ -192,24 +231,28 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             step[i] -= db
         f0 += _penalty_on(pen, ws, n_ws, f.w_start, w, 0.0)
         t = 1.0
-        for k in range(HALVINGS):
-            offset_try = offset[0] - t * db
-            ft = (logit_evaluate(d, f, r, offset_try, step, t, f.try_r, f.try_prob, f.try_lse)
-                  + _penalty_on(pen, ws, n_ws, f.w_start, w, t))
-            if ft <= f0 + 1e-15 * fabs(f0):  # rounding: near the optimum F cannot tell
-                break
-            t *= 0.5
-        else:
-            t = 0.0
+        lse_current = True
+        if f.fit_intercept and f.n_unpen == 0:
+            # the intercept step follows and moves the state again: when the
+            # objective still descends at t = 1 (so, convex, lies below its
+            # start), accept the full step on its probabilities alone, leaving
+            # the log of every sample to the intercept's final state
+            slope = (logit_probabilities(d, f, r, offset[0] - db, step, 1.0, db, f.try_r,
+                                         f.try_prob)
+                     + _penalty_slope(pen, ws, n_ws, f.w_start, w))
+            lse_current = not slope <= 0.0
+        if lse_current:
+            t = _backtrack(d, f, pen, r, offset[0], step, db, ws, n_ws, w, f0)
         # apply: w ← w_start + tΔ, and the accepted trial's state and probabilities
         for k in range(n_ws):
             w[ws[k]] = f.w_start[k] + t * (w[ws[k]] - f.w_start[k])
         if t > 0.0:
             memcpy(r, f.try_r, n * sizeof(double))
             memcpy(f.prob, f.try_prob, n * sizeof(double))
-            memcpy(f.lse, f.try_lse, n * sizeof(double))
-            offset[0] = offset_try
-            logit_mark_cached(d, f, r, offset[0])
+            if lse_current:
+                memcpy(f.lse, f.try_lse, n * sizeof(double))
+            offset[0] = offset[0] - t * db
+            logit_mark_cached(d, f, r, offset[0], lse_current)
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
             logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True, pen.positive)
             f0 = logit_cached_value(d, f, r, offset[0])

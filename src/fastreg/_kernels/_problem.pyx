@@ -135,7 +135,7 @@ cdef class LogisticLoss:
         self.buffers = np.empty((10, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
         # the cached state's offset, then the last dual value's scale and value (NaN: none)
-        self.scalars = np.full(3, np.nan)
+        self.scalars = np.full(4, np.nan)
         k = 0 if unpenalized is None else len(unpenalized)
         self.unpenalized = np.ascontiguousarray(np.zeros(0) if k == 0 else unpenalized,
                                                 dtype=np.intp)
@@ -170,6 +170,7 @@ cdef class LogisticLoss:
         f.try_r = &b[8, 0]
         f.cached_offset = <double*> _address(self.scalars)
         f.memo = f.cached_offset + 1
+        f.lse_current = f.cached_offset + 3
         f.memo_theta = &b[9, 0]
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
