@@ -10,7 +10,7 @@
 # 4-strongly concave: radius √(gap/2)), and the Newton model of one step
 # (Hessian weights s_i p_i (1 − p_i) and the working response), solved by the
 # quadratic's coordinate descent (_newton.pxd).
-from libc.math cimport exp, fabs, log
+from libc.math cimport NAN, exp, fabs, isnan, log
 from libc.string cimport memcmp, memcpy
 
 from ._columns cimport Data
@@ -26,7 +26,7 @@ cdef struct Logistic:
     double* try_r               # n: the state r at that trial
     double* cached_r            # n: the state r the cache above belongs to
     double* cached_offset       # 1: and its offset (NaN: none)
-    double* lse_current         # 1: whether ``lse`` is cached too (0: σ(η) only)
+    double* cached_loss         # 1: F at that state, when ``lse`` is cached too (NaN: σ(η) only)
     double* memo                # 2: the last dual value's scale c and value (NaN: none)
     double* memo_theta          # n: and its θ
     double* hess                # n: Newton weights s_i p_i (1 − p_i)
@@ -112,21 +112,18 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
 
 cdef inline double logit_cached_value(const Data* d, const Logistic* f, const double* r,
                                       double offset) noexcept nogil:
-    """F at the state from the cached log(1 + e^η) (no transcendental)."""
-    cdef Py_ssize_t i
-    cdef double acc = 0.0
-    for i in range(d.n_samples):
-        acc += (d.sw[i] if d.weighted else 1.0) * (f.lse[i] + f.y[i] * (r[i] + offset))
-    return acc
+    """F at the state whose σ(η) and log(1 + e^η) are cached (``logit_refresh``): kept
+    with them, no pass."""
+    return f.cached_loss[0]
 
 
 cdef inline void logit_mark_cached(const Data* d, const Logistic* f, const double* r,
-                                   double offset, bint lse_current) noexcept nogil:
-    """Record that the cached probabilities (and, if ``lse_current``, the cached
-    log(1 + e^η)) are those of the state (r, offset)."""
+                                   double offset, double value) noexcept nogil:
+    """Record that the cached probabilities are those of the state (r, offset), and
+    the cached log(1 + e^η) too, with F = ``value``, unless ``value`` is NaN."""
     memcpy(f.cached_r, r, d.n_samples * sizeof(double))
     f.cached_offset[0] = offset
-    f.lse_current[0] = 1.0 if lse_current else 0.0
+    f.cached_loss[0] = value
 
 
 cdef inline bint _logit_is_cached(const Data* d, const Logistic* f, const double* r,
@@ -144,10 +141,10 @@ cdef inline double logit_refresh(const Data* d, const Logistic* f, const double*
     transcendental.
     """
     cdef double value
-    if f.lse_current[0] != 0.0 and _logit_is_cached(d, f, r, offset):
-        return logit_cached_value(d, f, r, offset)
+    if not isnan(f.cached_loss[0]) and _logit_is_cached(d, f, r, offset):
+        return f.cached_loss[0]
     value = logit_evaluate(d, f, r, offset, NULL, 0.0, NULL, f.prob, f.lse)
-    logit_mark_cached(d, f, r, offset, True)
+    logit_mark_cached(d, f, r, offset, value)
     return value
 
 
@@ -158,7 +155,7 @@ cdef inline void logit_refresh_probabilities(const Data* d, const Logistic* f, c
     if _logit_is_cached(d, f, r, offset):
         return
     logit_probabilities(d, f, r, offset, NULL, 0.0, 0.0, NULL, f.prob)
-    logit_mark_cached(d, f, r, offset, False)
+    logit_mark_cached(d, f, r, offset, NAN)
 
 
 cdef inline void logit_intercept_step(const Data* d, const Logistic* f, const double* r,

@@ -230,7 +230,7 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
             memcpy(f.prob, f.try_prob, n * sizeof(double))
             memcpy(f.lse, f.try_lse, n * sizeof(double))
             offset[0] += t * db
-            logit_mark_cached(d, f, r, offset[0], True)
+            logit_mark_cached(d, f, r, offset[0], ft)
         else:
             for i in range(n):
                 r[i] -= t * buf[i]

@@ -8,7 +8,7 @@
 # penalty on the working set (one sweep over it, then sweeps over its
 # support); a backtracking line search on the true objective, the exact
 # intercept and the working set's gap follow.
-from libc.math cimport INFINITY, fabs
+from libc.math cimport NAN, fabs
 from libc.string cimport memcpy
 
 from ._cd cimport cd_epoch
@@ -113,16 +113,17 @@ cdef inline double _penalty_slope(const ElasticNet* pen, const Py_ssize_t* ws, P
 cdef inline double _backtrack(const Data* d, const Logistic* f, const ElasticNet* pen,
                               const double* r, double offset, const double* step, double db,
                               const Py_ssize_t* ws, Py_ssize_t n_ws, const double* w,
-                              double f0) noexcept nogil:
+                              double f0, double* loss) noexcept nogil:
     """The first t of 1, 1/2, 1/4, ... where the objective is at most ``f0``, its
-    probabilities and log(1 + e^η) left in the trial buffers (0: none)."""
+    probabilities and log(1 + e^η) left in the trial buffers and its loss in
+    ``loss`` (0: none)."""
     cdef Py_ssize_t k
-    cdef double ft, t = 1.0
+    cdef double t = 1.0
     for k in range(HALVINGS):
-        ft = (logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob, f.try_lse)
-              + _penalty_on(pen, ws, n_ws, f.w_start, w, t))
-        if ft <= f0 + 1e-15 * fabs(f0):  # rounding: near the optimum F cannot tell
-            return t
+        loss[0] = logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob,
+                                 f.try_lse)
+        if loss[0] + _penalty_on(pen, ws, n_ws, f.w_start, w, t) <= f0 + 1e-15 * fabs(f0):
+            return t  # (rounding: near the optimum F cannot tell)
         t *= 0.5
     return 0.0
 
@@ -208,8 +209,8 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     iterate and ``work.z`` its correlations on the working set.
     """
     cdef Py_ssize_t n = d.n_samples, i, k, it, epochs = 0
-    cdef double f0, t, db, slope
-    cdef bint lse_current
+    cdef double f0, t, db, slope, loss_try
+    cdef bint backtrack
     cdef double f_before, decrease
     cdef double* step = f.response
     cdef Gap g
@@ -231,7 +232,8 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             step[i] -= db
         f0 += _penalty_on(pen, ws, n_ws, f.w_start, w, 0.0)
         t = 1.0
-        lse_current = True
+        loss_try = NAN
+        backtrack = True
         if f.fit_intercept and f.n_unpen == 0:
             # the intercept step follows and moves the state again: when the
             # objective still descends at t = 1 (so, convex, lies below its
@@ -240,19 +242,19 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             slope = (logit_probabilities(d, f, r, offset[0] - db, step, 1.0, db, f.try_r,
                                          f.try_prob)
                      + _penalty_slope(pen, ws, n_ws, f.w_start, w))
-            lse_current = not slope <= 0.0
-        if lse_current:
-            t = _backtrack(d, f, pen, r, offset[0], step, db, ws, n_ws, w, f0)
+            backtrack = not slope <= 0.0
+        if backtrack:
+            t = _backtrack(d, f, pen, r, offset[0], step, db, ws, n_ws, w, f0, &loss_try)
         # apply: w ← w_start + tΔ, and the accepted trial's state and probabilities
         for k in range(n_ws):
             w[ws[k]] = f.w_start[k] + t * (w[ws[k]] - f.w_start[k])
         if t > 0.0:
             memcpy(r, f.try_r, n * sizeof(double))
             memcpy(f.prob, f.try_prob, n * sizeof(double))
-            if lse_current:
+            if backtrack:
                 memcpy(f.lse, f.try_lse, n * sizeof(double))
             offset[0] = offset[0] - t * db
-            logit_mark_cached(d, f, r, offset[0], lse_current)
+            logit_mark_cached(d, f, r, offset[0], loss_try)
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
             logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True, pen.positive)
             f0 = logit_cached_value(d, f, r, offset[0])

@@ -170,7 +170,7 @@ cdef class LogisticLoss:
         f.try_r = &b[8, 0]
         f.cached_offset = <double*> _address(self.scalars)
         f.memo = f.cached_offset + 1
-        f.lse_current = f.cached_offset + 3
+        f.cached_loss = f.cached_offset + 3
         f.memo_theta = &b[9, 0]
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
