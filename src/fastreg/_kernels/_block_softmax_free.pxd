@@ -2,9 +2,8 @@
 # features of weight 0 (nonconstant), solved exactly with the other rows fixed.
 #
 # Dual feasibility for them requires AᵀSθ = 0, A = [1, X_free] (1 with an
-# intercept), θ = Y − P. As the binary logistic's block (_logit_block.pxd)
-# and the multinomial's (linear_model/_softmax_block.py): Newton on the
-# block's (mK)² system (m = n_free + fit_intercept)
+# intercept), θ = Y − P. As the binary logistic's block (_logit_block.pxd):
+# Newton on the block's (mK)² system (m = n_free + fit_intercept)
 #
 #     H[(a, k), (c, l)] = Σ_i s_i A_ia A_ic P_ik (δ_kl − P_il)
 #
@@ -14,7 +13,8 @@
 # classes to one row (or to the intercepts): H is singular along e_a ⊗ 1, so
 # (1/K)(11ᵀ ⊗ D), D the rows' mean curvatures, is added there, which leaves
 # the Newton step the one whose rows sum to 0 (binary: one column, no such
-# direction).
+# direction). The block solver (_block_solver.pyx) runs it on its datafit's
+# state; the ungrouped multinomial on a copy of its own (_softmax_free.pyx).
 from libc.math cimport fabs
 from libc.string cimport memcpy
 
@@ -67,12 +67,24 @@ cdef inline void _free_system(const Data* d, const BlockSoftmax* f, double* H,
                     H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
 
 
-cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, double* r,
+cdef inline void sm_attach_free(BlockSoftmax* f, list free):
+    """Point the datafit's block at the arrays of ``free_block`` (``_softmax_free.pyx``)."""
+    f.n_free = free[0].shape[0]
+    f.free_idx = <const Py_ssize_t*> <size_t> free[0].ctypes.data
+    f.free_cols = <const double*> <size_t> free[1].ctypes.data
+    f.free_gram = <const double*> <size_t> free[2].ctypes.data
+    f.free_scale = <const double*> <size_t> free[3].ctypes.data
+    f.free_work = <double*> <size_t> free[4].ctypes.data
+    f.infeasible = <signed char*> <size_t> free[5].ctypes.data
+
+
+cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, double* r,
                                double* offset) noexcept nogil:
     """Newton on (intercepts, rows of the free features) until the gradient is at rounding.
 
-    The state (W, r = XW, the intercepts, P) moves. Uses ``f.deta``,
-    ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
+    The state (W, r = XW, the intercepts, P) moves; whether the gradient
+    reached rounding level. Uses ``f.deta``, ``f.try_prob``, ``f.try_lse``
+    and ``f.free_work`` as scratch.
     """
     cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, l, it, h
     cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
@@ -91,7 +103,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
                 if fabs(g[a * K + k]) > f.free_scale[a]:
                     done = False
         if done:
-            return
+            return True
         if not f.binary:  # the common shifts of each row
             for a in range(m):
                 mean = 0.0
@@ -107,7 +119,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
             H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
         memcpy(g0, g, M * sizeof(double))
         if not solve_small(H, g, M):
-            return
+            return False
         if not f.binary:  # exact in exact arithmetic: rows of the step sum to 0
             for a in range(m):
                 mean = 0.0
@@ -143,7 +155,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
                     break
                 t *= 0.5
             else:
-                return
+                return False
         for a in range(u):
             for k in range(K):
                 W[f.free_idx[a] * K + k] -= t * g[(o + a) * K + k]
@@ -157,6 +169,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
         else:
             for i in range(n):
                 sm_row(f, i, r, offset)
+    return False
 
 
 cdef inline void sm_exact(const Data* d, const BlockSoftmax* f, double* W, double* r,
