@@ -15,7 +15,7 @@
 # the Newton step the one whose rows sum to 0 (binary: one column, no such
 # direction). The block solver (_block_solver.pyx) runs it on its datafit's
 # state; the ungrouped multinomial on a copy of its own (_softmax_free.pyx).
-from libc.math cimport fabs
+from libc.math cimport INFINITY, fabs
 from libc.string cimport memcpy
 
 from ._block_softmax cimport (BlockSoftmax, sm_intercepts, sm_row, sm_trial_value,
@@ -28,43 +28,91 @@ cdef enum:
     FREE_HALVINGS = 30      # most step halvings in its line search
 
 
-cdef inline void _free_system(const Data* d, const BlockSoftmax* f, double* H,
-                              double* g, double* ai) noexcept nogil:
-    """The block's Hessian H (mK × mK, index a·K + k) and gradient g = AᵀS(P − Y) at the state."""
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, c, k, l
-    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
-    cdef double si, x, pk
+cdef inline void _free_row(const Data* d, const BlockSoftmax* f, Py_ssize_t i,
+                           double* ai) noexcept nogil:
+    """Sample i's row of A = [1, X_free] into ai."""
+    cdef Py_ssize_t a, o = 1 if f.fit_intercept else 0
+    if o:
+        ai[0] = 1.0
+    for a in range(f.n_free):
+        ai[o + a] = f.free_cols[a * d.n_samples + i]
+
+
+cdef inline double _free_gradient(const Data* d, const BlockSoftmax* f, double* g,
+                                  double* ai) noexcept nogil:
+    """g = AᵀS(P − Y) at the state (mK, index a·K + k); returns its size, the largest
+    entry over its column's rounding level (≤ 1: at rounding)."""
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, k
+    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0)
+    cdef double x, size = 0.0
     cdef const double* pi
-    for a in range(M * M):
-        H[a] = 0.0
-    for a in range(M):
+    for a in range(m * K):
         g[a] = 0.0
     for i in range(n):
-        si = d.sw[i] if d.weighted else 1.0
         pi = f.prob + i * K
-        if o:
-            ai[0] = 1.0
-        for a in range(u):
-            ai[o + a] = f.free_cols[a * n + i]
+        _free_row(d, f, i, ai)
         for a in range(m):
             if ai[a] == 0.0:
                 continue
+            x = (d.sw[i] if d.weighted else 1.0) * ai[a]
             for k in range(K):
-                g[a * K + k] += si * ai[a] * (pi[k] - sm_y(f, i, k))
-            for c in range(a, m):  # the upper blocks; mirrored below
-                x = si * ai[a] * ai[c]
+                g[a * K + k] += x * (pi[k] - sm_y(f, i, k))
+    for a in range(m):
+        for k in range(K):
+            x = fabs(g[a * K + k])
+            if x > f.free_scale[a]:
+                x = x / f.free_scale[a] if f.free_scale[a] > 0.0 else INFINITY
+                if x > size:
+                    size = x
+    return size
+
+
+cdef inline void _free_hessian(const Data* d, const BlockSoftmax* f, double* H,
+                               double* ai) noexcept nogil:
+    """The block's Hessian H (mK × mK, index a·K + k) at the state, made nonsingular."""
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, c, k, l
+    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0), M = m * K
+    cdef double x, pk, mean, trace = 0.0
+    cdef double* row
+    cdef const double* pi
+    for a in range(M * M):
+        H[a] = 0.0
+    for i in range(n):
+        pi = f.prob + i * K
+        _free_row(d, f, i, ai)
+        for a in range(m):
+            if ai[a] == 0.0:
+                continue
+            for c in range(a, m):  # the upper blocks, each symmetric: its upper half
+                x = (d.sw[i] if d.weighted else 1.0) * ai[a] * ai[c]
                 if x == 0.0:
                     continue
                 for k in range(K):
                     pk = x * pi[k]
-                    H[(a * K + k) * M + c * K + k] += pk
-                    for l in range(K):
-                        H[(a * K + k) * M + c * K + l] -= pk * pi[l]
-    for a in range(m):
-        for c in range(a + 1, m):
+                    row = H + (a * K + k) * M + c * K
+                    row[k] += pk
+                    for l in range(k, K):
+                        row[l] -= pk * pi[l]
+    for a in range(m):  # mirrored: within the blocks, then the lower blocks
+        for c in range(a, m):
+            for k in range(K):
+                for l in range(k):
+                    H[(a * K + k) * M + c * K + l] = H[(a * K + l) * M + c * K + k]
+                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+                for l in range(k, K):
+                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+    if not f.binary:  # the common shifts of each row
+        for a in range(m):
+            mean = 0.0
+            for k in range(K):
+                mean += H[(a * K + k) * M + a * K + k]
             for k in range(K):
                 for l in range(K):
-                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+                    H[(a * K + k) * M + a * K + l] += mean / (K * K)
+    for a in range(M):
+        trace += H[a * M + a]
+    for a in range(M):
+        H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
 
 
 cdef inline void sm_attach_free(BlockSoftmax* f, list free):
@@ -83,40 +131,30 @@ cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
     """Newton on (intercepts, rows of the free features) until the gradient is at rounding.
 
     The state (W, r = XW, the intercepts, P) moves; whether the gradient
-    reached rounding level. Uses ``f.deta``, ``f.try_prob``, ``f.try_lse``
-    and ``f.free_work`` as scratch.
+    reached rounding level. The Hessian (its pass costs (mK)²/2 a sample) is
+    kept while the steps at least halve the gradient, as Newton's do near
+    the solution, and rebuilt otherwise, or when its step finds no decrease.
+    Uses ``f.deta``, ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
     """
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, l, it, h
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, it, h
     cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
     cdef double* H = f.free_work
     cdef double* g = H + M * M
     cdef double* g0 = g + M
     cdef double* ai = g0 + M        # m, then the intercepts' step (K)
     cdef double* db = ai + m
-    cdef double f0, ft, t, top, trace, mean, decrement
-    cdef bint done, accepted
+    cdef double* kept = db + K      # the kept Hessian
+    cdef double f0, ft, t, top, mean, decrement, size, last = INFINITY
+    cdef bint fresh, accepted, rebuild = True
     for it in range(FREE_STEPS):
-        _free_system(d, f, H, g, ai)
-        done = True
-        for a in range(m):
-            for k in range(K):
-                if fabs(g[a * K + k]) > f.free_scale[a]:
-                    done = False
-        if done:
+        size = _free_gradient(d, f, g, ai)
+        if size <= 1.0:
             return True
-        if not f.binary:  # the common shifts of each row
-            for a in range(m):
-                mean = 0.0
-                for k in range(K):
-                    mean += H[(a * K + k) * M + a * K + k]
-                for k in range(K):
-                    for l in range(K):
-                        H[(a * K + k) * M + a * K + l] += mean / (K * K)
-        trace = 0.0
-        for a in range(M):
-            trace += H[a * M + a]
-        for a in range(M):
-            H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
+        fresh = rebuild or size > 0.5 * last
+        rebuild, last = False, size
+        if fresh:
+            _free_hessian(d, f, kept, ai)
+        memcpy(H, kept, M * M * sizeof(double))
         memcpy(g0, g, M * sizeof(double))
         if not solve_small(H, g, M):
             return False
@@ -155,7 +193,10 @@ cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
                     break
                 t *= 0.5
             else:
-                return False
+                if fresh:
+                    return False
+                rebuild = True  # a stale Hessian: rebuild it and retry
+                continue
         for a in range(u):
             for k in range(K):
                 W[f.free_idx[a] * K + k] -= t * g[(o + a) * K + k]

@@ -41,7 +41,7 @@ def free_block(free, n, K, fit_intercept):
     free = [np.ascontiguousarray(idx, dtype=np.intp), np.ascontiguousarray(cols, dtype=np.float64),
             np.ascontiguousarray(gram, dtype=np.float64),
             np.ascontiguousarray(scale, dtype=np.float64),
-            np.zeros((m * K) ** 2 + 3 * m * K + m * m + m + K), np.zeros(1, dtype=np.int8)]
+            np.zeros(2 * (m * K) ** 2 + 3 * m * K + m * m + m + K), np.zeros(1, dtype=np.int8)]
     if free[1].shape != (len(idx), n) or free[2].shape != (m, m) or free[3].shape != (m,):
         raise ValueError("free: columns (n_free, n), AᵀSA (m, m) and rounding levels (m,), "
                          "m = n_free + fit_intercept")
@@ -105,13 +105,15 @@ cdef class FreeBlock:
         self.f.rho = self.f.curv = self.f.lip = self.f.w_start = self.f.model_hess = NULL
         sm_attach_free(&self.f, self.free)
 
-    def solve(self, double[:, ::1] r, double[:, ::1] rows, double[::1] offset):
+    def solve(self, double[:, ::1] r, double[:, ::1] rows, double[::1] offset,
+              bint refresh=True):
         """Newton on the block until its gradient is at rounding level.
 
         The state η = r + offset moves to the solution in place: ``r``
         (n × K), the block's ``rows`` (n_free × K) and the intercepts
         ``offset`` (K; they stay put without an intercept), with ``prob``
-        and ``lse``. Returns whether the gradient reached rounding level.
+        and ``lse``, computed first unless ``refresh`` is False (the caller
+        wrote them). Returns whether the gradient reached rounding level.
         """
         cdef bint done
         n, K = self.prob.shape
@@ -119,7 +121,8 @@ cdef class FreeBlock:
                 or rows.shape[1] != K or offset.shape[0] != K):
             raise ValueError("r, rows and offset must be (n, K), (n_free, K) and (K,)")
         with nogil:
-            sm_refresh(&self.d, &self.f, &r[0, 0], &offset[0])
+            if refresh:
+                sm_refresh(&self.d, &self.f, &r[0, 0], &offset[0])
             done = sm_free_solve(&self.d, &self.f, &rows[0, 0], &r[0, 0], &offset[0])
         return done
 

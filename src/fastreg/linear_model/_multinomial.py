@@ -234,8 +234,10 @@ class MultinomialPoint:
         """As ``_softmax_pass`` with the unpenalized block solved first, Θ projected."""
         block, d = self.block, self.design
         self.full_pass = None
+        kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
+                else None)
         self.softmax.fresh = False     # η moves by the block's rows and intercepts
-        loss = block.solve(self.eta, self.b, self.W, self.theta, self.per_sample)
+        loss = block.solve(self.eta, self.b, self.W, self.theta, self.per_sample, kept)
         self.feasible = block.project(self.theta)
         self.theta_sum = (self.theta.sum(axis=0) if d.sample_weight is None
                           else d.sample_weight @ self.theta)

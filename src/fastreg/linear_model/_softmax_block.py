@@ -74,16 +74,22 @@ class SoftmaxBlock:
         self.kernel = _kernel(design, unpen, codes, n_classes)
         self.ones = np.ones(design.n_samples)
 
-    def solve(self, eta, b, W, theta, per_sample):
+    def solve(self, eta, b, W, theta, per_sample, kept=None):
         """Solve the block from η (K, n), the intercepts b and B = W (K, p); returns n · loss.
 
         η, b and W's unpenalized rows move to the solution; Θ = Y − P and
-        ``per_sample`` (see ``_softmax.softmax_pass``) are those of the new state.
+        ``per_sample`` (see ``_softmax.softmax_pass``) are those of the new
+        state. ``kept``: the softmax at η at hand, as for ``softmax_pass``
+        (the start's probabilities then cost no exponential).
         """
         r = np.ascontiguousarray(eta.T)   # η with the intercepts: theirs move in offset
         rows = np.ascontiguousarray(W[:, self.unpen].T)
         offset = np.zeros(len(b))
-        self.kernel.solve(r, rows, offset)
+        if kept is not None:
+            E, sums, shift = kept
+            np.divide(E.T, sums[:, None], out=self.kernel.prob)
+            np.add(shift, np.log(sums), out=self.kernel.lse)
+        self.kernel.solve(r, rows, offset, refresh=kept is None)
         W[:, self.unpen] = rows.T
         b += offset
         np.add(r.T, offset[:, None], out=eta)   # the η the kernel's probabilities are at
