@@ -132,8 +132,9 @@ cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
 
     The state (W, r = XW, the intercepts, P) moves; whether the gradient
     reached rounding level. The Hessian (its pass costs (mK)²/2 a sample) is
-    kept while the steps at least halve the gradient, as Newton's do near
-    the solution, and rebuilt otherwise, or when its step finds no decrease.
+    kept while the steps divide the gradient by ten, as Newton's do near the
+    solution, and rebuilt otherwise (a slow linear tail costs a line search
+    a step), or when its step finds no decrease.
     Uses ``f.deta``, ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
     """
     cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, it, h
@@ -150,7 +151,7 @@ cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
         size = _free_gradient(d, f, g, ai)
         if size <= 1.0:
             return True
-        fresh = rebuild or size > 0.5 * last
+        fresh = rebuild or size > 0.1 * last
         rebuild, last = False, size
         if fresh:
             _free_hessian(d, f, kept, ai)
