@@ -38,16 +38,19 @@ cdef inline void _free_row(const Data* d, const BlockSoftmax* f, Py_ssize_t i,
         ai[o + a] = f.free_cols[a * d.n_samples + i]
 
 
-cdef inline double _free_gradient(const Data* d, const BlockSoftmax* f, double* g,
-                                  double* ai) noexcept nogil:
-    """g = AᵀS(P − Y) at the state (mK, index a·K + k); returns its size, the largest
-    entry over its column's rounding level (≤ 1: at rounding)."""
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, k
-    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0)
-    cdef double x, size = 0.0
+cdef inline void _free_pass(const Data* d, const BlockSoftmax* f, double* g, double* H,
+                            double* ai) noexcept nogil:
+    """One pass over the samples at the state: g = AᵀS(P − Y) (mK, index a·K + k) unless
+    NULL, the upper blocks of the Hessian H (mK × mK, ``_free_hessian``) unless NULL."""
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, c, k, l
+    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0), M = m * K
+    cdef double x, pk
+    cdef double* row
     cdef const double* pi
-    for a in range(m * K):
+    for a in range(M if g != NULL else 0):
         g[a] = 0.0
+    for a in range(M * M if H != NULL else 0):
+        H[a] = 0.0
     for i in range(n):
         pi = f.prob + i * K
         _free_row(d, f, i, ai)
@@ -55,9 +58,24 @@ cdef inline double _free_gradient(const Data* d, const BlockSoftmax* f, double* 
             if ai[a] == 0.0:
                 continue
             x = (d.sw[i] if d.weighted else 1.0) * ai[a]
-            for k in range(K):
+            for k in range(K if g != NULL else 0):
                 g[a * K + k] += x * (pi[k] - sm_y(f, i, k))
-    for a in range(m):
+            for c in range(a, m if H != NULL else a):  # each upper block symmetric: its half
+                if ai[c] == 0.0:
+                    continue
+                for k in range(K):
+                    pk = x * ai[c] * pi[k]
+                    row = H + (a * K + k) * M + c * K
+                    row[k] += pk
+                    for l in range(k, K):
+                        row[l] -= pk * pi[l]
+
+
+cdef inline double _free_size(const BlockSoftmax* f, const double* g) noexcept nogil:
+    """The gradient's largest entry over its column's rounding level (≤ 1: at rounding)."""
+    cdef Py_ssize_t a, k, K = f.n_tasks
+    cdef double x, size = 0.0
+    for a in range(f.n_free + (1 if f.fit_intercept else 0)):
         for k in range(K):
             x = fabs(g[a * K + k])
             if x > f.free_scale[a]:
@@ -70,29 +88,10 @@ cdef inline double _free_gradient(const Data* d, const BlockSoftmax* f, double* 
 cdef inline void _free_hessian(const Data* d, const BlockSoftmax* f, double* H,
                                double* ai) noexcept nogil:
     """The block's Hessian H (mK × mK, index a·K + k) at the state, made nonsingular."""
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, c, k, l
+    cdef Py_ssize_t K = f.n_tasks, a, c, k, l
     cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0), M = m * K
-    cdef double x, pk, mean, trace = 0.0
-    cdef double* row
-    cdef const double* pi
-    for a in range(M * M):
-        H[a] = 0.0
-    for i in range(n):
-        pi = f.prob + i * K
-        _free_row(d, f, i, ai)
-        for a in range(m):
-            if ai[a] == 0.0:
-                continue
-            for c in range(a, m):  # the upper blocks, each symmetric: its upper half
-                x = (d.sw[i] if d.weighted else 1.0) * ai[a] * ai[c]
-                if x == 0.0:
-                    continue
-                for k in range(K):
-                    pk = x * pi[k]
-                    row = H + (a * K + k) * M + c * K
-                    row[k] += pk
-                    for l in range(k, K):
-                        row[l] -= pk * pi[l]
+    cdef double mean, trace = 0.0
+    _free_pass(d, f, NULL, H, ai)
     for a in range(m):  # mirrored: within the blocks, then the lower blocks
         for c in range(a, m):
             for k in range(K):
@@ -148,7 +147,8 @@ cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
     cdef double f0, ft, t, top, mean, decrement, size, last = INFINITY
     cdef bint fresh, accepted, rebuild = True
     for it in range(FREE_STEPS):
-        size = _free_gradient(d, f, g, ai)
+        _free_pass(d, f, g, NULL, ai)
+        size = _free_size(f, g)
         if size <= 1.0:
             return True
         fresh = rebuild or size > 0.1 * last
