@@ -55,7 +55,7 @@ cdef struct BlockSoftmax:
     const double* free_cols # n_free × n: their columns, dense
     const double* free_gram # m × m (m = n_free + fit_intercept): AᵀSA, ridged
     const double* free_scale    # m: the rounding level of each column's gradient
-    double* free_work       # (mK)² + 3mK + m² doubles
+    double* free_work       # 2(mK)² + 3mK + m² + m + K doubles
     signed char* infeasible # the last dual point's projection was refused
 
 

@@ -2,9 +2,8 @@
 # features of weight 0 (nonconstant), solved exactly with the other rows fixed.
 #
 # Dual feasibility for them requires AᵀSθ = 0, A = [1, X_free] (1 with an
-# intercept), θ = Y − P. As the binary logistic's block (_logit_block.pxd)
-# and the multinomial's (linear_model/_softmax_block.py): Newton on the
-# block's (mK)² system (m = n_free + fit_intercept)
+# intercept), θ = Y − P. As the binary logistic's block (_logit_block.pxd):
+# Newton on the block's (mK)² system (m = n_free + fit_intercept)
 #
 #     H[(a, k), (c, l)] = Σ_i s_i A_ia A_ic P_ik (δ_kl − P_il)
 #
@@ -14,8 +13,9 @@
 # classes to one row (or to the intercepts): H is singular along e_a ⊗ 1, so
 # (1/K)(11ᵀ ⊗ D), D the rows' mean curvatures, is added there, which leaves
 # the Newton step the one whose rows sum to 0 (binary: one column, no such
-# direction).
-from libc.math cimport fabs
+# direction). The block solver (_block_solver.pyx) runs it on its datafit's
+# state; the ungrouped multinomial on a copy of its own (_softmax_free.pyx).
+from libc.math cimport INFINITY, fabs
 from libc.string cimport memcpy
 
 from ._block_softmax cimport (BlockSoftmax, sm_intercepts, sm_row, sm_trial_value,
@@ -28,86 +28,137 @@ cdef enum:
     FREE_HALVINGS = 30      # most step halvings in its line search
 
 
-cdef inline void _free_system(const Data* d, const BlockSoftmax* f, double* H,
-                              double* g, double* ai) noexcept nogil:
-    """The block's Hessian H (mK × mK, index a·K + k) and gradient g = AᵀS(P − Y) at the state."""
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, c, k, l
-    cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
-    cdef double si, x, pk
+cdef inline void _free_row(const Data* d, const BlockSoftmax* f, Py_ssize_t i,
+                           double* ai) noexcept nogil:
+    """Sample i's row of A = [1, X_free] into ai."""
+    cdef Py_ssize_t a, o = 1 if f.fit_intercept else 0
+    if o:
+        ai[0] = 1.0
+    for a in range(f.n_free):
+        ai[o + a] = f.free_cols[a * d.n_samples + i]
+
+
+cdef inline void _free_pass(const Data* d, const BlockSoftmax* f, double* g, double* H,
+                            double* ai) noexcept nogil:
+    """One pass over the samples at the state: g = AᵀS(P − Y) (mK, index a·K + k) unless
+    NULL, the upper blocks of the Hessian H (mK × mK, ``_free_hessian``) unless NULL."""
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, i, a, c, k, l
+    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0), M = m * K
+    cdef double x, pk
+    cdef double* row
     cdef const double* pi
-    for a in range(M * M):
-        H[a] = 0.0
-    for a in range(M):
+    for a in range(M if g != NULL else 0):
         g[a] = 0.0
+    for a in range(M * M if H != NULL else 0):
+        H[a] = 0.0
     for i in range(n):
-        si = d.sw[i] if d.weighted else 1.0
         pi = f.prob + i * K
-        if o:
-            ai[0] = 1.0
-        for a in range(u):
-            ai[o + a] = f.free_cols[a * n + i]
+        _free_row(d, f, i, ai)
         for a in range(m):
             if ai[a] == 0.0:
                 continue
-            for k in range(K):
-                g[a * K + k] += si * ai[a] * (pi[k] - sm_y(f, i, k))
-            for c in range(a, m):  # the upper blocks; mirrored below
-                x = si * ai[a] * ai[c]
-                if x == 0.0:
+            x = (d.sw[i] if d.weighted else 1.0) * ai[a]
+            for k in range(K if g != NULL else 0):
+                g[a * K + k] += x * (pi[k] - sm_y(f, i, k))
+            for c in range(a, m if H != NULL else a):  # each upper block symmetric: its half
+                if ai[c] == 0.0:
                     continue
                 for k in range(K):
-                    pk = x * pi[k]
-                    H[(a * K + k) * M + c * K + k] += pk
-                    for l in range(K):
-                        H[(a * K + k) * M + c * K + l] -= pk * pi[l]
-    for a in range(m):
-        for c in range(a + 1, m):
+                    pk = x * ai[c] * pi[k]
+                    row = H + (a * K + k) * M + c * K
+                    row[k] += pk
+                    for l in range(k, K):
+                        row[l] -= pk * pi[l]
+
+
+cdef inline double _free_size(const BlockSoftmax* f, const double* g) noexcept nogil:
+    """The gradient's largest entry over its column's rounding level (≤ 1: at rounding)."""
+    cdef Py_ssize_t a, k, K = f.n_tasks
+    cdef double x, size = 0.0
+    for a in range(f.n_free + (1 if f.fit_intercept else 0)):
+        for k in range(K):
+            x = fabs(g[a * K + k])
+            if x > f.free_scale[a]:
+                x = x / f.free_scale[a] if f.free_scale[a] > 0.0 else INFINITY
+                if x > size:
+                    size = x
+    return size
+
+
+cdef inline void _free_hessian(const Data* d, const BlockSoftmax* f, double* H,
+                               double* ai) noexcept nogil:
+    """The block's Hessian H (mK × mK, index a·K + k) at the state, made nonsingular."""
+    cdef Py_ssize_t K = f.n_tasks, a, c, k, l
+    cdef Py_ssize_t m = f.n_free + (1 if f.fit_intercept else 0), M = m * K
+    cdef double mean, trace = 0.0
+    _free_pass(d, f, NULL, H, ai)
+    for a in range(m):  # mirrored: within the blocks, then the lower blocks
+        for c in range(a, m):
+            for k in range(K):
+                for l in range(k):
+                    H[(a * K + k) * M + c * K + l] = H[(a * K + l) * M + c * K + k]
+                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+                for l in range(k, K):
+                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+    if not f.binary:  # the common shifts of each row
+        for a in range(m):
+            mean = 0.0
+            for k in range(K):
+                mean += H[(a * K + k) * M + a * K + k]
             for k in range(K):
                 for l in range(K):
-                    H[(c * K + l) * M + a * K + k] = H[(a * K + k) * M + c * K + l]
+                    H[(a * K + k) * M + a * K + l] += mean / (K * K)
+    for a in range(M):
+        trace += H[a * M + a]
+    for a in range(M):
+        H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
 
 
-cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, double* r,
+cdef inline void sm_attach_free(BlockSoftmax* f, list free):
+    """Point the datafit's block at the arrays of ``free_block`` (``_softmax_free.pyx``)."""
+    f.n_free = free[0].shape[0]
+    f.free_idx = <const Py_ssize_t*> <size_t> free[0].ctypes.data
+    f.free_cols = <const double*> <size_t> free[1].ctypes.data
+    f.free_gram = <const double*> <size_t> free[2].ctypes.data
+    f.free_scale = <const double*> <size_t> free[3].ctypes.data
+    f.free_work = <double*> <size_t> free[4].ctypes.data
+    f.infeasible = <signed char*> <size_t> free[5].ctypes.data
+
+
+cdef inline bint sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, double* r,
                                double* offset) noexcept nogil:
     """Newton on (intercepts, rows of the free features) until the gradient is at rounding.
 
-    The state (W, r = XW, the intercepts, P) moves. Uses ``f.deta``,
-    ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
+    The state (W, r = XW, the intercepts, P) moves; whether the gradient
+    reached rounding level. The Hessian (its pass costs (mK)²/2 a sample) is
+    kept while the steps divide the gradient by ten, as Newton's do near the
+    solution, and rebuilt otherwise (a slow linear tail costs a line search
+    a step), or when its step finds no decrease.
+    Uses ``f.deta``, ``f.try_prob``, ``f.try_lse`` and ``f.free_work`` as scratch.
     """
-    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, l, it, h
+    cdef Py_ssize_t n = d.n_samples, K = f.n_tasks, u = f.n_free, i, a, k, it, h
     cdef Py_ssize_t o = 1 if f.fit_intercept else 0, m = u + o, M = m * K
     cdef double* H = f.free_work
     cdef double* g = H + M * M
     cdef double* g0 = g + M
     cdef double* ai = g0 + M        # m, then the intercepts' step (K)
     cdef double* db = ai + m
-    cdef double f0, ft, t, top, trace, mean, decrement
-    cdef bint done, accepted
+    cdef double* kept = db + K      # the kept Hessian
+    cdef double f0, ft, t, top, mean, decrement, size, last = INFINITY
+    cdef bint fresh, accepted, rebuild = True
     for it in range(FREE_STEPS):
-        _free_system(d, f, H, g, ai)
-        done = True
-        for a in range(m):
-            for k in range(K):
-                if fabs(g[a * K + k]) > f.free_scale[a]:
-                    done = False
-        if done:
-            return
-        if not f.binary:  # the common shifts of each row
-            for a in range(m):
-                mean = 0.0
-                for k in range(K):
-                    mean += H[(a * K + k) * M + a * K + k]
-                for k in range(K):
-                    for l in range(K):
-                        H[(a * K + k) * M + a * K + l] += mean / (K * K)
-        trace = 0.0
-        for a in range(M):
-            trace += H[a * M + a]
-        for a in range(M):
-            H[a * M + a] += 1e-12 * trace  # duplicate columns make H singular
+        _free_pass(d, f, g, NULL, ai)
+        size = _free_size(f, g)
+        if size <= 1.0:
+            return True
+        fresh = rebuild or size > 0.1 * last
+        rebuild, last = False, size
+        if fresh:
+            _free_hessian(d, f, kept, ai)
+        memcpy(H, kept, M * M * sizeof(double))
         memcpy(g0, g, M * sizeof(double))
         if not solve_small(H, g, M):
-            return
+            return False
         if not f.binary:  # exact in exact arithmetic: rows of the step sum to 0
             for a in range(m):
                 mean = 0.0
@@ -143,7 +194,10 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
                     break
                 t *= 0.5
             else:
-                return
+                if fresh:
+                    return False
+                rebuild = True  # a stale Hessian: rebuild it and retry
+                continue
         for a in range(u):
             for k in range(K):
                 W[f.free_idx[a] * K + k] -= t * g[(o + a) * K + k]
@@ -157,6 +211,7 @@ cdef inline void sm_free_solve(const Data* d, const BlockSoftmax* f, double* W, 
         else:
             for i in range(n):
                 sm_row(f, i, r, offset)
+    return False
 
 
 cdef inline void sm_exact(const Data* d, const BlockSoftmax* f, double* W, double* r,

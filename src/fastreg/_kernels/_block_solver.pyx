@@ -45,7 +45,7 @@ from ._block_gram cimport gram_working_set
 from ._block_quadratic cimport BlockQuadratic, bq_moments, bq_project_unpenalized, rows_dot
 from ._block_newton cimport sm_newton_step
 from ._block_softmax cimport BlockSoftmax, sm_dual_point, sm_gaps, sm_refresh, sm_value
-from ._block_softmax_free cimport sm_exact, sm_free_solve
+from ._block_softmax_free cimport sm_attach_free, sm_exact, sm_free_solve
 from ._block_work cimport (Stats, Work, build_block_working_set, refresh_blocks,
                            s_distance_blocks, screen_blocks, ws_support)
 from ._columns cimport Data
@@ -56,6 +56,7 @@ from ._block_spectra cimport LazySpectra
 from ._group_enet cimport GroupDualTerms, GroupEnet, ge_block_zero, ge_dual_terms
 from ._problem cimport DesignView
 from ._quadratic cimport quad_safe_radius
+from ._softmax_free import free_block
 
 
 cdef double KKT_SLACK = 1e-3  # relative violation tolerated at a zero block (as _solver.pyx)
@@ -400,7 +401,7 @@ cdef class BlockSolver:
         self.softmax = softmax is not None
         if self.softmax:
             codes, K, binary, fit_intercept = softmax[:4]
-            self.free = _free_block(softmax[4] if len(softmax) > 4 else None, n, K,
+            self.free = free_block(softmax[4] if len(softmax) > 4 else None, n, K,
                                     fit_intercept)
             self.codes = np.ascontiguousarray(codes, dtype=np.int32)
             if self.codes.shape != (n,) or (binary and K != 1):
@@ -523,15 +524,8 @@ cdef class BlockSolver:
         self.fs.curv, self.fs.lip = <double*> <size_t> b[4], <double*> <size_t> b[5]
         self.fs.w_start, self.fs.model_hess = <double*> <size_t> b[6], <double*> <size_t> b[7]
         self.fs.n_free = 0
-        if self.free is None:
-            return
-        self.fs.n_free = self.free[0].shape[0]
-        self.fs.free_idx = <const Py_ssize_t*> _address(self.free[0])
-        self.fs.free_cols = <const double*> _address(self.free[1])
-        self.fs.free_gram = <const double*> _address(self.free[2])
-        self.fs.free_scale = <const double*> _address(self.free[3])
-        self.fs.free_work = <double*> _address(self.free[4])
-        self.fs.infeasible = <signed char*> _address(self.free[5])
+        if self.free is not None:
+            sm_attach_free(&self.fs, self.free)
 
     def solve(self, double[::1] W, double[::1] r, double[::1] offset, *, double l1, double l2,
               double tol_abs, Py_ssize_t max_epochs, Py_ssize_t ws_start=10, bint screen=True,
@@ -576,22 +570,6 @@ cdef class BlockSolver:
                 _run(&self.d, &self.f, &pen, design, &W[0], &r[0], &offset[0], tol_abs,
                      max_epochs, ws_start, screen, dual_known, &self.work, &stats)
         return stats
-
-
-def _free_block(free, n, K, fit_intercept):
-    """The softmax's unpenalized block as contiguous arrays with its scratch, or None."""
-    if free is None or len(free[0]) == 0:
-        return None
-    idx, cols, gram, scale = free
-    m = len(idx) + bool(fit_intercept)
-    free = [np.ascontiguousarray(idx, dtype=np.intp), np.ascontiguousarray(cols, dtype=np.float64),
-            np.ascontiguousarray(gram, dtype=np.float64),
-            np.ascontiguousarray(scale, dtype=np.float64),
-            np.zeros((m * K) ** 2 + 3 * m * K + m * m + m + K), np.zeros(1, dtype=np.int8)]
-    if free[1].shape != (len(idx), n) or free[2].shape != (m, m) or free[3].shape != (m,):
-        raise ValueError("free: columns (n_free, n), AᵀSA (m, m) and rounding levels (m,), "
-                         "m = n_free + fit_intercept")
-    return free
 
 
 cdef const void* _address(array) except? NULL:

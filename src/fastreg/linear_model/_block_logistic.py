@@ -32,7 +32,7 @@ from .._kernels import _block_solver, _problem
 from .._path import PointResult
 from ._block_path import _block_norms, _feature_weights
 from ._multinomial import _null_fit as _softmax_null_fit
-from ._softmax_block import SoftmaxBlock, block_null_residual, unpenalized_features
+from ._softmax_block import block_arrays, block_null_residual, unpenalized_features
 
 __all__ = ["BlockLogisticPoint", "warn_unregularized", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
            "grouped_multinomial_point"]
@@ -116,8 +116,7 @@ class BlockLogisticPoint:
         self.alpha_max = (block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights,
                                                    1.0) / l1_ratio if l1_ratio > 0 else np.inf)
         self.unpen = unpen = unpenalized_features(design, _feature_weights(ptr, idx, weights))
-        free = (SoftmaxBlock(design, unpen, codes, n_classes).arrays() if unpen.size
-                else None)
+        free = block_arrays(design, unpen) if unpen.size else None
         self.solver = _block_solver.BlockSolver(
             view, None, ptr, idx, weights, curvature * lipschitz, norm, curvature * eig_val,
             eig_vec, vec_ptr, softmax=(codes, K, binary, design.fit_intercept, free),

@@ -23,8 +23,9 @@ priorities — comes from the dual point Θ = Y − P (P the softmax
 probabilities, after an exact joint step on the intercepts); the dual value
 is a weighted entropy over the simplex. Unpenalized features (penalty factor
 0) join the intercepts in that exact step, and Θ is projected to be feasible
-for them (``_softmax_block.py``); they are always in the working set, and
-the working sets' gaps (a stopping rule only) leave them out.
+for them, by the grouped models' compiled block (``_softmax_block.py``);
+they are always in the working set, and the working sets' gaps (a stopping
+rule only) leave them out.
 """
 
 import numpy as np
@@ -233,10 +234,10 @@ class MultinomialPoint:
         """As ``_softmax_pass`` with the unpenalized block solved first, Θ projected."""
         block, d = self.block, self.design
         self.full_pass = None
+        kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
+                else None)
         self.softmax.fresh = False     # η moves by the block's rows and intercepts
-        C = block.coefficients(self.b, self.W)
-        loss = block.solve(self.eta, C, self.theta, self.per_sample)
-        block.store(C, self.b, self.W)
+        loss = block.solve(self.eta, self.b, self.W, self.theta, self.per_sample, kept)
         self.feasible = block.project(self.theta)
         self.theta_sum = (self.theta.sum(axis=0) if d.sample_weight is None
                           else d.sample_weight @ self.theta)
