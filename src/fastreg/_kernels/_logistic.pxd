@@ -60,6 +60,22 @@ cdef inline double entropy(double q) noexcept nogil:
     return -q * log(q) - (1.0 - q) * log1p_(-q)
 
 
+cdef inline double _eta_at(const double* r, double offset, const double* step, double t,
+                           double* r_out, Py_ssize_t i) noexcept nogil:
+    """η_i at the state (r − t · step, offset), writing the trial's r_i to ``r_out``
+    (``step`` NULL: at r itself)."""
+    cdef double ri = r[i]
+    if step != NULL:
+        ri = ri - t * step[i]
+        r_out[i] = ri
+    return -(ri + offset)
+
+
+cdef inline double _sigmoid(double eta, double e) noexcept nogil:
+    """σ(η) from e = e^(−|η|), without overflow."""
+    return 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
+
+
 cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double* r,
                                   double offset, const double* step, double t, double* r_out,
                                   double* prob, double* lse) noexcept nogil:
@@ -70,16 +86,12 @@ cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double
     the state bit for bit, and its probabilities the cache of that state.
     """
     cdef Py_ssize_t i
-    cdef double ri, eta, e, acc = 0.0
+    cdef double eta, e, acc = 0.0
     for i in range(d.n_samples):
-        ri = r[i]
-        if step != NULL:
-            ri = ri - t * step[i]
-            r_out[i] = ri
-        eta = -(ri + offset)
+        eta = _eta_at(r, offset, step, t, r_out, i)
         e = exp(-fabs(eta))
         lse[i] = (eta if eta > 0.0 else 0.0) + log1p_(e)
-        prob[i] = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
+        prob[i] = _sigmoid(eta, e)
         acc += (d.sw[i] if d.weighted else 1.0) * (lse[i] - f.y[i] * eta)
     return acc
 
@@ -95,15 +107,10 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
     probabilities are bit for bit ``logit_evaluate``'s.
     """
     cdef Py_ssize_t i
-    cdef double ri, eta, e, p, slope = 0.0
+    cdef double eta, p, slope = 0.0
     for i in range(d.n_samples):
-        ri = r[i]
-        if step != NULL:
-            ri = ri - t * step[i]
-            r_out[i] = ri
-        eta = -(ri + offset)
-        e = exp(-fabs(eta))
-        p = 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
+        eta = _eta_at(r, offset, step, t, r_out, i)
+        p = _sigmoid(eta, exp(-fabs(eta)))
         prob[i] = p
         if step != NULL:
             slope += (d.sw[i] if d.weighted else 1.0) * (p - f.y[i]) * (step[i] + db)
