@@ -74,7 +74,7 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     cdef double c = 1.0, entropy_full, best
     cdef DualTerms dt
     cdef Gap g
-    g.loss = logit_cached_value(d, f, r, offset)
+    g.loss = logit_cached_value(f)
     if not z_known:
         for t in range(n_feats):
             j = feats[t]

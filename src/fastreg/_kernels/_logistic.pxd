@@ -117,8 +117,7 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
     return slope
 
 
-cdef inline double logit_cached_value(const Data* d, const Logistic* f, const double* r,
-                                      double offset) noexcept nogil:
+cdef inline double logit_cached_value(const Logistic* f) noexcept nogil:
     """F at the state whose σ(η) and log(1 + e^η) are cached (``logit_refresh``): kept
     with them, no pass."""
     return f.cached_loss[0]

@@ -29,28 +29,25 @@ from libc.string cimport memcpy
 from ._columns cimport Data, col_axpy, col_dot, column
 from ._fused cimport floating, index_t
 from ._linalg cimport solve_small
-from ._logistic cimport (Logistic, logit_dual_point, logit_evaluate, logit_mark_cached,
-                         logit_refresh)
+from ._logistic cimport (Logistic, logit_cached_value, logit_dual_point, logit_evaluate,
+                         logit_mark_cached, logit_refresh)
 
 cdef enum:
     BLOCK_STEPS = 50        # most Newton steps of one block solve
     BLOCK_HALVINGS = 30     # most step halvings in its line search
 
 
-cdef inline double _block_cached(const Data* d, const Logistic* f, const double* r,
-                                 double offset, double* grad, double* hess) noexcept nogil:
-    """F at the state from the cached σ(η) and log(1 + e^η) (``logit_refresh``), with the
-    gradient weights s_i (σ_i − y_i) in ``grad`` and the Hessian weights s_i σ_i (1 − σ_i)
-    in ``hess``."""
+cdef inline void _block_weights(const Data* d, const Logistic* f, double* grad,
+                                double* hess) noexcept nogil:
+    """From the cached σ(η) (``logit_refresh``): the gradient weights s_i (σ_i − y_i) in
+    ``grad`` and the Hessian weights s_i σ_i (1 − σ_i) in ``hess``."""
     cdef Py_ssize_t i
-    cdef double p, si, acc = 0.0
+    cdef double p, si
     for i in range(d.n_samples):
         si = d.sw[i] if d.weighted else 1.0
         p = f.prob[i]
-        acc += si * (f.lse[i] + f.y[i] * (r[i] + offset))
         grad[i] = si * (p - f.y[i])
         hess[i] = si * p * (1.0 - p)
-    return acc
 
 
 cdef inline bint _fixed(const Logistic* f, const double* w, const double* g, Py_ssize_t a,
@@ -101,9 +98,9 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     """The exact block: Newton on (b, w_U) until its gradient is at rounding level.
 
     The state (w, r = −Xw, offset = −b) moves. ``cached``: the cached
-    probabilities (``f.prob``, ``f.lse``) are those of the state, which
-    spares the first step its transcendentals; on return they are, in any
-    case. ``positive``: w_U ≥ 0 (see the module comment). Uses ``f.hess``,
+    probabilities (``f.prob``, ``f.lse``) and loss are those of the state,
+    which spares the first step its transcendentals; on return they are, in
+    any case. ``positive``: w_U ≥ 0 (see the module comment). Uses ``f.hess``,
     ``f.r_model``, ``f.response`` and ``f.block`` as scratch.
     """
     cdef Py_ssize_t n = d.n_samples, k = f.n_unpen, i, a, b, c, it, nnz, j
@@ -127,9 +124,9 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     for i in range(n):
         buf[i] = 0.0
     for it in range(BLOCK_STEPS):
-        if it > 0 or not cached:
-            logit_refresh(d, f, r, offset[0])  # free after an accepted trial
-        f0 = _block_cached(d, f, r, offset[0], grad, h)
+        # (free after an accepted trial)
+        f0 = logit_refresh(d, f, r, offset[0]) if it > 0 or not cached else logit_cached_value(f)
+        _block_weights(d, f, grad, h)
         done = True
         if o:
             g[0] = 0.0

@@ -257,12 +257,12 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             logit_mark_cached(d, f, r, offset[0], loss_try)
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly
             logit_block_step(d, f, Xv, Xi, Xp, w, r, offset, True, pen.positive)
-            f0 = logit_cached_value(d, f, r, offset[0])
+            f0 = logit_cached_value(f)
         elif f.fit_intercept:
             logit_intercept_step(d, f, r, offset)
             f0 = logit_refresh(d, f, r, offset[0])
         else:
-            f0 = logit_cached_value(d, f, r, offset[0])  # the accepted trial's
+            f0 = logit_cached_value(f)  # the accepted trial's
         # The gap costs a pass over the working set's columns and the samples:
         # skipped while a step still lowers the objective by more than the
         # target (the gap is then surely above it, Newton converging fast)

@@ -134,7 +134,8 @@ cdef class LogisticLoss:
         # Newton models' buffers: allocated once per path
         self.buffers = np.empty((10, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
-        # the cached state's offset, then the last dual value's scale and value (NaN: none)
+        # the cached state's offset, the last dual value's scale and value, and the
+        # cached state's loss (NaN: none)
         self.scalars = np.full(4, np.nan)
         k = 0 if unpenalized is None else len(unpenalized)
         self.unpenalized = np.ascontiguousarray(np.zeros(0) if k == 0 else unpenalized,
