@@ -45,6 +45,19 @@ cdef inline double enet_value(const ElasticNet* pen, Py_ssize_t j, double wj) no
     return pen.pf[j] * pen.l1 * fabs(wj) + 0.5 * pen.l2 * pen.pf2[j] * wj * wj
 
 
+cdef inline double enet_slope(const ElasticNet* pen, Py_ssize_t j, double wj,
+                              double delta) noexcept nogil:
+    """Ω_j's right derivative at wj along the move delta (the one that led to wj)."""
+    cdef double l1 = pen.pf[j] * pen.l1
+    if wj > 0.0:
+        l1 *= delta
+    elif wj < 0.0:
+        l1 *= -delta
+    else:
+        l1 *= fabs(delta)
+    return l1 + pen.l2 * pen.pf2[j] * wj * delta
+
+
 cdef inline double enet_signed(const ElasticNet* pen, double zj) noexcept nogil:
     """The part of a correlation the constraint bounds: |z|, or z itself under w ≥ 0."""
     return zj if pen.positive else fabs(zj)

@@ -13,7 +13,7 @@ from libc.string cimport memcpy
 
 from ._cd cimport cd_epoch
 from ._columns cimport Data, column
-from ._enet cimport ElasticNet, enet_prox, enet_value
+from ._enet cimport ElasticNet, enet_prox, enet_slope, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
 from ._logistic cimport (Logistic, logit_cached_value, logit_evaluate, logit_intercept_step,
@@ -92,21 +92,10 @@ cdef inline double _penalty_on(const ElasticNet* pen, const Py_ssize_t* ws, Py_s
 cdef inline double _penalty_slope(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
                                   const double* w_start, const double* w) noexcept nogil:
     """Ω's right derivative along Δ = w − w_start at w (t = 1), on the working set."""
-    cdef Py_ssize_t k, j
-    cdef double acc = 0.0, delta, wj
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
     for k in range(n_ws):
-        j = ws[k]
-        wj = w[j]
-        delta = wj - w_start[k]
-        if delta == 0.0:
-            continue
-        if wj > 0.0:
-            acc += pen.pf[j] * pen.l1 * delta
-        elif wj < 0.0:
-            acc -= pen.pf[j] * pen.l1 * delta
-        else:
-            acc += pen.pf[j] * pen.l1 * fabs(delta)
-        acc += pen.l2 * pen.pf2[j] * wj * delta
+        acc += enet_slope(pen, ws[k], w[ws[k]], w[ws[k]] - w_start[k])
     return acc
 
 
