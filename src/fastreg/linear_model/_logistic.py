@@ -44,6 +44,7 @@ from ._block_logistic import (grouped_multinomial_alpha_max, grouped_multinomial
                               warn_unregularized)
 from ._labels import encode_classes
 from ._multinomial import MultinomialPoint, multinomial_alpha_max
+from ._softmax_block import unpenalized_features
 
 __all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 
@@ -91,7 +92,7 @@ def _null_fit(design, y01):
 
 def _unpenalized(design, pf):
     """(indices, weighted means, dense float64 columns) of the unpenalized, nonconstant features."""
-    unpen = np.flatnonzero((pf == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+    unpen = unpenalized_features(design, pf)
     cols = design.X[:, unpen]
     cols = np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
     return unpen, design.x_mean[unpen], cols
