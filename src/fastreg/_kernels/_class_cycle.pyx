@@ -16,7 +16,7 @@ from libc.stdint cimport int32_t, int64_t
 import numpy as np
 
 from ._columns cimport Data
-from ._enet cimport ElasticNet, enet_value
+from ._enet cimport ElasticNet, enet_along
 from ._fused cimport floating, index_t
 from ._logistic cimport Logistic
 from ._newton cimport newton_model_step
@@ -70,15 +70,12 @@ cdef double _line_search(const Data* d, const ElasticNet* pen, const double* pro
     objective; ``factor`` keeps e^{t·step} of the accepted trial. t = 0
     (change 0) when HALVINGS halvings do not get there.
     """
-    cdef Py_ssize_t i, j, it
-    cdef double t = 1.0, change, base = 0.0, u, slack
-    for j in range(n_ws):
-        base += enet_value(pen, ws[j], w_start[j])
+    cdef Py_ssize_t i, it
+    cdef double t = 1.0, change, u, slack
+    cdef double base = enet_along(pen, ws, n_ws, w_start, w_model, 0.0)
     slack = 1e-15 * (fabs(base) + null_obj)
     for it in range(HALVINGS):
-        change = -base
-        for j in range(n_ws):
-            change += enet_value(pen, ws[j], w_start[j] + t * (w_model[ws[j]] - w_start[j]))
+        change = enet_along(pen, ws, n_ws, w_start, w_model, t) - base
         for i in range(d.n_samples):
             u = t * step[i]
             factor[i] = exp(u)

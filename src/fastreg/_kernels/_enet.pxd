@@ -58,6 +58,27 @@ cdef inline double enet_slope(const ElasticNet* pen, Py_ssize_t j, double wj,
     return l1 + pen.l2 * pen.pf2[j] * wj * delta
 
 
+cdef inline double enet_along(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
+                              const double* w_start, const double* w, double t) noexcept nogil:
+    """Ω on the working set ws at w_start + t (w − w_start) (w indexed by feature)."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
+    for k in range(n_ws):
+        acc += enet_value(pen, ws[k], w_start[k] + t * (w[ws[k]] - w_start[k]))
+    return acc
+
+
+cdef inline double enet_slope_along(const ElasticNet* pen, const Py_ssize_t* ws,
+                                    Py_ssize_t n_ws, const double* w_start,
+                                    const double* w) noexcept nogil:
+    """Ω's right derivative along Δ = w − w_start at w (t = 1), on the working set ws."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
+    for k in range(n_ws):
+        acc += enet_slope(pen, ws[k], w[ws[k]], w[ws[k]] - w_start[k])
+    return acc
+
+
 cdef inline double enet_signed(const ElasticNet* pen, double zj) noexcept nogil:
     """The part of a correlation the constraint bounds: |z|, or z itself under w ≥ 0."""
     return zj if pen.positive else fabs(zj)

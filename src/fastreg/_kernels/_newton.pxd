@@ -13,7 +13,7 @@ from libc.string cimport memcpy
 
 from ._cd cimport cd_epoch
 from ._columns cimport Data, column
-from ._enet cimport ElasticNet, enet_prox, enet_slope, enet_value
+from ._enet cimport ElasticNet, enet_along, enet_prox, enet_slope_along, enet_value
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap
 from ._logistic cimport (Logistic, logit_cached_value, logit_evaluate, logit_intercept_step,
@@ -79,26 +79,6 @@ cdef inline double _first_model_sweep(const Data* d, const Data* model, const Lo
     return max_change
 
 
-cdef inline double _penalty_on(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                               const double* w_start, const double* w, double t) noexcept nogil:
-    """Ω on the working set at w_start + t (w − w_start)."""
-    cdef Py_ssize_t k
-    cdef double acc = 0.0
-    for k in range(n_ws):
-        acc += enet_value(pen, ws[k], w_start[k] + t * (w[ws[k]] - w_start[k]))
-    return acc
-
-
-cdef inline double _penalty_slope(const ElasticNet* pen, const Py_ssize_t* ws, Py_ssize_t n_ws,
-                                  const double* w_start, const double* w) noexcept nogil:
-    """Ω's right derivative along Δ = w − w_start at w (t = 1), on the working set."""
-    cdef Py_ssize_t k
-    cdef double acc = 0.0
-    for k in range(n_ws):
-        acc += enet_slope(pen, ws[k], w[ws[k]], w[ws[k]] - w_start[k])
-    return acc
-
-
 cdef inline double _backtrack(const Data* d, const Logistic* f, const ElasticNet* pen,
                               const double* r, double offset, const double* step, double db,
                               const Py_ssize_t* ws, Py_ssize_t n_ws, const double* w,
@@ -111,7 +91,7 @@ cdef inline double _backtrack(const Data* d, const Logistic* f, const ElasticNet
     for k in range(HALVINGS):
         loss[0] = logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob,
                                  f.try_lse)
-        if loss[0] + _penalty_on(pen, ws, n_ws, f.w_start, w, t) <= f0 + 1e-15 * fabs(f0):
+        if loss[0] + enet_along(pen, ws, n_ws, f.w_start, w, t) <= f0 + 1e-15 * fabs(f0):
             return t  # (rounding: near the optimum F cannot tell)
         t *= 0.5
     return 0.0
@@ -219,7 +199,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         # are r − t XΔ and offset − t Δb (offset = −b), and XΔ = Δη − Δb
         for i in range(n):
             step[i] -= db
-        f0 += _penalty_on(pen, ws, n_ws, f.w_start, w, 0.0)
+        f0 += enet_along(pen, ws, n_ws, f.w_start, w, 0.0)
         t = 1.0
         loss_try = NAN
         backtrack = True
@@ -230,7 +210,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
             # the log of every sample to the intercept's final state
             slope = (logit_probabilities(d, f, r, offset[0] - db, step, 1.0, db, f.try_r,
                                          f.try_prob)
-                     + _penalty_slope(pen, ws, n_ws, f.w_start, w))
+                     + enet_slope_along(pen, ws, n_ws, f.w_start, w))
             backtrack = not slope <= 0.0
         if backtrack:
             t = _backtrack(d, f, pen, r, offset[0], step, db, ws, n_ws, w, f0, &loss_try)
@@ -255,8 +235,8 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         # The gap costs a pass over the working set's columns and the samples:
         # skipped while a step still lowers the objective by more than the
         # target (the gap is then surely above it, Newton converging fast)
-        decrease = f_before - (f0 + _penalty_on(pen, ws, n_ws, f.w_start, w, 1.0))
-        f_before = f0 + _penalty_on(pen, ws, n_ws, f.w_start, w, 1.0)
+        decrease = f_before - (f0 + enet_along(pen, ws, n_ws, f.w_start, w, 1.0))
+        f_before = f0 + enet_along(pen, ws, n_ws, f.w_start, w, 1.0)
         if decrease > inner_tol and t > 0.0 and it + 1 < NEWTON_STEPS and epochs < max_epochs:
             continue
         logit_block_dual_point(d, f, Xv, Xi, Xp, w, pen.positive, work.theta)
