@@ -32,7 +32,8 @@ from .._kernels import _block_solver, _problem
 from .._path import PointResult
 from ._block_path import _block_norms, _feature_weights
 from ._multinomial import _null_fit as _softmax_null_fit
-from ._softmax_block import block_arrays, block_null_residual, unpenalized_features
+from ._softmax_block import (block_arrays, block_null_residual, center_unpenalized,
+                             unpenalized_features)
 
 __all__ = ["BlockLogisticPoint", "warn_unregularized", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
            "grouped_multinomial_point"]
@@ -139,10 +140,7 @@ class BlockLogisticPoint:
             return self.W[:, 0]
         if self.unpen.size == 0:
             return self.W.T.ravel()
-        # a common shift of an unpenalized row changes nothing: report them centered
-        W = self.W.copy()
-        W[self.unpen] -= W[self.unpen].mean(axis=1, keepdims=True)
-        return W.T.ravel()
+        return center_unpenalized(self.W, self.unpen).T.ravel()
 
     def intercept(self):
         if self.binary:

@@ -34,7 +34,8 @@ from scipy.special import logsumexp
 from .._grid import alpha_max_from_correlations
 from .._kernels import _class_cycle, _problem, _softmax
 from .._path import PointResult
-from ._softmax_block import SoftmaxBlock, block_null_residual, unpenalized_features
+from ._softmax_block import (SoftmaxBlock, block_null_residual, center_unpenalized,
+                             unpenalized_features)
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
 
@@ -197,14 +198,12 @@ class MultinomialPoint:
         self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
         self.ws_size = 0
-        # the unpenalized block (None without unpenalized features), its features' mask,
-        # and whether Θ is feasible for it (projected)
+        # the unpenalized block (None without unpenalized features), and whether Θ is
+        # feasible for it (projected)
         unpen = unpenalized_features(design, penalty_factor)
         self.block = SoftmaxBlock(design, unpen, self.codes, K) if unpen.size else None
-        self.unpenalized = np.zeros(p, dtype=bool)
-        self.unpenalized[unpen] = True
         self.penalized = penalty_factor > 0
-        self.some_unpenalized = not np.all(self.penalized)
+        self.some_unpenalized = not np.all(self.penalized)   # (constant ones included)
         self.feasible = True
 
     def _columns(self, ws):
@@ -355,7 +354,9 @@ class MultinomialPoint:
     def _working_set(self, scores, l1):
         """The support's features and the worst violators, at least twice the last size."""
         p = len(scores)
-        in_support = np.any(self.W != 0, axis=0) | self.unpenalized
+        in_support = np.any(self.W != 0, axis=0)
+        if self.block is not None:
+            in_support[self.block.unpen] = True
         n_support = int(in_support.sum())
         size = max(2 * self.ws_size if self.ws_size else _WS_START,
                    n_support + n_support // 4 + 10)
@@ -411,10 +412,7 @@ class MultinomialPoint:
     def coef(self):
         if self.block is None:
             return self.W.reshape(-1)
-        # a common shift of an unpenalized row changes nothing: report them centered
-        W = self.W.copy()
-        W[:, self.unpenalized] -= W[:, self.unpenalized].mean(axis=0)
-        return W.reshape(-1)
+        return center_unpenalized(self.W.T, self.block.unpen).T.reshape(-1)
 
     def intercept(self):
         # a common shift of the intercepts changes no probability: report them centered

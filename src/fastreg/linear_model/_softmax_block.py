@@ -21,12 +21,24 @@ import scipy.sparse as sp
 
 from .._kernels import _softmax, _softmax_free
 
-__all__ = ["SoftmaxBlock", "block_arrays", "block_null_residual", "unpenalized_features"]
+__all__ = ["SoftmaxBlock", "block_arrays", "block_null_residual", "center_unpenalized",
+           "unpenalized_features"]
 
 
 def unpenalized_features(design, penalty_factor):
     """Indices of the unpenalized features that are not constant (constant ones fit nothing)."""
     return np.flatnonzero((penalty_factor == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+
+
+def center_unpenalized(coef, unpen):
+    """``coef`` (p, K) with the rows ``unpen`` centered across the classes (a copy).
+
+    A common shift of an unpenalized feature's K coefficients changes no
+    probability: the reported solution is the centered one.
+    """
+    coef = coef.copy()
+    coef[unpen] -= coef[unpen].mean(axis=1, keepdims=True)
+    return coef
 
 
 def block_arrays(design, unpen):
