@@ -31,6 +31,7 @@ def test_zero_at_and_above_alpha_max(problem, fit_intercept, l1_ratio, sparse):
     X, y = problem
     Xf = sp.csc_matrix(X) if sparse else X
     a_max = fastreg.alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+    assume(a_max > 0)  # (all-zero columns: nothing to fit)
     path = fastreg.enet_path(Xf, y, l1_ratio=l1_ratio, alphas=[2 * a_max, a_max],
                              fit_intercept=fit_intercept, tol=1e-10)
     assert path.coefs.nnz == 0
@@ -83,6 +84,7 @@ def test_logistic_zero_at_and_above_alpha_max(problem, fit_intercept, l1_ratio, 
     y = _labels(X, 0)
     Xf = sp.csc_matrix(X) if sparse else X
     a_max = fastreg.logistic_alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+    assume(a_max > 0)  # (all-zero columns: nothing to fit)
     path = fastreg.logistic_path(Xf, y, l1_ratio=l1_ratio, alphas=[2 * a_max, a_max],
                                  fit_intercept=fit_intercept, tol=1e-10)
     assert path.coefs.nnz == 0
