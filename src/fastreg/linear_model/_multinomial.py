@@ -197,6 +197,10 @@ class MultinomialPoint:
         self.trial = _Softmax(self.eta.shape, self.codes, self.sw)  # an extrapolated point's
         self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
+        # the last alpha solved (the state is its solution) and the snapshot of the
+        # solution before it: the path's secant predicts the next solution
+        self.solved_alpha, self.prior = None, None
+        self.intercept_hess = None             # of the last full pass's intercept step
         self.ws_size = 0
         # the unpenalized block (None without unpenalized features), and whether Θ is
         # feasible for it (projected)
@@ -216,18 +220,14 @@ class MultinomialPoint:
         """The iterate the cycles' extrapolation works on: B on ws and the intercepts."""
         return np.concatenate([self.W[:, ws].ravel(), self.b])
 
-    def _extrapolate(self, ws, l1, l2):
-        """Move to the cycles' extrapolated point if it lowers the objective; True if moved.
+    def _move_if_lower(self, ws, W, b, l1, l2):
+        """Move B on ws to W (K, |ws|) and the intercepts to b if that lowers the objective.
 
-        Its η = X_ws B_wsᵀ + b (ws holds the support) and its softmax (K
-        exponentials a sample) go to the trial buffers, swapped in on success.
+        Their η = X_ws Wᵀ + b (ws holds the support) and its softmax (K
+        exponentials a sample) go to the trial buffers, swapped in on
+        success. Returns whether it moved.
         """
-        point = self.extrapolation.extrapolate()
-        if point is None:
-            return False
         K, v, u = self.n_classes, self.penalty_factor[ws], self.l2_factor[ws]
-        W = point[:-K].reshape(K, len(ws))
-        b = point[-K:]
         X_ws, eta = self._columns(ws), np.empty_like(self.eta)
         for k in range(K):  # row by row: no transposed copy of an (n, K) product
             eta[k] = X_ws @ W[k]
@@ -242,6 +242,45 @@ class MultinomialPoint:
         self.softmax, self.trial = self.trial, self.softmax
         self.full_pass = None
         return True
+
+    def _extrapolate(self, ws, l1, l2):
+        """Move to the cycles' extrapolated point if it lowers the objective; True if moved."""
+        point = self.extrapolation.extrapolate()
+        if point is None:
+            return False
+        K = self.n_classes
+        return self._move_if_lower(ws, point[:-K].reshape(K, len(ws)), point[-K:], l1, l2)
+
+    def _snapshot(self):
+        """The state as the solution at the last alpha: (alpha, support, B on it, b)."""
+        if self.solved_alpha is None:
+            return None
+        support = np.flatnonzero(np.any(self.W != 0, axis=0))
+        return self.solved_alpha, support, self.W[:, support].copy(), self.b.copy()
+
+    def _predict(self, ws, prior, alpha, l1, l2):
+        """Step along the path's secant, if that lowers the objective.
+
+        The state is the solution at the last alpha, ``prior`` the one before
+        (a snapshot): B and b are extrapolated linearly in log alpha on ws.
+        Along a geometric grid this lands close to the new solution, saving
+        about half of the class cycles (Debian sections: 378 → 196).
+        """
+        a_prior, support, W_prior_support, b_prior = prior
+        a_now = self.solved_alpha
+        r = np.log(alpha / a_now) / np.log(a_now / a_prior) if a_now != a_prior else 0.0
+        if not (np.isfinite(r) and r != 0.0):
+            return False
+        W_prior = np.zeros((self.n_classes, len(ws)))
+        at = np.searchsorted(support, ws)
+        hit = at < len(support)
+        hit[hit] = support[at[hit]] == ws[hit]
+        W_prior[:, hit] = W_prior_support[:, at[hit]]
+        W_now = self.W[:, ws]
+        W = W_now + r * (W_now - W_prior)
+        if self.positive:
+            np.maximum(W, 0.0, out=W)
+        return self._move_if_lower(ws, W, self.b + r * (self.b - b_prior), l1, l2)
 
     # -- the certificate ----------------------------------------------------
 
@@ -258,32 +297,35 @@ class MultinomialPoint:
                           else d.sample_weight @ self.theta)
         return loss
 
-    def _softmax_pass(self, exact):
+    def _softmax_pass(self, full):
         """(n · loss, per-sample sums) at the state, Θ in ``self.theta``.
 
-        With an intercept and ``exact``, Newton on the intercepts first, until
-        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint);
-        with unpenalized features and ``exact``, on the whole block (``_block_pass``).
+        With an intercept, Newton on the intercepts first: with ``full``
+        until Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's
+        constraint); for a working set's gap one step, with the last full
+        pass's Hessian (without it that gap can fall far below the full one,
+        and the working set's cycles stop early). With unpenalized features
+        and ``full``, Newton on the whole block (``_block_pass``).
         """
         d = self.design
-        if self.block is not None and exact:
+        if self.block is not None and full:
             return self._block_pass()
-        newton = d.fit_intercept and exact
         self.full_pass = None
-        hess = None
-        for _ in range(50):
+        steps = (50 if full else 1) if d.fit_intercept else 0
+        hess = None if full else self.intercept_hess
+        for it in range(steps + 1):
             # the kept softmax, while it holds η, saves the exponentials
             kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
                     else None)
             loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
                                             self.per_sample, kept)
             self.theta_sum = -g    # Σ_i s_i Θ_ik
-            if not newton or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
+            if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
             if hess is None:  # the first step's Hessian serves the (small) later ones
                 P = self.Y - self.theta
                 SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
-                hess = np.diag(SP.sum(axis=0)) - SP.T @ P
+                hess = self.intercept_hess = np.diag(SP.sum(axis=0)) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
             step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
@@ -298,7 +340,7 @@ class MultinomialPoint:
 
         ``scores`` are the features' dual violations max_k |x̄_jᵀSΘ_k − l2 u_j B_kj| / v_j
         (v, u the L1 and L2 factors).
-        The working set's gap (only a stopping rule) skips the intercept step.
+        The working set's gap (only a stopping rule) skips the unpenalized block's solve.
         """
         d, v, u, W = self.design, self.penalty_factor, self.l2_factor, self.W
         if ws is None and self.full_pass is not None:
@@ -306,7 +348,7 @@ class MultinomialPoint:
             # only the penalty's levels differ
             loss, Z = self.full_pass
         else:
-            loss = self._softmax_pass(exact=ws is None)
+            loss = self._softmax_pass(full=ws is None)
         if ws is None:
             if self.full_pass is None:
                 Z = d.gradient(self.theta).T                 # (K, p): x̄_jᵀ S Θ_k
@@ -372,6 +414,7 @@ class MultinomialPoint:
         l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
                                              positive=self.positive, l2_factor=self.l2_factor)
+        prior, self.prior = self.prior, self._snapshot()
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
@@ -381,6 +424,8 @@ class MultinomialPoint:
             inner_tol = max(0.1 * gap, 0.5 * self.tol_abs)
             if not self.softmax.fresh or self.softmax.age > _MAX_AGE:
                 self.softmax.refresh(self.eta)
+            if outer == 1 and prior is not None:
+                self._predict(ws, prior, alpha, l1, l2)
             self.extrapolation.clear()
             last = None  # (decrease, gap) at the working set's last gap
             for _ in range(_MAX_CYCLES):
@@ -406,6 +451,7 @@ class MultinomialPoint:
                     break
                 last = decrease, ws_gap
             gap, loss, scores = self._gap(l1, l2)
+        self.solved_alpha = alpha
         return PointResult(gap / self.null_obj, epochs, 1.0 - loss / self.null_obj,
                            {"n_outer": outer, "n_cycles": cycles, "ws_size": self.ws_size})
 
