@@ -50,14 +50,14 @@ _MAX_AGE = 20
 
 
 def _gap_out_of_reach(last, decrease, target):
-    """Whether the working set's gap is surely still above ``target`` after this cycle.
+    """Whether the working set's gap is predicted to stay above ``target`` after this cycle.
 
     The cycles converge linearly, so a cycle's decrease follows the
     suboptimality, while the gap follows the distance to the optimum (the
     dual point Y − P moves with it): the square root of the suboptimality.
     The last gap scaled by √(decrease ratio) predicts the next one; it is
     skipped while that prediction stays above twice the target (measured on
-    the Debian sections: a third fewer gaps, no cycle more).
+    the Debian sections: a quarter fewer gaps, no cycle more).
     """
     if last is None or decrease <= 0.0:
         return False
