@@ -200,7 +200,7 @@ class MultinomialPoint:
         # the last alpha solved (the state is its solution) and the snapshot of the
         # solution before it: the path's secant predicts the next solution
         self.solved_alpha, self.prior = None, None
-        self.intercept_hess = None             # of the last full pass's intercept step
+        self.intercept_hess = None             # the intercepts' Hessian at the last full pass
         self.ws_size = 0
         # the unpenalized block (None without unpenalized features), and whether Θ is
         # feasible for it (projected)
@@ -415,6 +415,8 @@ class MultinomialPoint:
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
                                              positive=self.positive, l2_factor=self.l2_factor)
         prior, self.prior = self.prior, self._snapshot()
+        if self.block is not None:  # its full passes solve the block: no Hessian of theirs
+            self.intercept_hess = None
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
