@@ -91,80 +91,66 @@ def _null_fit(design, y01):
 
 
 def _unpenalized(design, pf):
-    """(indices, weighted means, dense float64 columns) of the unpenalized, nonconstant features."""
+    """(indices, dense float64 columns) of the unpenalized, nonconstant features."""
     unpen = unpenalized_features(design, pf)
     cols = design.X[:, unpen]
-    cols = np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
-    return unpen, design.x_mean[unpen], cols
+    return unpen, np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
 
 
-def _unpenalized_fit(design, y01, cols, positive=False):
-    """y − p of the model with every penalized coefficient zero: intercept and ``cols`` only.
+def _logistic_loss(design, y01, pf):
+    """The compiled logistic datafit, with its block of unpenalized features."""
+    unpen, cols = _unpenalized(design, pf)
+    means = design.x_mean[unpen]
+    centered = cols - means
+    weighted = centered if design.sample_weight is None else (
+        design.sample_weight[:, None] * centered)
+    return _problem.LogisticLoss(y01, design.n_features, fit_intercept=design.fit_intercept,
+                                 unpenalized=unpen, unpenalized_mean=means,
+                                 gram=centered.T @ weighted)
 
-    Newton with backtracking to the rounding level of the gradient (the
-    unpenalized columns are few). Without them, the intercept-only model.
-    ``positive``: the coefficients of ``cols`` ≥ 0, by active-set Newton (as
-    ``_kernels/_logit_block.pxd``: a coefficient at 0 whose gradient pushes it
-    below stays fixed, a step is cut where a free one reaches 0).
+
+# l1 of a solve that must keep every penalized coefficient at zero (finite: l1 · 0 = 0)
+_ABOVE_EVERY_ALPHA = 1e300
+
+
+def _unpenalized_fit(design, y01, pf, positive):
+    """y − p of the model with every penalized coefficient zero: intercept and factor-0 features.
+
+    The point solver's own exact block (Newton on the intercept and the
+    unpenalized coefficients, non-negative ones with ``positive``), run at a
+    penalty no penalized coefficient can leave zero under: it certifies at
+    once. Warns when the block's gradient stays above its rounding level
+    (the block alone nearly separates the classes: no finite fit).
     """
-    n, sw = design.n_samples, design.sample_weight
-    s = np.ones(n) if sw is None else sw
-    A = np.column_stack(([np.ones(n)] if design.fit_intercept else []) + [cols])
-    beta = np.zeros(A.shape[1])
+    n, p = design.n_samples, design.n_features
+    w, r = np.zeros(p), np.zeros(n)
+    offset = np.array([-_null_fit(design, y01)[1]])   # r = −Xw, offset = −b
+    penalty = _problem.ElasticNetPenalty(pf, l1=_ABOVE_EVERY_ALPHA, l2=0.0, positive=positive)
+    _solver.solve(_problem.DesignView(design, implicit_centering=False),
+                  _logistic_loss(design, y01, pf), penalty, w, r, offset,
+                  _workspace.Workspace(n, p), tol_abs=0.0, max_epochs=0, screen=False)
+    residual = y01 - expit(-r - offset[0])
+    # the block's gradient [1, X_U]ᵀ S (p − y) against the rounding of its sums (with a
+    # margin over the solver's own test, 1e-12: these sums are formed afresh)
+    unpen, A = _unpenalized(design, pf)
+    held = (w[unpen] == 0.0) if positive else np.zeros(unpen.size, dtype=bool)
     if design.fit_intercept:
-        beta[0] = _null_fit(design, y01)[1]
-
-    def value(eta):
-        return float(s @ (np.logaddexp(0.0, eta) - y01 * eta))
-
-    eta = A @ beta
-    scale = 1e-12 * np.sqrt(n * np.einsum("i,ij,ij->j", s, A, A))
-    bounded = np.zeros(A.shape[1], dtype=bool)   # the coefficients constrained ≥ 0
-    bounded[int(design.fit_intercept):] = positive
-    for _ in range(100):
-        p = expit(eta)
-        grad = A.T @ (s * (p - y01))
-        fixed = bounded & (beta == 0.0) & (grad >= 0.0)
-        if np.all((np.abs(grad) <= scale) | fixed):
-            break
-        hess = A.T @ ((s * p * (1.0 - p))[:, None] * A)
-        hess[np.diag_indices_from(hess)] += 1e-12 * np.trace(hess)
-        step = np.zeros_like(beta)
-        while True:  # fix the coordinates at 0 the step would push below, and solve again
-            free = ~fixed
-            step[:] = 0.0
-            step[free] = np.linalg.solve(hess[np.ix_(free, free)], grad[free])
-            more = bounded & free & (beta == 0.0) & (step > 0.0)
-            if not np.any(more):
-                break
-            fixed |= more
-        f0, t = value(eta), 1.0
-        shrinking = bounded & (step > 0.0)
-        if np.any(shrinking):  # cut where a free coefficient reaches 0
-            t = min(1.0, float(np.min(beta[shrinking] / step[shrinking])))
-        cut = t < 1.0
-        d_eta = A @ step
-        # backtracking, unless the decrease is below F's rounding (then the full step)
-        while (grad @ step > 1e-8 * n and t > 1e-10
-               and value(eta - t * d_eta) > f0 + 1e-15 * abs(f0)):
-            t *= 0.5
-        if t <= 1e-10 and not cut:
-            break
-        beta -= t * step
-        beta[bounded] = np.maximum(beta[bounded], 0.0)   # reached 0, up to rounding
-        eta = A @ beta
-    else:
+        A = np.column_stack([np.ones(n), A])
+        held = np.concatenate([[False], held])
+    s = np.ones(n) if design.sample_weight is None else design.sample_weight
+    grad = A.T @ (s * -residual)
+    scale = 1e-9 * np.sqrt(n * np.einsum("i,ij,ij->j", s, A, A))
+    if not np.all((np.abs(grad) <= scale) | (held & (grad >= 0.0))):
         warnings.warn("the unpenalized features (and intercept) alone nearly separate the "
                       "classes: their logistic fit does not converge, and alpha_max is "
                       "approximate.", UserWarning, stacklevel=4)
-    return y01 - expit(eta)
+    return residual
 
 
 def _alpha_max(design, y01, l1_ratio, pf, positive):
     """alpha_max at the fit of the unpenalized features and the intercept (see _grid.py)."""
-    unpen, _, cols = _unpenalized(design, pf)
-    if unpen.size:
-        residual = _unpenalized_fit(design, y01, cols, positive)
+    if unpenalized_features(design, pf).size:
+        residual = _unpenalized_fit(design, y01, pf, positive)
     elif design.fit_intercept:
         residual = y01 - np.average(y01, weights=design.sample_weight)
     else:
@@ -222,13 +208,7 @@ class _LogisticPoint:
             self.w[:] = check_coef_init(coef_init, p)
             self.r -= design.matvec(self.w)
         self.view = _problem.DesignView(design, implicit_centering=False)
-        unpen, means, cols = _unpenalized(design, penalty_factor)
-        centered = cols - means
-        weighted = centered if design.sample_weight is None else (
-            design.sample_weight[:, None] * centered)
-        self.loss = _problem.LogisticLoss(y01, p, fit_intercept=design.fit_intercept,
-                                          unpenalized=unpen, unpenalized_mean=means,
-                                          gram=centered.T @ weighted)
+        self.loss = _logistic_loss(design, y01, penalty_factor)
         self.work = _workspace.Workspace(n, p)
 
     def solve(self, k, alpha, alphas):
