@@ -423,7 +423,10 @@ class MultinomialPoint:
         while gap > self.tol_abs and outer < _MAX_OUTER and epochs < self.max_iter:
             outer += 1
             ws = self._working_set(scores, l1)
-            inner_tol = max(0.1 * gap, 0.5 * self.tol_abs)
+            # a tenth of the gap, but never above tol: the working set usually holds every
+            # violator, and its gap then is the full one (stopping above tol would cost a
+            # full gap and a second, larger working set)
+            inner_tol = min(max(0.1 * gap, 0.5 * self.tol_abs), self.tol_abs)
             if not self.softmax.fresh or self.softmax.age > _MAX_AGE:
                 self.softmax.refresh(self.eta)
             if outer == 1 and prior is not None:
