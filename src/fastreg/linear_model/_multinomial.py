@@ -423,10 +423,11 @@ class MultinomialPoint:
         while gap > self.tol_abs and outer < _MAX_OUTER and epochs < self.max_iter:
             outer += 1
             ws = self._working_set(scores, l1)
-            # a tenth of the gap, but never above tol: the working set usually holds every
+            # a tenth of the gap, but below tol: the working set usually holds every
             # violator, and its gap then is the full one (stopping above tol would cost a
-            # full gap and a second, larger working set)
-            inner_tol = min(max(0.1 * gap, 0.5 * self.tol_abs), self.tol_abs)
+            # full gap and a second, larger working set; 0.9 keeps the certificate off the
+            # boundary, where a warm restart's recomputed gap could fall either side)
+            inner_tol = min(max(0.1 * gap, 0.5 * self.tol_abs), 0.9 * self.tol_abs)
             if not self.softmax.fresh or self.softmax.age > _MAX_AGE:
                 self.softmax.refresh(self.eta)
             if outer == 1 and prior is not None:
