@@ -183,6 +183,7 @@ class MultinomialPoint:
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
         self.theta = np.empty((n, K))          # the dual point Y − P
         self.full_pass = None                  # (loss, Z) of the state, while it holds
+        self.last_pass = None                  # (loss, g) of the last softmax pass, likewise
         self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
         self.tol_abs = tol * self.null_obj
         self.W = np.zeros((K, p))
@@ -240,7 +241,7 @@ class MultinomialPoint:
             return False
         self.W[:, ws], self.b[:], self.eta = W, b, eta
         self.softmax, self.trial = self.trial, self.softmax
-        self.full_pass = None
+        self._moved()
         return True
 
     def _extrapolate(self, ws, l1, l2):
@@ -284,10 +285,14 @@ class MultinomialPoint:
 
     # -- the certificate ----------------------------------------------------
 
+    def _moved(self):
+        """The state moved: the passes kept for it no longer hold."""
+        self.full_pass = self.last_pass = None
+
     def _block_pass(self):
         """As ``_softmax_pass`` with the unpenalized block solved first, Θ projected."""
         block, d = self.block, self.design
-        self.full_pass = None
+        self._moved()
         kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
                 else None)
         self.softmax.fresh = False     # η moves by the block's rows and intercepts
@@ -314,11 +319,13 @@ class MultinomialPoint:
         steps = (50 if full else 1) if d.fit_intercept else 0
         hess = None if full else self.intercept_hess
         for it in range(steps + 1):
-            # the kept softmax, while it holds η, saves the exponentials
-            kept = ((self.softmax.E, self.softmax.sums, self.softmax.c) if self.softmax.fresh
-                    else None)
-            loss, g = _softmax.softmax_pass(self.eta, self.codes, self.sw, self.theta,
-                                            self.per_sample, kept)
+            if self.last_pass is None:  # (a full gap right after a working set's: no pass)
+                # the kept softmax, while it holds η, saves the exponentials
+                kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
+                        if self.softmax.fresh else None)
+                self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
+                                                       self.theta, self.per_sample, kept)
+            loss, g = self.last_pass
             self.theta_sum = -g    # Σ_i s_i Θ_ik
             if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
@@ -331,6 +338,7 @@ class MultinomialPoint:
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
             self.b -= step
             self.eta -= step[:, None]
+            self.last_pass = None
             if self.softmax.fresh:  # a shift per class: rescale the kept softmax, no exp
                 self.softmax.shift(-step)
         return loss
@@ -442,7 +450,7 @@ class MultinomialPoint:
                     max(self.max_iter - epochs, 1))
                 epochs += e
                 self.softmax.age += 1
-                self.full_pass = None
+                self._moved()
                 if self.extrapolation.record(self._state(ws)) and self._extrapolate(ws, l1, l2):
                     self.extrapolation.clear()
                     self.extrapolation.record(self._state(ws))
