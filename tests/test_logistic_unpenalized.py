@@ -7,6 +7,8 @@ feasibility checks), by the KKT conditions, against an independent smooth
 solve (scipy's L-BFGS), and alpha_max is checked to be exact.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -325,3 +327,18 @@ def test_positive_elastic_net_agrees_with_lbfgsb():
     ref, ref0 = _lbfgsb_positive(X, y, 0.01, 0.5, pf, sw, True)
     np.testing.assert_allclose(clf.coef_[0], ref, atol=1e-5)
     np.testing.assert_allclose(clf.intercept_[0], ref0, atol=1e-5)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_binary_alpha_max_warns_when_the_unpenalized_features_separate(positive):
+    """No finite fit of the unpenalized block: alpha_max says it is approximate."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((200, 5))
+    pf = np.array([0.0, 1, 1, 1, 1])
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.warns(UserWarning, match="nearly separate the classes"):
+        fastreg.logistic_alpha_max(X, y, penalty_factor=pf, positive=positive)
+    X[:, 0] = rng.standard_normal(200)   # no longer separating: exact, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fastreg.logistic_alpha_max(X, y, penalty_factor=pf, positive=positive)

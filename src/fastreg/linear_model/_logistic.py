@@ -118,33 +118,23 @@ def _unpenalized_fit(design, y01, pf, positive):
 
     The point solver's own exact block (Newton on the intercept and the
     unpenalized coefficients, non-negative ones with ``positive``), run at a
-    penalty no penalized coefficient can leave zero under: it certifies at
-    once. Warns when the block's gradient stays above its rounding level
-    (the block alone nearly separates the classes: no finite fit).
+    penalty no penalized coefficient can leave zero under: its certificate
+    is then at rounding level at once, unless the block did not converge
+    (it alone nearly separates the classes: no finite fit), which warns.
     """
     n, p = design.n_samples, design.n_features
+    null_obj, b0 = _null_fit(design, y01)
     w, r = np.zeros(p), np.zeros(n)
-    offset = np.array([-_null_fit(design, y01)[1]])   # r = −Xw, offset = −b
+    offset = np.array([-b0])   # r = −Xw, offset = −b
     penalty = _problem.ElasticNetPenalty(pf, l1=_ABOVE_EVERY_ALPHA, l2=0.0, positive=positive)
-    _solver.solve(_problem.DesignView(design, implicit_centering=False),
-                  _logistic_loss(design, y01, pf), penalty, w, r, offset,
-                  _workspace.Workspace(n, p), tol_abs=0.0, max_epochs=0, screen=False)
-    residual = y01 - expit(-r - offset[0])
-    # the block's gradient [1, X_U]ᵀ S (p − y) against the rounding of its sums (with a
-    # margin over the solver's own test, 1e-12: these sums are formed afresh)
-    unpen, A = _unpenalized(design, pf)
-    held = (w[unpen] == 0.0) if positive else np.zeros(unpen.size, dtype=bool)
-    if design.fit_intercept:
-        A = np.column_stack([np.ones(n), A])
-        held = np.concatenate([[False], held])
-    s = np.ones(n) if design.sample_weight is None else design.sample_weight
-    grad = A.T @ (s * -residual)
-    scale = 1e-9 * np.sqrt(n * np.einsum("i,ij,ij->j", s, A, A))
-    if not np.all((np.abs(grad) <= scale) | (held & (grad >= 0.0))):
+    stats = _solver.solve(_problem.DesignView(design, implicit_centering=False),
+                          _logistic_loss(design, y01, pf), penalty, w, r, offset,
+                          _workspace.Workspace(n, p), tol_abs=0.0, max_epochs=0, screen=False)
+    if not stats["gap"] <= 1e-9 * null_obj:  # (infinite: the block's dual point refused)
         warnings.warn("the unpenalized features (and intercept) alone nearly separate the "
                       "classes: their logistic fit does not converge, and alpha_max is "
                       "approximate.", UserWarning, stacklevel=4)
-    return residual
+    return y01 - expit(-r - offset[0])
 
 
 def _alpha_max(design, y01, l1_ratio, pf, positive):
