@@ -201,7 +201,7 @@ class MultinomialPoint:
         # the last alpha solved (the state is its solution) and the snapshot of the
         # solution before it: the path's secant predicts the next solution
         self.solved_alpha, self.prior = None, None
-        self.intercept_hess = None             # the intercepts' Hessian at the last full pass
+        self.intercept_hess = None             # the intercepts' Hessian at this alpha
         self.ws_size = 0
         # the unpenalized block (None without unpenalized features), and whether Θ is
         # feasible for it (projected)
@@ -307,17 +307,17 @@ class MultinomialPoint:
 
         With an intercept, Newton on the intercepts first: with ``full``
         until Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's
-        constraint); for a working set's gap one step, with the last full
-        pass's Hessian (without it that gap can fall far below the full one,
-        and the working set's cycles stop early). With unpenalized features
-        and ``full``, Newton on the whole block (``_block_pass``).
+        constraint); for a working set's gap one step (without it that gap
+        can fall far below the full one, and the working set's cycles stop
+        early). One Hessian serves every step at an alpha. With unpenalized
+        features and ``full``, Newton on the whole block (``_block_pass``).
         """
         d = self.design
         if self.block is not None and full:
             return self._block_pass()
         self.full_pass = None
         steps = (50 if full else 1) if d.fit_intercept else 0
-        hess = None if full else self.intercept_hess
+        hess = self.intercept_hess
         for it in range(steps + 1):
             if self.last_pass is None:  # (a full gap right after a working set's: no pass)
                 # the kept softmax, while it holds η, saves the exponentials
@@ -329,7 +329,7 @@ class MultinomialPoint:
             self.theta_sum = -g    # Σ_i s_i Θ_ik
             if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
-            if hess is None:  # the first step's Hessian serves the (small) later ones
+            if hess is None:  # the alpha's first step's Hessian serves the (small) later ones
                 P = self.Y - self.theta
                 SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
                 hess = self.intercept_hess = np.diag(SP.sum(axis=0)) - SP.T @ P
@@ -423,8 +423,7 @@ class MultinomialPoint:
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
                                              positive=self.positive, l2_factor=self.l2_factor)
         prior, self.prior = self.prior, self._snapshot()
-        if self.block is not None:  # its full passes solve the block: no Hessian of theirs
-            self.intercept_hess = None
+        self.intercept_hess = None   # one per alpha, at its first intercept step
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
