@@ -273,10 +273,9 @@ class MultinomialPoint:
         if not (np.isfinite(r) and r != 0.0):
             return False
         W_prior = np.zeros((self.n_classes, len(ws)))
-        at = np.searchsorted(support, ws)
-        hit = at < len(support)
-        hit[hit] = support[at[hit]] == ws[hit]
-        W_prior[:, hit] = W_prior_support[:, at[hit]]
+        _, in_ws, in_support = np.intersect1d(ws, support, assume_unique=True,
+                                              return_indices=True)
+        W_prior[:, in_ws] = W_prior_support[:, in_support]
         W_now = self.W[:, ws]
         W = W_now + r * (W_now - W_prior)
         if self.positive:
