@@ -143,6 +143,18 @@ class Design:
             y_c[:, noise] = 0.0
         return y_c, y_mean
 
+    def unpenalized(self, penalty_factor):
+        """Indices of the features with penalty factor 0 that are not constant.
+
+        (A constant column fits nothing: with an intercept it centers to zero.)
+        """
+        return np.flatnonzero((penalty_factor == 0) & (self.col_sq_norms > 0)).astype(np.intp)
+
+    def dense_columns(self, idx):
+        """X[:, idx] as a dense float64 array (n_samples, len(idx))."""
+        cols = self.X[:, idx]
+        return np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
+
     def weighted_sq_norm(self, v):
         """Σ_i s_i v_i² (over the first axis)."""
         if self.sample_weight is None:

@@ -32,8 +32,7 @@ from .._kernels import _block_solver, _problem
 from .._path import PointResult
 from ._block_path import _block_norms, _feature_weights
 from ._multinomial import _null_fit as _softmax_null_fit
-from ._softmax_block import (block_arrays, block_null_residual, center_unpenalized,
-                             unpenalized_features)
+from ._softmax_block import block_arrays, block_null_residual, center_unpenalized
 
 __all__ = ["BlockLogisticPoint", "warn_unregularized", "block_logistic_alpha_max", "grouped_multinomial_alpha_max",
            "grouped_multinomial_point"]
@@ -70,7 +69,7 @@ def block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights, l1_rat
     those groups alone.
     """
     residual, b, _ = _null(design, codes, n_classes)
-    unpen = unpenalized_features(design, _feature_weights(ptr, idx, weights))
+    unpen = design.unpenalized(_feature_weights(ptr, idx, weights))
     if unpen.size and n_classes == 2:  # the binary fit as the two-class softmax's
         _, b, _ = _softmax_null_fit(design, codes, 2)
         residual = block_null_residual(design, codes, 2, unpen, b)[:, 1:]
@@ -116,7 +115,7 @@ class BlockLogisticPoint:
         curvature = 0.25 if binary else 0.5   # p(1 − p) ≤ ¼; diag(p) − ppᵀ ≼ ½ I
         self.alpha_max = (block_logistic_alpha_max(design, codes, n_classes, ptr, idx, weights,
                                                    1.0) / l1_ratio if l1_ratio > 0 else np.inf)
-        self.unpen = unpen = unpenalized_features(design, _feature_weights(ptr, idx, weights))
+        self.unpen = unpen = design.unpenalized(_feature_weights(ptr, idx, weights))
         free = block_arrays(design, unpen) if unpen.size else None
         self.solver = _block_solver.BlockSolver(
             view, None, ptr, idx, weights, curvature * lipschitz, norm, curvature * eig_val,

@@ -14,7 +14,6 @@ duality gap.
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._design import Design, penalty_factors
 from .._grid import alpha_max_from_correlations, geometric_grid, path_alphas
@@ -288,12 +287,10 @@ def _unpenalized_products(design, y_c, penalty_factor):
     point to be S-orthogonal to their centered columns; the kernel projects
     onto that subspace using x̄_jᵀ S x̄_u for every j and x̄_uᵀ S y_c.
     """
-    unpen = np.flatnonzero((penalty_factor == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+    unpen = design.unpenalized(penalty_factor)
     cross = np.zeros((design.n_features, unpen.size))
     for a, u in enumerate(unpen):
-        col = design.X[:, [u]]
-        col = np.asarray(col.toarray() if sp.issparse(col) else col, dtype=np.float64).ravel()
-        cross[:, a] = design.gradient(col - design.x_mean[u])
+        cross[:, a] = design.gradient(design.dense_columns([u]).ravel() - design.x_mean[u])
     y_unpen = design.gradient(y_c)[unpen] if unpen.size else np.zeros(0)
     return unpen, cross, y_unpen
 

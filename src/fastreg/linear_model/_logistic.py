@@ -22,7 +22,6 @@ intercept at every step (``_logit_block.pxd``).
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
 
 from .._base import BaseEstimator, LinearClassifierMixin
@@ -44,7 +43,6 @@ from ._block_logistic import (grouped_multinomial_alpha_max, grouped_multinomial
                               warn_unregularized)
 from ._labels import encode_classes
 from ._multinomial import MultinomialPoint, multinomial_alpha_max
-from ._softmax_block import unpenalized_features
 
 __all__ = ["LogisticRegression", "logistic_alpha_max", "logistic_path"]
 
@@ -90,18 +88,11 @@ def _null_fit(design, y01):
     return n * entropy, float(np.log(p) - np.log1p(-p))
 
 
-def _unpenalized(design, pf):
-    """(indices, dense float64 columns) of the unpenalized, nonconstant features."""
-    unpen = unpenalized_features(design, pf)
-    cols = design.X[:, unpen]
-    return unpen, np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
-
-
 def _logistic_loss(design, y01, pf):
     """The compiled logistic datafit, with its block of unpenalized features."""
-    unpen, cols = _unpenalized(design, pf)
+    unpen = design.unpenalized(pf)
     means = design.x_mean[unpen]
-    centered = cols - means
+    centered = design.dense_columns(unpen) - means
     weighted = centered if design.sample_weight is None else (
         design.sample_weight[:, None] * centered)
     return _problem.LogisticLoss(y01, design.n_features, fit_intercept=design.fit_intercept,
@@ -139,7 +130,7 @@ def _unpenalized_fit(design, y01, pf, positive):
 
 def _alpha_max(design, y01, l1_ratio, pf, positive):
     """alpha_max at the fit of the unpenalized features and the intercept (see _grid.py)."""
-    if unpenalized_features(design, pf).size:
+    if design.unpenalized(pf).size:
         residual = _unpenalized_fit(design, y01, pf, positive)
     elif design.fit_intercept:
         residual = y01 - np.average(y01, weights=design.sample_weight)

@@ -34,8 +34,7 @@ from scipy.special import logsumexp
 from .._grid import alpha_max_from_correlations
 from .._kernels import _class_cycle, _problem, _softmax
 from .._path import PointResult
-from ._softmax_block import (SoftmaxBlock, block_null_residual, center_unpenalized,
-                             unpenalized_features)
+from ._softmax_block import SoftmaxBlock, block_null_residual, center_unpenalized
 
 __all__ = ["MultinomialPoint", "multinomial_alpha_max"]
 
@@ -84,7 +83,7 @@ def multinomial_alpha_max(design, codes, n_classes, l1_ratio, penalty_factor, po
     features alone in place of Y − ȳ.
     """
     Y, b, _ = _null_fit(design, codes, n_classes)
-    unpen = unpenalized_features(design, penalty_factor)
+    unpen = design.unpenalized(penalty_factor)
     if unpen.size:
         residual = block_null_residual(design, codes, n_classes, unpen, b)
     else:
@@ -205,7 +204,7 @@ class MultinomialPoint:
         self.ws_size = 0
         # the unpenalized block (None without unpenalized features), and whether Θ is
         # feasible for it (projected)
-        unpen = unpenalized_features(design, penalty_factor)
+        unpen = design.unpenalized(penalty_factor)
         self.block = SoftmaxBlock(design, unpen, self.codes, K) if unpen.size else None
         self.penalized = penalty_factor > 0
         self.some_unpenalized = not np.all(self.penalized)   # (constant ones included)

@@ -17,17 +17,10 @@ intercepts' rounding is.
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._kernels import _softmax, _softmax_free
 
-__all__ = ["SoftmaxBlock", "block_arrays", "block_null_residual", "center_unpenalized",
-           "unpenalized_features"]
-
-
-def unpenalized_features(design, penalty_factor):
-    """Indices of the unpenalized features that are not constant (constant ones fit nothing)."""
-    return np.flatnonzero((penalty_factor == 0) & (design.col_sq_norms > 0)).astype(np.intp)
+__all__ = ["SoftmaxBlock", "block_arrays", "block_null_residual", "center_unpenalized"]
 
 
 def center_unpenalized(coef, unpen):
@@ -50,8 +43,7 @@ def block_arrays(design, unpen):
     (1 with an intercept), m its columns.
     """
     n = design.n_samples
-    cols = design.X[:, unpen]
-    cols = np.asarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
+    cols = design.dense_columns(unpen)
     A = np.column_stack(([np.ones(n)] if design.fit_intercept else []) + [cols])
     SA = A if design.sample_weight is None else design.sample_weight[:, None] * A
     gram = A.T @ SA
