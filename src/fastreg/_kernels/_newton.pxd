@@ -180,7 +180,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
     cdef Py_ssize_t n = d.n_samples, i, k, it, epochs = 0
     cdef double f0, t, db, slope, loss_try
     cdef bint backtrack
-    cdef double f_before, decrease
+    cdef double f_before, f_after, decrease
     cdef double* step = f.response
     cdef Gap g
     z_at_theta[0] = False
@@ -235,8 +235,9 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         # The gap costs a pass over the working set's columns and the samples:
         # skipped while a step still lowers the objective by more than the
         # target (the gap is then surely above it, Newton converging fast)
-        decrease = f_before - (f0 + enet_along(pen, ws, n_ws, f.w_start, w, 1.0))
-        f_before = f0 + enet_along(pen, ws, n_ws, f.w_start, w, 1.0)
+        f_after = f0 + enet_along(pen, ws, n_ws, f.w_start, w, 1.0)
+        decrease = f_before - f_after
+        f_before = f_after
         if decrease > inner_tol and t > 0.0 and it + 1 < NEWTON_STEPS and epochs < max_epochs:
             continue
         logit_block_dual_point(d, f, Xv, Xi, Xp, w, pen.positive, work.theta)
