@@ -90,10 +90,10 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     # only the entropies needed (a pass over the samples each)
     entropy_full = 0.0
     if c == 1.0 or pen.l2 > 0.0:
-        entropy_full = logit_dual_value_memo(d, f, r, offset, theta, 1.0)
+        entropy_full = logit_dual_value_memo(d, f, theta, 1.0)
     g.scale = c
     g.lasso_gap = g.primal - ((entropy_full if c == 1.0
-                               else logit_dual_value_memo(d, f, r, offset, theta, c))
+                               else logit_dual_value_memo(d, f, theta, c))
                               - 0.5 * c * c * pen.l2 * dt.l2_norm)
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:

@@ -10,10 +10,11 @@
 # 4-strongly concave: radius √(gap/2)), and the Newton model of one step
 # (Hessian weights s_i p_i (1 − p_i) and the working response), solved by the
 # quadratic's coordinate descent (_newton.pxd).
-from libc.math cimport NAN, exp, fabs, isnan, log
+from libc.math cimport NAN, fabs, isnan
 from libc.string cimport memcmp, memcpy
 
 from ._columns cimport Data
+from ._vmath cimport CHUNK, vexp, vlog
 
 
 cdef struct Logistic:
@@ -43,23 +44,6 @@ cdef struct Logistic:
     double* block               # 2 (k + 1)² + 3 (k + 1): the block's Newton and projection scratch
 
 
-cdef inline double log1p_(double x) noexcept nogil:
-    """log(1 + x), x > −1, to a few ulps with one log: 1 + x rounds, and the ratio
-    x / ((1 + x) − 1) undoes the rounding to first order (Goldberg 1991, thm. 4).
-    glibc's log1p measured several times slower than its log on the paths."""
-    cdef double u = 1.0 + x
-    if u == 1.0:
-        return x
-    return log(u) * (x / (u - 1.0))
-
-
-cdef inline double entropy(double q) noexcept nogil:
-    """Binary entropy −q log q − (1 − q) log(1 − q), 0 at (and, for rounding, beyond) 0 and 1."""
-    if q <= 0.0 or q >= 1.0:
-        return 0.0
-    return -q * log(q) - (1.0 - q) * log1p_(-q)
-
-
 cdef inline double _eta_at(const double* r, double offset, const double* step, double t,
                            double* r_out, Py_ssize_t i) noexcept nogil:
     """η_i at the state (r − t · step, offset), writing the trial's r_i to ``r_out``
@@ -76,23 +60,45 @@ cdef inline double _sigmoid(double eta, double e) noexcept nogil:
     return 1.0 / (1.0 + e) if eta >= 0.0 else e / (1.0 + e)
 
 
+cdef inline double _log1p_at(double x, double log_u) noexcept nogil:
+    """log(1 + x) from log_u = log(u), u = 1 + x rounded, to a few ulps: the ratio
+    x / (u − 1) undoes the rounding of 1 + x to first order (Goldberg 1991, thm. 4)."""
+    cdef double u = 1.0 + x
+    if u == 1.0:
+        return x
+    return log_u * (x / (u - 1.0))
+
+
 cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double* r,
                                   double offset, const double* step, double t, double* r_out,
                                   double* prob, double* lse) noexcept nogil:
     """F at the state (r − t · step, offset) (``step`` NULL: at r itself), keeping σ(η) and
-    log(1 + e^η) of every sample in ``prob`` and ``lse``: one exp and one log each.
+    log(1 + e^η) of every sample in ``prob`` and ``lse``: one exp and one log each,
+    a batch of samples at a time (``_vmath.pxd``).
 
     With a step, the trial's r goes to ``r_out``: an accepted trial then becomes
     the state bit for bit, and its probabilities the cache of that state.
     """
-    cdef Py_ssize_t i
-    cdef double eta, e, acc = 0.0
-    for i in range(d.n_samples):
-        eta = _eta_at(r, offset, step, t, r_out, i)
-        e = exp(-fabs(eta))
-        lse[i] = (eta if eta > 0.0 else 0.0) + log1p_(e)
-        prob[i] = _sigmoid(eta, e)
-        acc += (d.sw[i] if d.weighted else 1.0) * (lse[i] - f.y[i] * eta)
+    cdef Py_ssize_t batch, start, m, k, i
+    cdef double eta[CHUNK]
+    cdef double e[CHUNK]
+    cdef double u[CHUNK]
+    cdef double acc = 0.0
+    for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
+        start = batch * CHUNK
+        m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
+        for k in range(m):
+            eta[k] = _eta_at(r, offset, step, t, r_out, start + k)
+            e[k] = -fabs(eta[k])
+        vexp(e, e, m)
+        for k in range(m):
+            u[k] = 1.0 + e[k]
+        vlog(u, u, m)
+        for k in range(m):
+            i = start + k
+            lse[i] = (eta[k] if eta[k] > 0.0 else 0.0) + _log1p_at(e[k], u[k])
+            prob[i] = _sigmoid(eta[k], e[k])
+            acc += (d.sw[i] if d.weighted else 1.0) * (lse[i] - f.y[i] * eta[k])
     return acc
 
 
@@ -106,14 +112,23 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
     As ``logit_evaluate``, with a step the trial's r goes to ``r_out``; its
     probabilities are bit for bit ``logit_evaluate``'s.
     """
-    cdef Py_ssize_t i
-    cdef double eta, p, slope = 0.0
-    for i in range(d.n_samples):
-        eta = _eta_at(r, offset, step, t, r_out, i)
-        p = _sigmoid(eta, exp(-fabs(eta)))
-        prob[i] = p
-        if step != NULL:
-            slope += (d.sw[i] if d.weighted else 1.0) * (p - f.y[i]) * (step[i] + db)
+    cdef Py_ssize_t batch, start, m, k, i
+    cdef double eta[CHUNK]
+    cdef double e[CHUNK]
+    cdef double p, slope = 0.0
+    for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
+        start = batch * CHUNK
+        m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
+        for k in range(m):
+            eta[k] = _eta_at(r, offset, step, t, r_out, start + k)
+            e[k] = -fabs(eta[k])
+        vexp(e, e, m)
+        for k in range(m):
+            i = start + k
+            p = _sigmoid(eta[k], e[k])
+            prob[i] = p
+            if step != NULL:
+                slope += (d.sw[i] if d.weighted else 1.0) * (p - f.y[i]) * (step[i] + db)
     return slope
 
 
@@ -212,69 +227,47 @@ cdef inline void logit_dual_point(const Data* d, const Logistic* f,
             theta[i] -= total
 
 
-cdef inline double _log1p_near0(double x) noexcept nogil:
-    """log(1 + x): four terms of the series for |x| < 1e-4 (relative error < 3e-17)."""
-    if fabs(x) < 1e-4:
-        return x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x)))
-    return log1p_(x)
-
-
-cdef inline double logit_dual_value(const Data* d, const Logistic* f, const double* r,
-                                    double offset, const double* theta,
+cdef inline double logit_dual_value(const Data* d, const Logistic* f, const double* theta,
                                     double c) noexcept nogil:
     """−Σ_i s_i F_i*(−cθ_i) = Σ_i s_i H(q_i), q = y − cθ, H the binary entropy.
 
-    Two logs per sample computed directly; here mostly none: with μ = y − p − θ
-    the offset of θ from the state's own dual point (p, log p = η − log(1 + e^η)
-    and log(1 − p) = −log(1 + e^η) cached at the state; μ = 0 exactly without
-    an intercept), q and 1 − q are c·p, p, c·(1 − p) or 1 − p times 1 + x,
-    with x of the order of 1 − c and of μ, small near a solution: log(1 + x)
-    is then a short series.
+    H(q) = H(a) with a = |y − q| = ±cθ_i, the probability left to the other
+    label: two logs per sample, log a and log(1 − a) (the latter as log1p),
+    a batch of samples at a time (``_vmath.pxd``). a leaves (0, 1) only by
+    rounding, at a saturated sample: H = 0 there, its limit.
     """
-    cdef Py_ssize_t i
-    cdef double acc = 0.0, term, log_c = log(c) if c > 0.0 else 0.0, omc = 1.0 - c
-    cdef double p, b, q, mu, eta, lse, log_q, log_1q
-    for i in range(d.n_samples):
-        q = f.y[i] - c * theta[i]
-        if q <= 0.0 or q >= 1.0:
-            continue  # H(q) = 0 (beyond 0 and 1: rounding, see entropy)
-        p = f.prob[i]
-        b = 1.0 - p
-        if p <= 0.0 or b <= 0.0:
-            term = entropy(q)  # saturated: directly
-        else:
-            lse = f.lse[i]
-            eta = -(r[i] + offset)
-            if f.y[i] != 0.0:
-                mu = b - theta[i]             # 1 − q = c(1 − p − μ)
-                log_1q = log_c - lse
-                if mu != 0.0:
-                    log_1q += _log1p_near0(-mu / b)
-                log_q = eta - lse
-                if omc != 0.0 or mu != 0.0:
-                    log_q += _log1p_near0((omc * b + c * mu) / p)
-            else:
-                mu = -p - theta[i]            # q = c(p + μ)
-                log_q = log_c + eta - lse
-                if mu != 0.0:
-                    log_q += _log1p_near0(mu / p)
-                log_1q = -lse
-                if omc != 0.0 or mu != 0.0:
-                    log_1q += _log1p_near0((omc * p - c * mu) / b)
-            term = -q * log_q - (1.0 - q) * log_1q
-        acc += (d.sw[i] * term) if d.weighted else term
+    cdef Py_ssize_t batch, start, m, k, i
+    cdef double a[CHUNK]
+    cdef double la[CHUNK]
+    cdef double lb[CHUNK]
+    cdef double term, acc = 0.0
+    for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
+        start = batch * CHUNK
+        m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
+        for k in range(m):
+            i = start + k
+            a[k] = c * theta[i] if f.y[i] != 0.0 else -c * theta[i]
+            if not (a[k] > 0.0 and a[k] < 1.0):
+                a[k] = 0.0     # H = 0; 1/2 below keeps the logs in range
+            la[k] = a[k] if a[k] > 0.0 else 0.5
+            lb[k] = 1.0 - la[k]
+        vlog(la, la, m)
+        vlog(lb, lb, m)
+        for k in range(m):
+            i = start + k
+            term = -a[k] * la[k] - (1.0 - a[k]) * _log1p_at(-a[k], lb[k])
+            acc += (d.sw[i] * term) if d.weighted else term
     return acc
 
 
-cdef inline double logit_dual_value_memo(const Data* d, const Logistic* f, const double* r,
-                                         double offset, const double* theta,
+cdef inline double logit_dual_value_memo(const Data* d, const Logistic* f, const double* theta,
                                          double c) noexcept nogil:
     """``logit_dual_value``, remembered: the certificate after a working set's
     gap is usually at the same θ and scale (a comparison instead of a pass)."""
     cdef double value
     if f.memo[0] == c and memcmp(theta, f.memo_theta, d.n_samples * sizeof(double)) == 0:
         return f.memo[1]
-    value = logit_dual_value(d, f, r, offset, theta, c)
+    value = logit_dual_value(d, f, theta, c)
     memcpy(f.memo_theta, theta, d.n_samples * sizeof(double))
     f.memo[0] = c
     f.memo[1] = value

@@ -1,0 +1,72 @@
+"""The kernels' vectorized exp and log against libm, to the ulp."""
+
+import math
+
+import numpy as np
+import pytest
+
+from fastreg._kernels import _elementwise
+
+
+def _ulps(got, want):
+    """Distance in units of the last place of ``want`` (0 where both agree exactly)."""
+    spacing = np.abs(np.spacing(want))
+    with np.errstate(invalid="ignore"):
+        return np.where(got == want, 0.0, np.abs(got - want) / spacing)
+
+
+def _libm(fn, x):
+    out = np.empty_like(x)
+    for i, v in enumerate(x):
+        try:
+            out[i] = fn(v)
+        except (OverflowError, ValueError):
+            out[i] = np.nan
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 257, 4099])
+def test_exp_within_one_ulp(n):
+    rng = np.random.default_rng(n)
+    x = np.concatenate([rng.uniform(-40, 40, n // 2), rng.uniform(-708, 709, n - n // 2)])
+    got = _elementwise.exp(x)
+    want = np.array([math.exp(v) for v in x])
+    assert got.shape == (n,)
+    assert np.all(_ulps(got, want) <= 1.0)
+
+
+def test_exp_edges_and_in_place():
+    x = np.array([0.0, -0.0, 1e-300, -1e-300, -708.0, -708.3, -708.5, -745.0, -745.2, -800.0,
+                  709.0, 709.7, 710.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, math.log(2.0)])
+    got = _elementwise.exp(x)
+    with np.errstate(over="ignore"):
+        want = np.exp(x)
+    finite = np.isfinite(want) & (want > np.finfo(float).tiny)
+    assert np.all(_ulps(got[finite], want[finite]) <= 1.0)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.all(got[~finite & ~np.isnan(want)] == want[~finite & ~np.isnan(want)])
+
+
+@pytest.mark.parametrize("n", [1, 4, 7, 1031])
+def test_log_within_one_ulp(n):
+    rng = np.random.default_rng(n)
+    x = np.concatenate([rng.uniform(0.0, 2.0, n // 2),
+                        np.exp(rng.uniform(-700, 700, n - n // 2))])
+    x[0] = 1.0
+    got = _elementwise.log(x)
+    want = _libm(math.log, x)
+    assert np.all(_ulps(got, want) <= 1.0)
+
+
+def test_log_edges():
+    tiny = np.finfo(float).tiny
+    x = np.array([1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0), 2.0, 0.5, math.sqrt(2.0),
+                  tiny, tiny / 4, 5e-324, 0.0, -0.0, -1.0, np.finfo(float).max, np.inf, np.nan])
+    got = _elementwise.log(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = np.log(x)
+    regular = np.isfinite(want)
+    assert np.all(_ulps(got[regular], want[regular]) <= 1.0)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.all(got[np.isinf(want)] == want[np.isinf(want)])
+
