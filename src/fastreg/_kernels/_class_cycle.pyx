@@ -10,7 +10,7 @@ refresh) and its column sums: the line search's accepted trial already holds
 e^(tΔη) for every sample, so updating class k's row costs no exponential.
 """
 
-from libc.math cimport exp, fabs, log
+from libc.math cimport fabs
 from libc.stdint cimport int32_t, int64_t
 
 import numpy as np
@@ -21,6 +21,7 @@ from ._fused cimport floating, index_t
 from ._logistic cimport Logistic
 from ._newton cimport newton_model_step
 from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss
+from ._vmath cimport CHUNK, vexp, vlog
 
 cdef enum:
     HALVINGS = 30       # most step halvings in a class's line search
@@ -50,7 +51,10 @@ cdef void _refresh(Softmax* s) noexcept nogil:
                 s.c[i] = s.eta[k * n + i]
     for k in range(K):
         for i in range(n):
-            s.E[k * n + i] = exp(s.eta[k * n + i] - s.c[i])
+            s.E[k * n + i] = s.eta[k * n + i] - s.c[i]
+    vexp(s.E, s.E, K * n)
+    for k in range(K):
+        for i in range(n):
             s.sums[i] += s.E[k * n + i]
 
 
@@ -64,23 +68,32 @@ cdef double _line_search(const Data* d, const ElasticNet* pen, const double* pro
     The loss changes by Σ_i s_i [log(1 − p_ik + p_ik e^{t·step_i}) − y_ik t·step_i]
     (``rest`` holds 1 − p_ik, summed from the other classes where p_ik rounds
     to 1), the penalty on ws by Ω(w_start + t (w_model − w_start)) − Ω(w_start).
-    One exp and one log per sample: near t·step = 0 the log's rounding
-    (1e-16 a sample) stays far below the slack.
+    One exp and one log per sample, a batch at a time (``_vmath.pxd``): near
+    t·step = 0 the log's rounding (1e-16 a sample) stays far below the slack.
     t is halved from 1 until the change is at most the rounding of the
     objective; ``factor`` keeps e^{t·step} of the accepted trial. t = 0
     (change 0) when HALVINGS halvings do not get there.
     """
-    cdef Py_ssize_t i, it
+    cdef Py_ssize_t i, it, batch, start, m, k
     cdef double t = 1.0, change, u, slack
+    cdef double arg[CHUNK]
     cdef double base = enet_along(pen, ws, n_ws, w_start, w_model, 0.0)
     slack = 1e-15 * (fabs(base) + null_obj)
     for it in range(HALVINGS):
         change = enet_along(pen, ws, n_ws, w_start, w_model, t) - base
-        for i in range(d.n_samples):
-            u = t * step[i]
-            factor[i] = exp(u)
-            u = log(rest[i] + prob[i] * factor[i]) - y[i] * u
-            change += d.sw[i] * u if d.weighted else u
+        for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
+            start = batch * CHUNK
+            m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
+            for k in range(m):
+                factor[start + k] = t * step[start + k]
+            vexp(factor + start, factor + start, m)
+            for k in range(m):
+                arg[k] = rest[start + k] + prob[start + k] * factor[start + k]
+            vlog(arg, arg, m)
+            for k in range(m):
+                i = start + k
+                u = arg[k] - y[i] * (t * step[i])
+                change += d.sw[i] * u if d.weighted else u
         if change <= slack:  # also False for NaN (an overflowing trial)
             t_out[0] = t
             return change
@@ -167,11 +180,17 @@ cdef Softmax _softmax(double[:, ::1] eta, double[:, ::1] E, double[::1] sums,
 
 cdef double _loss(const Softmax* s, const int* codes, const double* sw) noexcept nogil:
     """n · loss from the kept softmax: Σ_i s_i (c_i + log Σ_k E_ki − η_{y_i i})."""
-    cdef Py_ssize_t i, n = s.n_samples
+    cdef Py_ssize_t i, n = s.n_samples, batch, start, m, k
+    cdef double log_sum[CHUNK]
     cdef double li, acc = 0.0
-    for i in range(n):
-        li = s.c[i] + log(s.sums[i]) - s.eta[codes[i] * n + i]
-        acc += sw[i] * li if sw != NULL else li
+    for batch in range((n + CHUNK - 1) // CHUNK):
+        start = batch * CHUNK
+        m = min(<Py_ssize_t> CHUNK, n - start)
+        vlog(s.sums + start, log_sum, m)
+        for k in range(m):
+            i = start + k
+            li = s.c[i] + log_sum[k] - s.eta[codes[i] * n + i]
+            acc += sw[i] * li if sw != NULL else li
     return acc
 
 

@@ -3,12 +3,15 @@
 The softmax of each sample's K linear predictors, the loss, the dual point
 Θ = Y − P, the intercepts' gradient, and the per-sample sums the dual value
 (an entropy over the simplex) is computed from without a log per class. One
-pass in place of a dozen numpy passes over the n × K arrays.
+pass in place of a dozen numpy passes over the n × K arrays, its exps and
+logs a batch of samples at a time (``_vmath.pxd``).
 """
 
-from libc.math cimport exp, log
+from libc.math cimport log
 
 import numpy as np
+
+from ._vmath cimport CHUNK, vexp, vlog
 
 
 def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
@@ -38,9 +41,12 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     grad : ndarray of shape (K,)
         Σ_i s_i (P_ik − Y_ik), the intercepts' gradient.
     """
-    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k
+    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0
     cdef double top, total, inv, lse, si, pk, p_eta, loss = 0.0
+    cdef double top_b[CHUNK]
+    cdef double total_b[CHUNK]
+    cdef double log_b[CHUNK]
     cdef double[::1] grad = np.zeros(K)
     cdef const double[:, ::1] E
     cdef const double[::1] sums
@@ -55,36 +61,51 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
         raise ValueError("per_sample must be (3, n)")
     with nogil:
-        for i in range(n):
-            si = sw[i] if weighted else 1.0
-            if have:
-                total = sums[i]
+        for batch in range((n + CHUNK - 1) // CHUNK):
+            start = batch * CHUNK
+            m = min(<Py_ssize_t> CHUNK, n - start)
+            # the softmax's numerators into Θ's rows (contiguous: one exp call
+            # for the batch), their sums, and the sums' logs
+            for b in range(m):
+                i = start + b
+                if have:
+                    total_b[b] = sums[i]
+                    top_b[b] = shift[i]
+                    for k in range(K):
+                        theta[i, k] = E[k, i]
+                else:
+                    top = eta[0, i]
+                    for k in range(1, K):
+                        if eta[k, i] > top:
+                            top = eta[k, i]
+                    top_b[b] = top
+                    for k in range(K):
+                        theta[i, k] = eta[k, i] - top
+            if not have:
+                vexp(&theta[start, 0], &theta[start, 0], m * K)
+                for b in range(m):
+                    total = 0.0
+                    for k in range(K):
+                        total += theta[start + b, k]
+                    total_b[b] = total
+            vlog(total_b, log_b, m)
+            for b in range(m):
+                i = start + b
+                si = sw[i] if weighted else 1.0
+                lse = top_b[b] + log_b[b]
+                loss += si * (lse - eta[codes[i], i])
+                p_eta = 0.0
+                inv = 1.0 / total_b[b]
                 for k in range(K):
-                    theta[i, k] = E[k, i]
-                lse = shift[i] + log(total)
-            else:
-                top = eta[0, i]
-                for k in range(1, K):
-                    if eta[k, i] > top:
-                        top = eta[k, i]
-                total = 0.0
-                for k in range(K):
-                    theta[i, k] = exp(eta[k, i] - top)    # e^(η − max) for now
-                    total += theta[i, k]
-                lse = top + log(total)
-            loss += si * (lse - eta[codes[i], i])
-            p_eta = 0.0
-            inv = 1.0 / total
-            for k in range(K):
-                pk = theta[i, k] * inv
-                p_eta += pk * eta[k, i]
-                grad[k] += si * pk
-                theta[i, k] = -pk
-            theta[i, codes[i]] += 1.0
-            grad[codes[i]] -= si
-            per_sample[0, i] = 1.0 - theta[i, codes[i]]
-            per_sample[1, i] = p_eta - lse
-            per_sample[2, i] = eta[codes[i], i] - lse
+                    pk = theta[i, k] * inv
+                    p_eta += pk * eta[k, i]
+                    grad[k] += si * pk
+                    theta[i, k] = -pk
+                theta[i, codes[i]] += 1.0
+                grad[codes[i]] -= si
+                per_sample[0, i] = 1.0 - theta[i, codes[i]]
+                per_sample[1, i] = p_eta - lse
+                per_sample[2, i] = eta[codes[i], i] - lse
     return loss, np.asarray(grad)
 
 
@@ -96,18 +117,26 @@ def entropy_sum(double c, const double[:, ::1] per_sample, const double[::1] sw)
     − P_y log P_y); the true class's q log q with q = 1 − c + c P_y. The
     intercepts' rounding correction of Θ is left out (below 1e-12 relative).
     """
-    cdef Py_ssize_t n = per_sample.shape[1], i
+    cdef Py_ssize_t n = per_sample.shape[1], i, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0
     cdef double c_log_c = c * log(c) if c > 0.0 else 0.0
     cdef double q, p_y, h, acc = 0.0
+    cdef double q_b[CHUNK]
+    cdef double log_b[CHUNK]
     if per_sample.shape[0] != 3 or (weighted and sw.shape[0] != n):
         raise ValueError("per_sample must be (3, n) and sw empty or (n,)")
     with nogil:
-        for i in range(n):
-            p_y = per_sample[0, i]
-            q = 1.0 - c + c * p_y
-            h = c_log_c * (1.0 - p_y) + c * (per_sample[1, i] - p_y * per_sample[2, i])
-            if q > 0.0:
-                h += q * log(q)
-            acc -= sw[i] * h if weighted else h
+        for batch in range((n + CHUNK - 1) // CHUNK):
+            start = batch * CHUNK
+            m = min(<Py_ssize_t> CHUNK, n - start)
+            for b in range(m):
+                q = 1.0 - c + c * per_sample[0, start + b]
+                q_b[b] = q if q > 0.0 else 1.0   # (q log q = 0 at q = 0)
+            vlog(q_b, log_b, m)
+            for b in range(m):
+                i = start + b
+                p_y = per_sample[0, i]
+                h = (c_log_c * (1.0 - p_y) + c * (per_sample[1, i] - p_y * per_sample[2, i])
+                     + q_b[b] * log_b[b])
+                acc -= sw[i] * h if weighted else h
     return acc
