@@ -59,7 +59,7 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
                           const floating* Xv, const index_t* Xi, const index_t* Xp,
                           const Py_ssize_t* feats, Py_ssize_t n_feats, const double* w,
                           const double* r, double offset, const double* theta, double* z,
-                          bint z_known, double norm_floor) noexcept nogil:
+                          bint z_known, double norm_floor, bint bound) noexcept nogil:
     """The logistic gap at the state (w, η = −(r + offset)) and the dual point θ.
 
     The cached probabilities must be those of the state (``logit_refresh``).
@@ -69,6 +69,9 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     scales c ∈ [0, 1] used here. The radius: the entropy is 4-strongly
     concave in ‖·‖_S, so √(gap/2); the augmented coordinates of the
     lasso-type point are only 1-strongly concave, so √(2·gap) there when l2 > 0.
+    ``bound`` lets the dual value be bounded from the last one at the same θ
+    and a slightly larger scale (``logit_dual_value_memo``), for the first
+    gap at a new alpha: the gap is then an upper bound, as safe to screen with.
     """
     cdef Py_ssize_t t, j
     cdef double c = 1.0, entropy_full, best
@@ -90,10 +93,10 @@ cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pe
     # only the entropies needed (a pass over the samples each)
     entropy_full = 0.0
     if c == 1.0 or pen.l2 > 0.0:
-        entropy_full = logit_dual_value_memo(d, f, theta, 1.0)
+        entropy_full = logit_dual_value_memo(d, f, theta, 1.0, bound)
     g.scale = c
     g.lasso_gap = g.primal - ((entropy_full if c == 1.0
-                               else logit_dual_value_memo(d, f, theta, c))
+                               else logit_dual_value_memo(d, f, theta, c, bound))
                               - 0.5 * c * c * pen.l2 * dt.l2_norm)
     g.fenchel_gap = INFINITY
     if pen.l2 > 0.0:

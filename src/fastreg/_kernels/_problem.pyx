@@ -136,7 +136,7 @@ cdef class LogisticLoss:
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
         # the cached state's offset, the last dual value's scale and value, and the
         # cached state's loss (NaN: none)
-        self.scalars = np.full(4, np.nan)
+        self.scalars = np.full(6, np.nan)
         k = 0 if unpenalized is None else len(unpenalized)
         self.unpenalized = np.ascontiguousarray(np.zeros(0) if k == 0 else unpenalized,
                                                 dtype=np.intp)
@@ -170,8 +170,8 @@ cdef class LogisticLoss:
         f.cached_r = &b[7, 0]
         f.try_r = &b[8, 0]
         f.cached_offset = <double*> _address(self.scalars)
-        f.memo = f.cached_offset + 1
-        f.cached_loss = f.cached_offset + 3
+        f.cached_loss = f.cached_offset + 1
+        f.memo = f.cached_offset + 2
         f.memo_theta = &b[9, 0]
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]

@@ -22,7 +22,7 @@ primal state: any feasible one certifies, so the best one found is used, and
 the previous alpha's certifies the warm start of the next.
 """
 
-from libc.math cimport INFINITY, fabs, sqrt
+from libc.math cimport INFINITY, NAN, fabs, sqrt
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memcpy
 
@@ -36,7 +36,7 @@ from ._extrapolation cimport (SWEEPS, History, anderson_step, dual_extrapolation
                               objective_on, record)
 from ._fused cimport floating, index_t
 from ._gap cimport Gap, logit_gap, quadratic_gaps
-from ._logistic cimport Logistic, logit_intercept_step, logit_refresh
+from ._logistic cimport Logistic, logit_dual_value_memo, logit_intercept_step, logit_refresh
 from ._logit_block cimport logit_block_dual_point, logit_block_step
 from ._newton cimport newton_working_set
 from ._problem cimport DesignView, ElasticNetPenalty, LogisticLoss, QuadraticLoss, check_state
@@ -244,8 +244,9 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
             g = _quad_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
                           True, norm_floor)
         else:
+            # the first gap at the next alpha: its dual value bounded from the last one
             g = logit_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
-                          True, norm_floor)
+                          True, norm_floor, dual_known and outer == 0)
         # Stop on the certificate, but only after at least one solve at this
         # alpha (unless the warm start is already far inside tol) and with no
         # zero coefficient clearly violating its KKT condition: both cost
@@ -384,3 +385,24 @@ def solve(DesignView design, datafit, ElasticNetPenalty penalty, double[::1] w, 
             _run(&d, &fl, &pen, design, &w[0], &r[0], &offset[0], tol_abs, max_epochs,
                  ws_start, screen, dual_known, work, &stats)
     return stats
+
+
+def logistic_dual_value(DesignView design, LogisticLoss loss, const double[::1] theta,
+                        double c, double c_next):
+    """The logistic dual value at cθ, then its bound and its value at c_next θ (for tests).
+
+    Returns (D(cθ), the bound of ``logit_dual_value_memo`` at c_next from the
+    pass at c, D(c_next θ)); the bound applies for 0.9 c ≤ c_next < c, and is
+    D(cθ) again elsewhere.
+    """
+    cdef Data d = design.view()
+    cdef Logistic f = loss.view()
+    if theta.shape[0] != design.n_samples or loss.y.shape[0] != design.n_samples:
+        raise ValueError("theta and the loss must have one entry per sample")
+    f.memo[0] = NAN
+    value = logit_dual_value_memo(&d, &f, &theta[0], c, False)
+    bound = logit_dual_value_memo(&d, &f, &theta[0], c_next, True)
+    f.memo[0] = NAN
+    exact = logit_dual_value_memo(&d, &f, &theta[0], c_next, False)
+    f.memo[0] = NAN
+    return value, bound, exact
