@@ -15,6 +15,10 @@ def _ulps(got, want):
         return np.where(got == want, 0.0, np.abs(got - want) / spacing)
 
 
+LEVELS = [pytest.param(level, id=name) for level, name in enumerate(["libm", "avx2", "avx512"])
+          if level <= _elementwise.simd()]
+
+
 def _libm(fn, x):
     out = np.empty_like(x)
     for i, v in enumerate(x):
@@ -25,20 +29,22 @@ def _libm(fn, x):
     return out
 
 
-@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 257, 4099])
-def test_exp_within_one_ulp(n):
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 8, 9, 257, 4099])
+def test_exp_within_one_ulp(n, level):
     rng = np.random.default_rng(n)
     x = np.concatenate([rng.uniform(-40, 40, n // 2), rng.uniform(-708, 709, n - n // 2)])
-    got = _elementwise.exp(x)
+    got = _elementwise.exp(x, level)
     want = np.array([math.exp(v) for v in x])
     assert got.shape == (n,)
     assert np.all(_ulps(got, want) <= 1.0)
 
 
-def test_exp_edges_and_in_place():
+@pytest.mark.parametrize("level", LEVELS)
+def test_exp_edges(level):
     x = np.array([0.0, -0.0, 1e-300, -1e-300, -708.0, -708.3, -708.5, -745.0, -745.2, -800.0,
                   709.0, 709.7, 710.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, math.log(2.0)])
-    got = _elementwise.exp(x)
+    got = _elementwise.exp(x, level)
     with np.errstate(over="ignore"):
         want = np.exp(x)
     finite = np.isfinite(want) & (want > np.finfo(float).tiny)
@@ -47,22 +53,24 @@ def test_exp_edges_and_in_place():
     assert np.all(got[~finite & ~np.isnan(want)] == want[~finite & ~np.isnan(want)])
 
 
-@pytest.mark.parametrize("n", [1, 4, 7, 1031])
-def test_log_within_one_ulp(n):
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("n", [1, 4, 7, 8, 9, 1031])
+def test_log_within_one_ulp(n, level):
     rng = np.random.default_rng(n)
     x = np.concatenate([rng.uniform(0.0, 2.0, n // 2),
                         np.exp(rng.uniform(-700, 700, n - n // 2))])
     x[0] = 1.0
-    got = _elementwise.log(x)
+    got = _elementwise.log(x, level)
     want = _libm(math.log, x)
     assert np.all(_ulps(got, want) <= 1.0)
 
 
-def test_log_edges():
+@pytest.mark.parametrize("level", LEVELS)
+def test_log_edges(level):
     tiny = np.finfo(float).tiny
     x = np.array([1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0), 2.0, 0.5, math.sqrt(2.0),
                   tiny, tiny / 4, 5e-324, 0.0, -0.0, -1.0, np.finfo(float).max, np.inf, np.nan])
-    got = _elementwise.log(x)
+    got = _elementwise.log(x, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         want = np.log(x)
     regular = np.isfinite(want)
@@ -70,3 +78,8 @@ def test_log_edges():
     assert np.array_equal(np.isnan(got), np.isnan(want))
     assert np.all(got[np.isinf(want)] == want[np.isinf(want)])
 
+
+
+def test_level_beyond_the_cpu_refused():
+    with pytest.raises(ValueError, match="level"):
+        _elementwise.exp(np.ones(3), _elementwise.simd() + 1)

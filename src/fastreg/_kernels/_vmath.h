@@ -1,8 +1,9 @@
-/* exp and log over arrays, four at a time where the CPU has AVX2 and FMA.
+/* exp and log over arrays, eight or four at a time where the CPU has
+ * AVX-512 or AVX2 with FMA.
  *
  * The logistic and softmax datafits spend most of their time in one exp or
  * log per sample; libm's are scalar. Here each is a short polynomial on
- * four lanes, within 1 ulp of the exact value on its normal range:
+ * every lane, within 1 ulp of the exact value on its normal range:
  *
  *   exp: x = k ln2 + r, |r| <= ln2/2 (ln2 split in two parts); e^r by its
  *        Taylor series to degree 13 (remainder below 2^-58), times 2^k
@@ -11,9 +12,10 @@
  *        s = (m - 1)/(m + 1), with fdlibm's minimax coefficients (e_log.c).
  *
  * Lanes outside that range (exp: x < -708 or > 709, NaN; log: x below the
- * smallest normal, infinite or NaN) are recomputed by libm. Without AVX2
- * (or on other CPUs and compilers) both are plain libm loops. `out` may be
- * `x` itself.
+ * smallest normal, infinite or NaN) are recomputed by libm. Without either
+ * instruction set (or on other CPUs and compilers) both are plain libm
+ * loops. `out` may be `x` itself. The body is written once, for any number
+ * of lanes (_vmath_body.h), and included below once per instruction set.
  */
 #ifndef FASTREG_VMATH_H
 #define FASTREG_VMATH_H
@@ -22,130 +24,112 @@
 #include <stddef.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FR_VMATH_AVX2 1
+#define FR_VMATH_X86 1
 #include <immintrin.h>
 
-__attribute__((target("avx2,fma")))
-static void fr_vexp_avx2(const double* x, double* out, ptrdiff_t n)
-{
-    const __m256d log2e = _mm256_set1_pd(1.4426950408889634);
-    const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  /* 1.5 * 2^52 */
-    const __m256d ln2_hi = _mm256_set1_pd(6.93147180369123816490e-01);
-    const __m256d ln2_lo = _mm256_set1_pd(1.90821492927058770002e-10);
-    const __m256d lo = _mm256_set1_pd(-708.0), hi = _mm256_set1_pd(709.0);
-    const __m256d one = _mm256_set1_pd(1.0);
-    const __m256i bias = _mm256_set1_epi64x(1023);
-    ptrdiff_t i = 0;
-    double saved[4];
-    for (; i + 4 <= n; i += 4) {
-        __m256d v = _mm256_loadu_pd(x + i);
-        __m256d outside = _mm256_or_pd(_mm256_cmp_pd(v, lo, _CMP_LT_OQ),
-                                       _mm256_cmp_pd(v, hi, _CMP_NLE_UQ));
-        /* k = round(x / ln2): adding 1.5 * 2^52 leaves k in the low bits */
-        __m256d kd = _mm256_fmadd_pd(v, log2e, shifter);
-        __m256i k = _mm256_castpd_si256(kd);
-        kd = _mm256_sub_pd(kd, shifter);
-        __m256d r = _mm256_fnmadd_pd(kd, ln2_hi, v);
-        r = _mm256_fnmadd_pd(kd, ln2_lo, r);
-        __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 479001600.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 39916800.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3628800.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 362880.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 40320.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5040.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 720.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 120.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 24.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 6.0));
-        p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5));
-        p = _mm256_fmadd_pd(p, r, one);
-        p = _mm256_fmadd_pd(p, r, one);
-        __m256i scale = _mm256_slli_epi64(_mm256_add_epi64(k, bias), 52);
-        if (!_mm256_testz_pd(outside, outside)) {
-            _mm256_storeu_pd(saved, v);
-            _mm256_storeu_pd(out + i, _mm256_mul_pd(p, _mm256_castsi256_pd(scale)));
-            for (int j = 0; j < 4; j++)
-                if (!(saved[j] >= -708.0 && saved[j] <= 709.0))
-                    out[i + j] = exp(saved[j]);
-        } else {
-            _mm256_storeu_pd(out + i, _mm256_mul_pd(p, _mm256_castsi256_pd(scale)));
-        }
-    }
-    for (; i < n; i++)
-        out[i] = exp(x[i]);
-}
+#define FR_CAT_(a, b) a##b
+#define FR_CAT(a, b) FR_CAT_(a, b)
 
-__attribute__((target("avx2,fma")))
-static void fr_vlog_avx2(const double* x, double* out, ptrdiff_t n)
-{
-    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5);
-    const __m256d sqrt2 = _mm256_set1_pd(1.4142135623730951);
-    const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
-    const __m256d ln2_hi = _mm256_set1_pd(6.93147180369123816490e-01);
-    const __m256d ln2_lo = _mm256_set1_pd(1.90821492927058770002e-10);
-    const __m256d smallest = _mm256_set1_pd(2.2250738585072014e-308);
-    const __m256d largest = _mm256_set1_pd(1.7976931348623157e308);
-    const __m256i mantissa = _mm256_set1_epi64x(0x000FFFFFFFFFFFFFLL);
-    const __m256i one_bits = _mm256_set1_epi64x(0x3FF0000000000000LL);
-    const __m256i two52_bits = _mm256_set1_epi64x(0x4330000000000000LL);
-    ptrdiff_t i = 0;
-    double saved[4];
-    for (; i + 4 <= n; i += 4) {
-        __m256d v = _mm256_loadu_pd(x + i);
-        __m256d outside = _mm256_or_pd(_mm256_cmp_pd(v, smallest, _CMP_NGE_UQ),
-                                       _mm256_cmp_pd(v, largest, _CMP_GT_OQ));
-        __m256i bits = _mm256_castpd_si256(v);
-        __m256d m = _mm256_castsi256_pd(
-            _mm256_or_si256(_mm256_and_si256(bits, mantissa), one_bits));
-        /* the biased exponent as a double, exactly: (2^52 + e) - 2^52 */
-        __m256d k = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(
-            _mm256_srli_epi64(bits, 52), two52_bits)), two52);
-        k = _mm256_sub_pd(k, _mm256_set1_pd(1023.0));
-        __m256d big = _mm256_cmp_pd(m, sqrt2, _CMP_GT_OQ);
-        m = _mm256_blendv_pd(m, _mm256_mul_pd(m, half), big);
-        k = _mm256_add_pd(k, _mm256_and_pd(big, one));
-        __m256d f = _mm256_sub_pd(m, one);
-        __m256d s = _mm256_div_pd(f, _mm256_add_pd(f, _mm256_set1_pd(2.0)));
-        __m256d z = _mm256_mul_pd(s, s), w = _mm256_mul_pd(z, z);
-        __m256d t1 = _mm256_fmadd_pd(w, _mm256_set1_pd(1.479819860511658591e-01),
-                                     _mm256_set1_pd(1.818357216161805012e-01));
-        t1 = _mm256_fmadd_pd(w, t1, _mm256_set1_pd(2.857142874366239149e-01));
-        t1 = _mm256_fmadd_pd(w, t1, _mm256_set1_pd(6.666666666666735130e-01));
-        t1 = _mm256_mul_pd(z, t1);
-        __m256d t2 = _mm256_fmadd_pd(w, _mm256_set1_pd(1.531383769920937332e-01),
-                                     _mm256_set1_pd(2.222219843214978396e-01));
-        t2 = _mm256_fmadd_pd(w, t2, _mm256_set1_pd(3.999999999940941908e-01));
-        t2 = _mm256_mul_pd(w, t2);
-        __m256d hfsq = _mm256_mul_pd(_mm256_mul_pd(half, f), f);
-        /* log x = k ln2_hi - ((hfsq - (s (hfsq + R) + k ln2_lo)) - f) */
-        __m256d inner = _mm256_fmadd_pd(s, _mm256_add_pd(hfsq, _mm256_add_pd(t1, t2)),
-                                        _mm256_mul_pd(k, ln2_lo));
-        __m256d res = _mm256_fmsub_pd(k, ln2_hi,
-                                      _mm256_sub_pd(_mm256_sub_pd(hfsq, inner), f));
-        if (!_mm256_testz_pd(outside, outside)) {
-            _mm256_storeu_pd(saved, v);
-            _mm256_storeu_pd(out + i, res);
-            for (int j = 0; j < 4; j++)
-                if (!(saved[j] >= 2.2250738585072014e-308 && saved[j] <= 1.7976931348623157e308))
-                    out[i + j] = log(saved[j]);
-        } else {
-            _mm256_storeu_pd(out + i, res);
-        }
-    }
-    for (; i < n; i++)
-        out[i] = log(x[i]);
-}
+/* AVX2 + FMA: four lanes, comparisons as vectors */
+#define FR_SUFFIX avx2
+#define FR_TARGET "avx2,fma"
+#define V __m256d
+#define VI __m256i
+#define W 4
+#define M __m256d
+#define ANY(m) (_mm256_movemask_pd(m) != 0)
+#define OR_M _mm256_or_pd
+#define SELECT(m, a, b) _mm256_blendv_pd(b, a, m)
+#define CMP _mm256_cmp_pd
+#define SET1 _mm256_set1_pd
+#define SET1_I _mm256_set1_epi64x
+#define LOAD _mm256_loadu_pd
+#define STORE _mm256_storeu_pd
+#define ADD _mm256_add_pd
+#define SUB _mm256_sub_pd
+#define MUL _mm256_mul_pd
+#define DIV _mm256_div_pd
+#define FMA _mm256_fmadd_pd
+#define FMS _mm256_fmsub_pd
+#define FNMA _mm256_fnmadd_pd
+#define CAST_I _mm256_castpd_si256
+#define CAST_D _mm256_castsi256_pd
+#define ADD_I _mm256_add_epi64
+#define AND_I _mm256_and_si256
+#define OR_I _mm256_or_si256
+#define SLLI _mm256_slli_epi64
+#define SRLI _mm256_srli_epi64
+#include "_vmath_body.h"
+#undef FR_SUFFIX
+#undef FR_TARGET
+#undef V
+#undef VI
+#undef W
+#undef M
+#undef ANY
+#undef OR_M
+#undef SELECT
+#undef CMP
+#undef SET1
+#undef SET1_I
+#undef LOAD
+#undef STORE
+#undef ADD
+#undef SUB
+#undef MUL
+#undef DIV
+#undef FMA
+#undef FMS
+#undef FNMA
+#undef CAST_I
+#undef CAST_D
+#undef ADD_I
+#undef AND_I
+#undef OR_I
+#undef SLLI
+#undef SRLI
 
-/* 1 when the CPU runs the AVX2 + FMA versions (asked once; a race only
- * writes the same answer twice). */
+/* AVX-512F: eight lanes, comparisons as masks */
+#define FR_SUFFIX avx512
+#define FR_TARGET "avx512f"
+#define V __m512d
+#define VI __m512i
+#define W 8
+#define M __mmask8
+#define ANY(m) ((m) != 0)
+#define OR_M(a, b) ((__mmask8)((a) | (b)))
+#define SELECT(m, a, b) _mm512_mask_blend_pd(m, b, a)
+#define CMP _mm512_cmp_pd_mask
+#define SET1 _mm512_set1_pd
+#define SET1_I _mm512_set1_epi64
+#define LOAD _mm512_loadu_pd
+#define STORE _mm512_storeu_pd
+#define ADD _mm512_add_pd
+#define SUB _mm512_sub_pd
+#define MUL _mm512_mul_pd
+#define DIV _mm512_div_pd
+#define FMA _mm512_fmadd_pd
+#define FMS _mm512_fmsub_pd
+#define FNMA _mm512_fnmadd_pd
+#define CAST_I _mm512_castpd_si512
+#define CAST_D _mm512_castsi512_pd
+#define ADD_I _mm512_add_epi64
+#define AND_I _mm512_and_si512
+#define OR_I _mm512_or_si512
+#define SLLI _mm512_slli_epi64
+#define SRLI _mm512_srli_epi64
+#include "_vmath_body.h"
+
+/* 2: AVX-512F, 1: AVX2 + FMA, 0: neither (asked once; a race only writes
+ * the same answer twice). */
 static int fr_vmath_level = -1;
 
 static inline int fr_vmath_simd(void)
 {
     if (fr_vmath_level < 0) {
         __builtin_cpu_init();
-        fr_vmath_level = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        fr_vmath_level = __builtin_cpu_supports("avx512f") ? 2
+                         : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
     }
     return fr_vmath_level;
 }
@@ -153,30 +137,43 @@ static inline int fr_vmath_simd(void)
 static inline int fr_vmath_simd(void) { return 0; }
 #endif
 
-/* out[i] = exp(x[i]), i < n */
-static inline void fr_vexp(const double* x, double* out, ptrdiff_t n)
+/* out[i] = exp(x[i]), i < n, with the instructions of ``level`` (as
+ * fr_vmath_simd's; one the CPU lacks must not be asked for) */
+static inline void fr_vexp_at(int level, const double* x, double* out, ptrdiff_t n)
 {
-#ifdef FR_VMATH_AVX2
-    if (fr_vmath_simd()) {
-        fr_vexp_avx2(x, out, n);
-        return;
+#ifdef FR_VMATH_X86
+    switch (level) {
+    case 2: fr_vexp_avx512(x, out, n); return;
+    case 1: fr_vexp_avx2(x, out, n); return;
     }
 #endif
     for (ptrdiff_t i = 0; i < n; i++)
         out[i] = exp(x[i]);
 }
 
-/* out[i] = log(x[i]), i < n */
-static inline void fr_vlog(const double* x, double* out, ptrdiff_t n)
+/* out[i] = log(x[i]), i < n, as fr_vexp_at */
+static inline void fr_vlog_at(int level, const double* x, double* out, ptrdiff_t n)
 {
-#ifdef FR_VMATH_AVX2
-    if (fr_vmath_simd()) {
-        fr_vlog_avx2(x, out, n);
-        return;
+#ifdef FR_VMATH_X86
+    switch (level) {
+    case 2: fr_vlog_avx512(x, out, n); return;
+    case 1: fr_vlog_avx2(x, out, n); return;
     }
 #endif
     for (ptrdiff_t i = 0; i < n; i++)
         out[i] = log(x[i]);
+}
+
+/* out[i] = exp(x[i]), i < n, with the best instructions the CPU has */
+static inline void fr_vexp(const double* x, double* out, ptrdiff_t n)
+{
+    fr_vexp_at(fr_vmath_simd(), x, out, n);
+}
+
+/* out[i] = log(x[i]), i < n, with the best instructions the CPU has */
+static inline void fr_vlog(const double* x, double* out, ptrdiff_t n)
+{
+    fr_vlog_at(fr_vmath_simd(), x, out, n);
 }
 
 #endif
