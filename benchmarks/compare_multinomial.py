@@ -8,7 +8,7 @@ Data: the Debian package descriptions of the ten most common sections (tf-idf,
 ``_data.debian_sections_tfidf``), labelled by section. Path: ``--n-alphas``
 alphas from the multinomial alpha_max down to 1e-2·alpha_max, with an
 intercept. Protocol (as ``compare_peers.py``): every solver runs a ladder of
-its own tolerances, loosest first; its time is that of the loosest one whose
+its own tolerances, loosest first, two per decade (1e-3, 3e-4, 1e-4, ...); its time is that of the loosest one whose
 largest relative suboptimality over the path, (P(B) − P*) / P_null, is at most
 ``--target`` (1e-6). P* is fastreg's objective at tol 1e-10 (every point
 certified by its duality gap); the objectives are computed here, on one
@@ -49,9 +49,14 @@ from scipy.special import logsumexp
 
 from ._data import debian_sections_tfidf
 
-LADDERS = {"fastreg": [1e-3, 1e-4, 1e-5, 1e-6, 1e-7],
-           "glmnet": [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9],
-           "sklearn": [1e-2, 1e-3, 1e-4, 1e-5]}
+def _ladder(loosest, tightest):
+    """Two tolerances per decade, loosest first (as ``_protocol.LADDER``)."""
+    return [m * 10.0 ** -k for k in range(-int(np.log10(loosest)), -int(np.log10(tightest)) + 1)
+            for m in (1.0, 0.3)][:-1]
+
+
+LADDERS = {"fastreg": _ladder(1e-3, 1e-7), "glmnet": _ladder(1e-4, 1e-9),
+           "sklearn": _ladder(1e-2, 1e-5)}
 
 
 def _fastreg(X, y, alphas, tol, multinomial="ungrouped", pf=None):
