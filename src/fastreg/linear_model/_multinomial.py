@@ -299,8 +299,8 @@ class MultinomialPoint:
         self.softmax.fresh = False     # η moves by the block's rows and intercepts
         loss = block.solve(self.eta, self.b, self.W, self.theta, self.per_sample, kept)
         self.feasible = block.project(self.theta)
-        self.theta_sum = (self.theta.sum(axis=0) if d.sample_weight is None
-                          else d.sample_weight @ self.theta)
+        self.theta_sum = (np.ones(d.n_samples) if d.sample_weight is None
+                          else d.sample_weight) @ self.theta
         return loss
 
     def _softmax_pass(self, full):
