@@ -123,7 +123,8 @@ def load_npz(path, *, y=None):
 
 def _read_archive(path):
     """(X, y or None, feature names or None) from an .npz archive."""
-    with np.load(path, allow_pickle=False) as archive:
+    # the file opened here, so that it closes even when np.load fails on it
+    with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
         keys = set(archive.files)
         if _is_sparse_archive(keys, archive):
             X = sp.load_npz(path)
