@@ -56,6 +56,19 @@ cdef inline double _eta_at(const double* r, double offset, const double* step, d
     return -(ri + offset)
 
 
+cdef inline Py_ssize_t _eta_batch(const Data* d, const double* r, double offset,
+                                  const double* step, double t, double* r_out,
+                                  Py_ssize_t start, double* eta, double* e) noexcept nogil:
+    """η (as ``_eta_at``) and e^(−|η|) of the batch of samples from ``start`` into
+    ``eta`` and ``e``; returns the batch's size (at most CHUNK)."""
+    cdef Py_ssize_t k, m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
+    for k in range(m):
+        eta[k] = _eta_at(r, offset, step, t, r_out, start + k)
+        e[k] = -fabs(eta[k])
+    vexp(e, e, m)
+    return m
+
+
 cdef inline double _sigmoid(double eta, double e) noexcept nogil:
     """σ(η) from e = e^(−|η|), without overflow (one division, no branch to mispredict)."""
     cdef double top = 1.0 if eta >= 0.0 else e
@@ -88,11 +101,7 @@ cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double
     cdef double acc = 0.0
     for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
         start = batch * CHUNK
-        m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
-        for k in range(m):
-            eta[k] = _eta_at(r, offset, step, t, r_out, start + k)
-            e[k] = -fabs(eta[k])
-        vexp(e, e, m)
+        m = _eta_batch(d, r, offset, step, t, r_out, start, eta, e)
         for k in range(m):
             u[k] = 1.0 + e[k]
         vlog(u, u, m)
@@ -120,11 +129,7 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
     cdef double p, slope = 0.0
     for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
         start = batch * CHUNK
-        m = min(<Py_ssize_t> CHUNK, d.n_samples - start)
-        for k in range(m):
-            eta[k] = _eta_at(r, offset, step, t, r_out, start + k)
-            e[k] = -fabs(eta[k])
-        vexp(e, e, m)
+        m = _eta_batch(d, r, offset, step, t, r_out, start, eta, e)
         for k in range(m):
             i = start + k
             p = _sigmoid(eta[k], e[k])
