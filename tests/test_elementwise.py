@@ -83,3 +83,68 @@ def test_log_edges(level):
 def test_level_beyond_the_cpu_refused():
     with pytest.raises(ValueError, match="level"):
         _elementwise.exp(np.ones(3), _elementwise.simd() + 1)
+
+
+_PATHS = """
+import json, sys
+import numpy as np
+from scipy.special import logsumexp
+import fastreg
+from fastreg._kernels import _elementwise
+
+rng = np.random.default_rng(3)
+X = rng.standard_normal((301, 40))
+y2 = (X[:, 0] + 0.5 * rng.standard_normal(301) > 0).astype(int)
+y3 = np.digitize(X[:, 1] + 0.5 * rng.standard_normal(301), [-0.5, 0.5])
+out = {"simd": _elementwise.simd()}
+
+
+def dense(a):
+    return (a.toarray() if hasattr(a, "toarray") else np.asarray(a)).ravel()
+
+
+for name, y in (("binary", y2), ("multinomial", y3)):
+    path = fastreg.logistic_path(X, y, l1_ratio=0.5, n_alphas=8, tol=1e-12)
+    codes = np.searchsorted(path.classes, y)
+    objectives = []
+    for k, alpha in enumerate(path.alphas):
+        if name == "binary":  # the objective with the classes as columns 0 and 1
+            B = np.stack([np.zeros(40), dense(path.coefs[:, k])])
+            b = np.array([0.0, path.intercepts[k]])
+        else:
+            B = dense(path.coef_at(k)).reshape(len(path.classes), 40)
+            b = path.intercepts[:, k]
+        eta = X @ B.T + b
+        loss = np.mean(logsumexp(eta, axis=1) - eta[np.arange(301), codes])
+        objectives.append(loss + alpha * (0.5 * np.abs(B).sum() + 0.25 * (B * B).sum()))
+    out[name] = objectives
+json.dump(out, sys.stdout)
+"""
+
+
+def _paths(env_level):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    if env_level is None:
+        env.pop("FASTREG_SIMD", None)
+    else:
+        env["FASTREG_SIMD"] = str(env_level)
+    done = subprocess.run([sys.executable, "-c", _PATHS], env=env, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_paths_agree_at_every_level():
+    """FASTREG_SIMD caps the instructions; every level certifies the same solutions."""
+    widest = _paths(None)
+    assert widest["simd"] == _elementwise.simd()
+    for level in range(_elementwise.simd()):
+        capped = _paths(level)
+        assert capped["simd"] == level
+        for name in ("binary", "multinomial"):
+            # each point certified within 1e-12 of its optimum: the objectives agree
+            np.testing.assert_allclose(capped[name], widest[name], rtol=1e-10)

@@ -14,7 +14,8 @@
  * Lanes outside that range (exp: x < -708 or > 709, NaN; log: x below the
  * smallest normal, infinite or NaN) are recomputed by libm. Without either
  * instruction set (or on other CPUs and compilers) both are plain libm
- * loops. `out` may be `x` itself. The body is written once, for any number
+ * loops; FASTREG_SIMD=0 (or 1) in the environment caps the choice, to
+ * check or compare the narrower versions. `out` may be `x` itself. The body is written once, for any number
  * of lanes (_vmath_body.h), and included below once per instruction set.
  */
 #ifndef FASTREG_VMATH_H
@@ -22,6 +23,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define FR_VMATH_X86 1
@@ -120,16 +122,22 @@
 #define SRLI _mm512_srli_epi64
 #include "_vmath_body.h"
 
-/* 2: AVX-512F, 1: AVX2 + FMA, 0: neither (asked once; a race only writes
+/* 2: AVX-512F, 1: AVX2 + FMA, 0: neither, capped by the environment
+ * variable FASTREG_SIMD (0, 1 or 2) when set (asked once; a race only writes
  * the same answer twice). */
 static int fr_vmath_level = -1;
 
 static inline int fr_vmath_simd(void)
 {
     if (fr_vmath_level < 0) {
+        int level;
+        const char* cap = getenv("FASTREG_SIMD");
         __builtin_cpu_init();
-        fr_vmath_level = __builtin_cpu_supports("avx512f") ? 2
-                         : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
+        level = __builtin_cpu_supports("avx512f") ? 2
+                : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"));
+        if (cap != NULL && cap[0] >= '0' && cap[0] <= '2' && cap[0] - '0' < level)
+            level = cap[0] - '0';
+        fr_vmath_level = level;
     }
     return fr_vmath_level;
 }
