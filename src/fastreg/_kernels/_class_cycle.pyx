@@ -42,13 +42,14 @@ cdef struct Softmax:
 cdef void _refresh(Softmax* s) noexcept nogil:
     """c = max_k η_k, E = e^(η − c) and its sums: K exponentials per sample."""
     cdef Py_ssize_t K = s.n_classes, n = s.n_samples, i, k
+    cdef double v
     for i in range(n):
         s.c[i] = s.eta[i]
         s.sums[i] = 0.0
     for k in range(1, K):
-        for i in range(n):
-            if s.eta[k * n + i] > s.c[i]:
-                s.c[i] = s.eta[k * n + i]
+        for i in range(n):  # (a store either way: a max the compiler vectorizes)
+            v = s.eta[k * n + i]
+            s.c[i] = v if v > s.c[i] else s.c[i]
     for k in range(K):
         for i in range(n):
             s.E[k * n + i] = s.eta[k * n + i] - s.c[i]

@@ -75,9 +75,8 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
                         theta[i, k] = E[k, i]
                 else:
                     top = eta[0, i]
-                    for k in range(1, K):
-                        if eta[k, i] > top:
-                            top = eta[k, i]
+                    for k in range(1, K):  # (a max, no branch to mispredict)
+                        top = eta[k, i] if eta[k, i] > top else top
                     top_b[b] = top
                     for k in range(K):
                         theta[i, k] = eta[k, i] - top
