@@ -114,7 +114,7 @@ cdef Py_ssize_t _class_step(const Data* d, Logistic* f, double* y, const Elastic
     cdef double* Ek = s.E + k * n
     cdef double* eta_k = s.eta + k * n
     # the loss's buffers that its Newton model leaves alone
-    cdef double* rest = f.lse           # 1 − p_k: the other classes' share
+    cdef double* rest = f.spare         # 1 − p_k: the other classes' share
     cdef double* factor = f.try_prob    # e^{tΔη} of the accepted trial
     cdef double db, t, change, others, inv
     cdef bint moved, refresh = False
@@ -256,7 +256,7 @@ def class_cycle(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
     cdef Py_ssize_t[::1] act = np.empty(max(n_ws, 1), dtype=np.intp)
     cdef double decrease = 0.0
     # the labels of the class being stepped: the loss's last spare buffer
-    cdef double* y = f.try_lse
+    cdef double* y = f.spare2
     if (W.shape[0] != s.n_classes or W.shape[1] != p or b.shape[0] != s.n_classes
             or s.n_samples != n or codes.shape[0] != n or loss.y.shape[0] != n):
         raise ValueError("W (K, p), b (K,), eta (K, n), codes and the loss must match the design")

@@ -21,13 +21,13 @@ cdef struct Logistic:
     const double* y             # labels, 0 or 1
     bint fit_intercept
     double* prob                # n: σ(η) at the current state (see logit_refresh)
-    double* lse                 # n: log(1 + e^η) at the current state
     double* try_prob            # n: the same at a line-search trial
-    double* try_lse             # n
     double* try_r               # n: the state r at that trial
     double* cached_r            # n: the state r the cache above belongs to
     double* cached_offset       # 1: and its offset (NaN: none)
-    double* cached_loss         # 1: F at that state, when ``lse`` is cached too (NaN: σ(η) only)
+    double* cached_loss         # 1: F at that state (NaN: σ(η) only, F not computed)
+    double* spare               # n, twice: left alone by the binary loss (the multinomial
+    double* spare2              #    class cycle's buffers)
     double* memo                # 4: the last dual value's scale c, value, slope and
                                 #    curvature (``logit_dual_value``; NaN: none)
     double* memo_theta          # n: and its θ
@@ -86,10 +86,10 @@ cdef inline double _log1p_at(double x, double log_u) noexcept nogil:
 
 cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double* r,
                                   double offset, const double* step, double t, double* r_out,
-                                  double* prob, double* lse) noexcept nogil:
-    """F at the state (r − t · step, offset) (``step`` NULL: at r itself), keeping σ(η) and
-    log(1 + e^η) of every sample in ``prob`` and ``lse``: one exp and one log each,
-    a batch of samples at a time (``_vmath.pxd``).
+                                  double* prob) noexcept nogil:
+    """F at the state (r − t · step, offset) (``step`` NULL: at r itself), keeping σ(η) of
+    every sample in ``prob``: one exp and one log each, a batch of samples at a time
+    (``_vmath.pxd``).
 
     With a step, the trial's r goes to ``r_out``: an accepted trial then becomes
     the state bit for bit, and its probabilities the cache of that state.
@@ -98,7 +98,7 @@ cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double
     cdef double eta[CHUNK]
     cdef double e[CHUNK]
     cdef double u[CHUNK]
-    cdef double acc = 0.0
+    cdef double lse, acc = 0.0
     for batch in range((d.n_samples + CHUNK - 1) // CHUNK):
         start = batch * CHUNK
         m = _eta_batch(d, r, offset, step, t, r_out, start, eta, e)
@@ -107,9 +107,9 @@ cdef inline double logit_evaluate(const Data* d, const Logistic* f, const double
         vlog(u, u, m)
         for k in range(m):
             i = start + k
-            lse[i] = (eta[k] if eta[k] > 0.0 else 0.0) + _log1p_at(e[k], u[k])
+            lse = (eta[k] if eta[k] > 0.0 else 0.0) + _log1p_at(e[k], u[k])  # log(1 + e^η)
             prob[i] = _sigmoid(eta[k], e[k])
-            acc += (d.sw[i] if d.weighted else 1.0) * (lse[i] - f.y[i] * eta[k])
+            acc += (d.sw[i] if d.weighted else 1.0) * (lse - f.y[i] * eta[k])
     return acc
 
 
@@ -140,15 +140,14 @@ cdef inline double logit_probabilities(const Data* d, const Logistic* f, const d
 
 
 cdef inline double logit_cached_value(const Logistic* f) noexcept nogil:
-    """F at the state whose σ(η) and log(1 + e^η) are cached (``logit_refresh``): kept
-    with them, no pass."""
+    """F at the state whose σ(η) and value are cached (``logit_refresh``): no pass."""
     return f.cached_loss[0]
 
 
 cdef inline void logit_mark_cached(const Data* d, const Logistic* f, const double* r,
                                    double offset, double value) noexcept nogil:
     """Record that the cached probabilities are those of the state (r, offset), and
-    the cached log(1 + e^η) too, with F = ``value``, unless ``value`` is NaN."""
+    F = ``value`` there (NaN: not computed)."""
     memcpy(f.cached_r, r, d.n_samples * sizeof(double))
     f.cached_offset[0] = offset
     f.cached_loss[0] = value
@@ -162,7 +161,7 @@ cdef inline bint _logit_is_cached(const Data* d, const Logistic* f, const double
 
 cdef inline double logit_refresh(const Data* d, const Logistic* f, const double* r,
                                  double offset) noexcept nogil:
-    """F at the state, refreshing the cached probabilities (``f.prob``, ``f.lse``).
+    """F at the state, refreshing the cached probabilities (``f.prob``) and value.
 
     A state the cache already belongs to (the warm start of the next alpha,
     a working set that screening left alone) costs a comparison and no
@@ -171,7 +170,7 @@ cdef inline double logit_refresh(const Data* d, const Logistic* f, const double*
     cdef double value
     if not isnan(f.cached_loss[0]) and _logit_is_cached(d, f, r, offset):
         return f.cached_loss[0]
-    value = logit_evaluate(d, f, r, offset, NULL, 0.0, NULL, f.prob, f.lse)
+    value = logit_evaluate(d, f, r, offset, NULL, 0.0, NULL, f.prob)
     logit_mark_cached(d, f, r, offset, value)
     return value
 

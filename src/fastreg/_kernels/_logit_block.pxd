@@ -98,7 +98,7 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
     """The exact block: Newton on (b, w_U) until its gradient is at rounding level.
 
     The state (w, r = −Xw, offset = −b) moves. ``cached``: the cached
-    probabilities (``f.prob``, ``f.lse``) and loss are those of the state,
+    probabilities (``f.prob``) and loss are those of the state,
     which spares the first step its transcendentals; on return they are, in
     any case. ``positive``: w_U ≥ 0 (see the module comment). Uses ``f.hess``,
     ``f.r_model``, ``f.response`` and ``f.block`` as scratch.
@@ -204,8 +204,7 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
         accepted = False
         if decrement > 1e-8 * n or t < 1.0:
             for c in range(BLOCK_HALVINGS):
-                ft = logit_evaluate(d, f, r, offset[0] + t * db, buf, t, f.try_r, f.try_prob,
-                                    f.try_lse)
+                ft = logit_evaluate(d, f, r, offset[0] + t * db, buf, t, f.try_r, f.try_prob)
                 if ft <= f0 + 1e-15 * fabs(f0):
                     accepted = True
                     break
@@ -225,7 +224,6 @@ cdef inline void logit_block_step(const Data* d, const Logistic* f, const floati
         if accepted:
             memcpy(r, f.try_r, n * sizeof(double))
             memcpy(f.prob, f.try_prob, n * sizeof(double))
-            memcpy(f.lse, f.try_lse, n * sizeof(double))
             offset[0] += t * db
             logit_mark_cached(d, f, r, offset[0], ft)
         else:

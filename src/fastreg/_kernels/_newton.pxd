@@ -84,13 +84,12 @@ cdef inline double _backtrack(const Data* d, const Logistic* f, const ElasticNet
                               const Py_ssize_t* ws, Py_ssize_t n_ws, const double* w,
                               double f0, double* loss) noexcept nogil:
     """The first t of 1, 1/2, 1/4, ... where the objective is at most ``f0``, its
-    probabilities and log(1 + e^η) left in the trial buffers and its loss in
-    ``loss`` (0: none)."""
+    state and probabilities left in the trial buffers and its loss in ``loss``
+    (0: none)."""
     cdef Py_ssize_t k
     cdef double t = 1.0
     for k in range(HALVINGS):
-        loss[0] = logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob,
-                                 f.try_lse)
+        loss[0] = logit_evaluate(d, f, r, offset - t * db, step, t, f.try_r, f.try_prob)
         if loss[0] + enet_along(pen, ws, n_ws, f.w_start, w, t) <= f0 + 1e-15 * fabs(f0):
             return t  # (rounding: near the optimum F cannot tell)
         t *= 0.5
@@ -220,8 +219,6 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         if t > 0.0:
             memcpy(r, f.try_r, n * sizeof(double))
             memcpy(f.prob, f.try_prob, n * sizeof(double))
-            if backtrack:
-                memcpy(f.lse, f.try_lse, n * sizeof(double))
             offset[0] = offset[0] - t * db
             logit_mark_cached(d, f, r, offset[0], loss_try)
         if f.n_unpen > 0:  # the intercept and the unpenalized coefficients, exactly

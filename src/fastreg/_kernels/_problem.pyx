@@ -134,8 +134,8 @@ cdef class LogisticLoss:
         # Newton models' buffers: allocated once per path
         self.buffers = np.empty((10, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
-        # the cached state's offset, the last dual value's scale and value, and the
-        # cached state's loss (NaN: none)
+        # the cached state's offset and loss, and the last dual value's scale, value,
+        # slope and curvature (NaN: none)
         self.scalars = np.full(6, np.nan)
         k = 0 if unpenalized is None else len(unpenalized)
         self.unpenalized = np.ascontiguousarray(np.zeros(0) if k == 0 else unpenalized,
@@ -164,9 +164,9 @@ cdef class LogisticLoss:
         f.response = &b[1, 0]
         f.r_model = &b[2, 0]
         f.prob = &b[3, 0]
-        f.lse = &b[4, 0]
+        f.spare = &b[4, 0]
         f.try_prob = &b[5, 0]
-        f.try_lse = &b[6, 0]
+        f.spare2 = &b[6, 0]
         f.cached_r = &b[7, 0]
         f.try_r = &b[8, 0]
         f.cached_offset = <double*> _address(self.scalars)
