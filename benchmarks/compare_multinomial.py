@@ -8,8 +8,9 @@ Data: the Debian package descriptions of the ten most common sections (tf-idf,
 ``_data.debian_sections_tfidf``), labelled by section. Path: ``--n-alphas``
 alphas from the multinomial alpha_max down to 1e-2·alpha_max, with an
 intercept. Protocol (as ``compare_peers.py``): every solver runs a ladder of
-its own tolerances, loosest first, two per decade (1e-3, 3e-4, 1e-4, ...); its time is that of the loosest one whose
-largest relative suboptimality over the path, (P(B) − P*) / P_null, is at most
+its own tolerances, loosest first, two per decade (``_protocol.LADDER``: 1e-3,
+3e-4, 1e-4, ...); its time is that of the loosest one whose largest relative
+suboptimality over the path, (P(B) − P*) / P_null, is at most
 ``--target`` (1e-6). P* is fastreg's objective at tol 1e-10 (every point
 certified by its duality gap); the objectives are computed here, on one
 formula, for every solver.
@@ -48,11 +49,11 @@ import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from ._data import debian_sections_tfidf
+from ._protocol import LADDER
 
 def _ladder(loosest, tightest):
-    """Two tolerances per decade, loosest first (as ``_protocol.LADDER``)."""
-    return [m * 10.0 ** -k for k in range(-int(np.log10(loosest)), -int(np.log10(tightest)) + 1)
-            for m in (1.0, 0.3)][:-1]
+    """The protocol's ladder (two tolerances per decade) from ``loosest`` to ``tightest``."""
+    return [tol for tol in LADDER if tightest * (1 - 1e-9) <= tol <= loosest * (1 + 1e-9)]
 
 
 LADDERS = {"fastreg": _ladder(1e-3, 1e-7), "glmnet": _ladder(1e-4, 1e-9),
