@@ -290,12 +290,11 @@ cdef inline double logit_dual_value_memo(const Data* d, const Logistic* f, const
     − ½ K (c − c₀)² / c, K the remembered ``curvature``. Within 10% of c₀ it is
     about as tight as the value itself (one step of a 100-alpha grid is 5%).
     """
-    cdef double value, dc
-    if (f.memo[0] == c or (bound and c < f.memo[0] and c >= 0.9 * f.memo[0])) and (
+    cdef double value, c0 = f.memo[0], dc = c - f.memo[0]
+    if (c == c0 or (bound and 0.9 * c0 <= c < c0)) and (
             memcmp(theta, f.memo_theta, d.n_samples * sizeof(double)) == 0):
-        if f.memo[0] == c:
+        if c == c0:
             return f.memo[1]
-        dc = c - f.memo[0]
         return f.memo[1] + f.memo[2] * dc - 0.5 * f.memo[3] * dc * dc / c
     value = logit_dual_value(d, f, theta, c, &f.memo[2], &f.memo[3])
     memcpy(f.memo_theta, theta, d.n_samples * sizeof(double))

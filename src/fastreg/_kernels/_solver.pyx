@@ -389,11 +389,11 @@ def solve(DesignView design, datafit, ElasticNetPenalty penalty, double[::1] w, 
 
 def logistic_dual_value(DesignView design, LogisticLoss loss, const double[::1] theta,
                         double c, double c_next):
-    """The logistic dual value at cθ, then its bound and its value at c_next θ (for tests).
+    """The logistic dual value at cθ, then at c_next θ bounded and computed (for tests).
 
-    Returns (D(cθ), the bound of ``logit_dual_value_memo`` at c_next from the
-    pass at c, D(c_next θ)); the bound applies for 0.9 c ≤ c_next < c, and is
-    D(cθ) again elsewhere.
+    Returns (D(cθ), what ``logit_dual_value_memo`` gives at c_next right after
+    the pass at c, D(c_next θ) computed): the middle one is the bound for
+    0.9 c ≤ c_next < c, and the computed value elsewhere.
     """
     cdef Data d = design.view()
     cdef Logistic f = loss.view()
