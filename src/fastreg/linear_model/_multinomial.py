@@ -181,9 +181,9 @@ class MultinomialPoint:
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
         self.theta = np.empty((n, K))          # the dual point Y − P
-        self.P = np.empty((n, K))              # (the intercepts' Hessian's buffer)
-        self.class_weight = (self.Y.sum(axis=0) if design.sample_weight is None
-                             else design.sample_weight @ self.Y)   # Σ_i s_i Y_i
+        self.P = None                          # (n, K): the intercepts' Hessian's buffer
+        self.class_totals = np.bincount(codes, weights=design.sample_weight,
+                                        minlength=K)   # Σ_i s_i Y_i
         self.full_pass = None                  # (loss, Z) of the state, while it holds
         self.last_pass = None                  # (loss, g) of the last softmax pass, likewise
         self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
@@ -331,10 +331,12 @@ class MultinomialPoint:
             if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
             if hess is None:  # the alpha's first step's Hessian serves the (small) later ones
+                if self.P is None:
+                    self.P = np.empty_like(self.theta)
                 P = np.subtract(self.Y, self.theta, out=self.P)
                 SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
                 # diag(Σ_i s_i P_i) − PᵀSP, the column sums from g = Σ_i s_i (P_i − Y_i)
-                hess = self.intercept_hess = np.diag(g + self.class_weight) - SP.T @ P
+                hess = self.intercept_hess = np.diag(g + self.class_totals) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
             step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
