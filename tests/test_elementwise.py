@@ -20,6 +20,7 @@ LEVELS = [pytest.param(level, id=name) for level, name in enumerate(["libm", "av
 
 
 def _libm(fn, x):
+    """fn (math.exp or math.log) elementwise; NaN where it refuses the value."""
     out = np.empty_like(x)
     for i, v in enumerate(x):
         try:
@@ -35,7 +36,7 @@ def test_exp_within_one_ulp(n, level):
     rng = np.random.default_rng(n)
     x = np.concatenate([rng.uniform(-40, 40, n // 2), rng.uniform(-708, 709, n - n // 2)])
     got = _elementwise.exp(x, level)
-    want = np.array([math.exp(v) for v in x])
+    want = _libm(math.exp, x)
     assert got.shape == (n,)
     assert np.all(_ulps(got, want) <= 1.0)
 
