@@ -145,3 +145,35 @@ def test_softmax_refresh_loss_and_the_dual_value(weighted):
         entropy = -s @ np.sum(xlogy(Q, Q), axis=1)
         assert _softmax.entropy_sum(level, per_sample, sw) == pytest.approx(entropy, rel=1e-12,
                                                                             abs=1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("kept", [False, True])
+def test_softmax_pass_shifts_the_intercepts_and_forms_their_hessian(weighted, kept):
+    from fastreg._kernels import _softmax
+
+    rng = np.random.default_rng(4)
+    K, n = 4, 300   # (more samples than one batch of the pass)
+    eta = np.ascontiguousarray(rng.normal(0, 2, (K, n)))
+    codes = rng.integers(0, K, n).astype(np.int32)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else np.zeros(0)
+    s = sw if weighted else np.ones(n)
+    delta = rng.normal(0, 0.5, K)
+    expected_eta = eta + delta[:, None]
+    E, sums, c = np.empty((K, n)), np.empty(n), np.empty(n)
+    _class_cycle.softmax_refresh(eta, E, sums, c, codes, sw)
+    theta, per_sample, hess = np.empty((n, K)), np.empty((3, n)), np.empty((K, K))
+    loss, grad = _softmax.softmax_pass(eta, codes, sw, theta, per_sample,
+                                       (E, sums, c) if kept else None, delta, hess)
+    np.testing.assert_array_equal(eta, expected_eta)   # shifted in place
+    P = np.exp(expected_eta - logsumexp(expected_eta, axis=0)).T
+    Y = np.eye(K)[codes]
+    np.testing.assert_allclose(theta, Y - P, rtol=1e-12, atol=1e-14)
+    assert loss == pytest.approx(s @ (logsumexp(expected_eta, axis=0)
+                                      - expected_eta[codes, np.arange(n)]), rel=1e-13)
+    np.testing.assert_allclose(grad, s @ (P - Y), rtol=1e-12, atol=1e-11)
+    np.testing.assert_allclose(hess, np.diag(s @ P) - (P * s[:, None]).T @ P,
+                               rtol=1e-12, atol=1e-11)
+    if kept:  # the kept softmax follows the shift
+        np.testing.assert_allclose(E, np.exp(expected_eta - c), rtol=1e-13)
+        np.testing.assert_allclose(sums, E.sum(axis=0), rtol=1e-14)

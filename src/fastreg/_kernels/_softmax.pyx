@@ -8,19 +8,21 @@ logs a batch of samples at a time (``_vmath.pxd``).
 """
 
 from libc.math cimport log
+from libc.stdlib cimport calloc, free
 
 import numpy as np
 
 from ._vmath cimport CHUNK, vexp, vlog
 
 
-def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
-                 double[:, ::1] theta, double[:, ::1] per_sample, kept=None):
+def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
+                 double[:, ::1] theta, double[:, ::1] per_sample, kept=None, delta=None,
+                 hess=None):
     """Fill Θ and the per-sample sums; return (n · loss, the intercepts' gradient).
 
     Parameters
     ----------
-    eta : ndarray of shape (K, n)
+    eta : ndarray of shape (K, n), in/out
         Linear predictors, intercepts included.
     codes : ndarray of int32, shape (n,)
         Class index of each sample.
@@ -30,9 +32,15 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
         Y − P.
     per_sample : ndarray of shape (3, n), out
         P_iy (the true class's probability), Σ_k P_ik log P_ik and log P_iy.
-    kept : (E, sums, c), optional
+    kept : (E, sums, c), optional, in/out
         The softmax already at hand, E = e^(η − c) of shape (K, n) and its column
         sums: the pass then divides instead of exponentiating.
+    delta : ndarray of shape (K,), optional
+        A shift of the intercepts to apply first: η_k += delta_k for every
+        sample, and the kept softmax rescaled to match (E_k *= e^delta_k, its
+        sums recomputed). The caller keeps delta small enough for E (below 50).
+    hess : ndarray of shape (K, K), optional, out
+        The intercepts' Hessian Σ_i s_i (diag P_i − P_i P_iᵀ).
 
     Returns
     -------
@@ -41,21 +49,38 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
     grad : ndarray of shape (K,)
         Σ_i s_i (P_ik − Y_ik), the intercepts' gradient.
     """
-    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, b, batch, start, m
+    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, l, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0
-    cdef double top, total, inv, lse, si, pk, p_eta, loss = 0.0
+    cdef double top, total, inv, lse, si, pk, sp, e, p_eta, loss = 0.0
     cdef double top_b[CHUNK]
     cdef double total_b[CHUNK]
     cdef double log_b[CHUNK]
     cdef double[::1] grad = np.zeros(K)
-    cdef const double[:, ::1] E
-    cdef const double[::1] sums
+    cdef double[:, ::1] E
+    cdef double[::1] sums
     cdef const double[::1] shift
-    cdef bint have = kept is not None
+    cdef const double[::1] dv
+    cdef double[::1] scale
+    cdef double[:, ::1] H
+    cdef double* acc = NULL
+    cdef const double* row
+    cdef bint have = kept is not None, shifting = delta is not None, second = hess is not None
     if have:
         E, sums, shift = kept
         if E.shape[0] != K or E.shape[1] != n or sums.shape[0] != n or shift.shape[0] != n:
             raise ValueError("kept must hold E (K, n), its column sums (n,) and shifts (n,)")
+    if shifting:
+        dv = delta
+        scale = np.exp(delta)
+        if dv.shape[0] != K:
+            raise ValueError("delta must have one entry per class")
+    if second:
+        H = hess
+        if H.shape[0] != K or H.shape[1] != K:
+            raise ValueError("hess must be (K, K)")
+        acc = <double*> calloc(K * K, sizeof(double))   # (its own memory: vectorized)
+        if acc == NULL:
+            raise MemoryError()
     if theta.shape[0] != n or theta.shape[1] != K or codes.shape[0] != n:
         raise ValueError("theta must be (n, K) and codes (n,) for eta of shape (K, n)")
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
@@ -68,11 +93,23 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
             # for the batch), their sums, and the sums' logs
             for b in range(m):
                 i = start + b
-                if have:
-                    total_b[b] = sums[i]
-                    top_b[b] = shift[i]
+                if shifting:
                     for k in range(K):
-                        theta[i, k] = E[k, i]
+                        eta[k, i] += dv[k]
+                if have:
+                    top_b[b] = shift[i]
+                    if shifting:
+                        total = 0.0
+                        for k in range(K):
+                            e = E[k, i] * scale[k]
+                            E[k, i] = e
+                            theta[i, k] = e
+                            total += e
+                        sums[i] = total
+                    else:
+                        for k in range(K):
+                            theta[i, k] = E[k, i]
+                    total_b[b] = sums[i]
                 else:
                     top = eta[0, i]
                     for k in range(1, K):  # (a max, no branch to mispredict)
@@ -99,12 +136,28 @@ def softmax_pass(const double[:, ::1] eta, const int[::1] codes, const double[::
                     pk = theta[i, k] * inv
                     p_eta += pk * eta[k, i]
                     grad[k] += si * pk
-                    theta[i, k] = -pk
+                    theta[i, k] = pk
+                if second:  # − s P_i P_iᵀ, P_i in Θ's row for now
+                    row = &theta[i, 0]
+                    for k in range(K):   # (its upper triangle)
+                        sp = si * row[k]
+                        for l in range(k, K):
+                            acc[k * K + l] -= sp * row[l]
+                for k in range(K):
+                    theta[i, k] = -theta[i, k]
                 theta[i, codes[i]] += 1.0
-                grad[codes[i]] -= si
                 per_sample[0, i] = 1.0 - theta[i, codes[i]]
                 per_sample[1, i] = p_eta - lse
                 per_sample[2, i] = eta[codes[i], i] - lse
+        if second:  # + diag Σ_i s_i P_i
+            for k in range(K):
+                for l in range(k, K):
+                    H[k, l] = acc[k * K + l]
+                    H[l, k] = acc[k * K + l]
+                H[k, k] += grad[k]
+            free(acc)
+        for i in range(n):
+            grad[codes[i]] -= sw[i] if weighted else 1.0
     return loss, np.asarray(grad)
 
 

@@ -117,14 +117,6 @@ class _Softmax:
         return _class_cycle.softmax_refresh(eta, self.E, self.sums, self.c, self.codes, self.sw,
                                             exps=False)
 
-    def shift(self, delta):
-        """η_k += delta_k for every sample (the intercepts moved)."""
-        if np.max(delta) > 50.0:  # far from c: refreshed at the next use instead
-            self.fresh = False
-            return
-        self.E *= np.exp(delta)[:, None]
-        np.sum(self.E, axis=0, out=self.sums)
-
 
 class _CycleExtrapolation:
     """Anderson extrapolation of the iterates the class cycles produce.
@@ -181,9 +173,6 @@ class MultinomialPoint:
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
         self.theta = np.empty((n, K))          # the dual point Y − P
-        self.P = None                          # (n, K): the intercepts' Hessian's buffer
-        self.class_totals = np.bincount(codes, weights=design.sample_weight,
-                                        minlength=K)   # Σ_i s_i Y_i
         self.full_pass = None                  # (loss, Z) of the state, while it holds
         self.last_pass = None                  # (loss, g) of the last softmax pass, likewise
         self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
@@ -318,33 +307,36 @@ class MultinomialPoint:
             return self._block_pass()
         self.full_pass = None
         steps = (50 if full else 1) if d.fit_intercept else 0
-        hess = self.intercept_hess
+        delta = None   # an intercept step the next pass applies
         for it in range(steps + 1):
+            # the alpha's first step's Hessian serves the (small) later ones
+            needs_hess = it < steps and self.intercept_hess is None
+            if self.last_pass is not None and needs_hess:
+                self.last_pass = None   # (taken without the Hessian: rare)
             if self.last_pass is None:  # (a full gap right after a working set's: no pass)
                 # the kept softmax, while it holds η, saves the exponentials
                 kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
                         if self.softmax.fresh else None)
+                hess = np.empty((self.n_classes,) * 2) if needs_hess else None
                 self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
-                                                       self.theta, self.per_sample, kept)
+                                                       self.theta, self.per_sample, kept,
+                                                       delta, hess)
+                delta = None
+                if needs_hess:
+                    self.intercept_hess = hess
             loss, g = self.last_pass
             self.theta_sum = -g    # Σ_i s_i Θ_ik
             if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
                 break
-            if hess is None:  # the alpha's first step's Hessian serves the (small) later ones
-                if self.P is None:
-                    self.P = np.empty_like(self.theta)
-                P = np.subtract(self.Y, self.theta, out=self.P)
-                SP = P if d.sample_weight is None else P * d.sample_weight[:, None]
-                # diag(Σ_i s_i P_i) − PᵀSP, the column sums from g = Σ_i s_i (P_i − Y_i)
-                hess = self.intercept_hess = np.diag(g + self.class_totals) - SP.T @ P
             # H is singular along the ones (a common shift changes nothing)
+            hess = self.intercept_hess
             step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
             step -= step.mean() - self.b.mean()   # and keep the intercepts centered
             self.b -= step
-            self.eta -= step[:, None]
+            delta = -step
             self.last_pass = None
-            if self.softmax.fresh:  # a shift per class: rescale the kept softmax, no exp
-                self.softmax.shift(-step)
+            if self.softmax.fresh and np.max(delta) > 50.0:
+                self.softmax.fresh = False   # far from its shifts: refreshed at the next use
         return loss
 
     def _gap(self, l1, l2, ws=None):
