@@ -177,3 +177,34 @@ def test_softmax_pass_shifts_the_intercepts_and_forms_their_hessian(weighted, ke
     if kept:  # the kept softmax follows the shift
         np.testing.assert_allclose(E, np.exp(expected_eta - c), rtol=1e-13)
         np.testing.assert_allclose(sums, E.sum(axis=0), rtol=1e-14)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_penalty_terms_match_their_formulas(positive, l2):
+    from fastreg._kernels import _softmax
+
+    rng = np.random.default_rng(5)
+    K, p, l1 = 3, 9, 1.3
+    W = rng.normal(0, 1, (K, p)) * (rng.random((K, p)) < 0.5)
+    v, u = rng.uniform(0.5, 2.0, p), rng.uniform(0.5, 2.0, p)
+    v[4] = 0.0   # unpenalized: no score, out of the conjugate
+    cols = np.array([0, 2, 4, 5, 8], dtype=np.intp)
+    Zt = rng.normal(0, 2, (len(cols), K))
+    scores = np.empty(len(cols))
+    l1_norm, l2_norm, dual_norm, conjugate = _softmax.penalty_terms(
+        Zt, W, cols, v, u, l1, l2, positive, scores)
+    Wc, vc, uc = W[:, cols], v[cols], u[cols]
+    assert l1_norm == pytest.approx(np.sum(vc * np.abs(Wc)), rel=1e-14)
+    assert l2_norm == pytest.approx(np.sum(uc * Wc ** 2), rel=1e-14)
+    A = Zt.T - l2 * uc * Wc
+    A = np.maximum(A, 0.0) if positive else np.abs(A)
+    pen = vc > 0
+    expected = np.zeros(len(cols))
+    expected[pen] = A[:, pen].max(axis=0) / vc[pen]
+    np.testing.assert_allclose(scores, expected, rtol=1e-14)
+    assert dual_norm == expected.max()
+    Zp = np.maximum(Zt.T, 0.0) if positive else np.abs(Zt.T)
+    excess = np.maximum(Zp - l1 * vc, 0.0)[:, pen]
+    expected_conj = np.sum(excess ** 2 / (2.0 * l2 * uc[pen])) if l2 > 0 else 0.0
+    assert conjugate == pytest.approx(expected_conj, rel=1e-13)

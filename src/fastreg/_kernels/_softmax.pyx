@@ -7,7 +7,7 @@ pass in place of a dozen numpy passes over the n × K arrays, its exps and
 logs a batch of samples at a time (``_vmath.pxd``).
 """
 
-from libc.math cimport log
+from libc.math cimport fabs, log
 from libc.stdlib cimport calloc, free
 
 import numpy as np
@@ -192,3 +192,72 @@ def entropy_sum(double c, const double[:, ::1] per_sample, const double[::1] sw)
                      + q_b[b] * log_b[b])
                 acc -= sw[i] * h if weighted else h
     return acc
+
+
+def penalty_terms(const double[:, ::1] Zt, const double[:, ::1] W, const Py_ssize_t[::1] cols,
+                  const double[::1] v, const double[::1] u, double l1, double l2,
+                  bint positive, double[::1] scores):
+    """The elastic net's side of the multinomial gap, in one pass over the features.
+
+    Parameters
+    ----------
+    Zt : ndarray of shape (m, K)
+        The correlations x̄_jᵀSΘ_k of the features ``cols``, one row each.
+    W : ndarray of shape (K, p)
+        The coefficients.
+    cols : ndarray of intp, shape (m,)
+        The features: every one that may be nonzero in W.
+    v, u : ndarray of shape (p,)
+        The L1 and L2 penalty factors (v_j = 0: unpenalized).
+    l1, l2 : float
+        The penalty's levels.
+    positive : bool
+        Whether the coefficients are constrained nonnegative.
+    scores : ndarray of shape (m,), out
+        Each feature's dual violation max_k |x̄_jᵀSΘ_k − l2 u_j B_kj| / v_j (the
+        positive part without the absolute value with ``positive``); 0 for the
+        unpenalized, which leave the dual norm and the conjugate.
+
+    Returns
+    -------
+    l1_norm, l2_norm : float
+        Σ v_j |B_kj| and Σ u_j B_kj² over the features.
+    dual_norm : float
+        The largest score.
+    conjugate : float
+        Σ (|x̄_jᵀSΘ_k| − l1 v_j)₊² / (2 l2 u_j) over the penalized features: the
+        L2 term's conjugate at Θ itself (0 when l2 = 0).
+    """
+    cdef Py_ssize_t m = Zt.shape[0], K = Zt.shape[1], t, j, k
+    cdef double l1_norm = 0.0, l2_norm = 0.0, dual_norm = 0.0, conjugate = 0.0
+    cdef double a, z, w, top, excess, shrink
+    if W.shape[0] != K or cols.shape[0] != m or scores.shape[0] != m:
+        raise ValueError("Zt (m, K), W (K, p), cols (m,) and scores (m,) must agree")
+    if v.shape[0] != W.shape[1] or u.shape[0] != W.shape[1]:
+        raise ValueError("v and u must have one entry per feature")
+    with nogil:
+        for t in range(m):
+            j = cols[t]
+            if j < 0 or j >= W.shape[1]:
+                with gil:
+                    raise IndexError("cols holds a feature out of range")
+            top = 0.0
+            shrink = l2 * u[j]
+            for k in range(K):
+                w = W[k, j]
+                z = Zt[t, k]
+                l1_norm += v[j] * fabs(w)
+                l2_norm += u[j] * w * w
+                a = z - shrink * w
+                a = a if positive else fabs(a)
+                top = a if a > top else top
+                if l2 > 0.0 and v[j] > 0.0:
+                    excess = (z if positive else fabs(z)) - l1 * v[j]
+                    if excess > 0.0:
+                        conjugate += excess * excess / (2.0 * shrink)
+            if v[j] > 0.0:
+                scores[t] = top / v[j]
+                dual_norm = scores[t] if scores[t] > dual_norm else dual_norm
+            else:
+                scores[t] = 0.0
+    return l1_norm, l2_norm, dual_norm, conjugate

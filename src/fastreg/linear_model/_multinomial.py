@@ -198,8 +198,7 @@ class MultinomialPoint:
         # feasible for it (projected)
         unpen = design.unpenalized(penalty_factor)
         self.block = SoftmaxBlock(design, unpen, self.codes, K) if unpen.size else None
-        self.penalized = penalty_factor > 0
-        self.some_unpenalized = not np.all(self.penalized)   # (constant ones included)
+        self.all_features = np.arange(p, dtype=np.intp)
         self.feasible = True
 
     def _columns(self, ws):
@@ -346,53 +345,39 @@ class MultinomialPoint:
         (v, u the L1 and L2 factors).
         The working set's gap (only a stopping rule) skips the unpenalized block's solve.
         """
-        d, v, u, W = self.design, self.penalty_factor, self.l2_factor, self.W
-        if ws is None and self.full_pass is not None:
+        d, full = self.design, ws is None
+        if full and self.full_pass is not None:
             # the state has not moved since the last full gap (a new alpha):
             # only the penalty's levels differ
-            loss, Z = self.full_pass
+            loss, Zt = self.full_pass
         else:
-            loss = self._softmax_pass(full=ws is None)
-        if ws is None:
+            loss = self._softmax_pass(full=full)
+        if full:
             if self.full_pass is None:
-                Z = d.gradient(self.theta).T                 # (K, p): x̄_jᵀ S Θ_k
-                self.full_pass = loss, Z
-            vz, uz, Wz = v, u, W
+                Zt = np.ascontiguousarray(d.gradient(self.theta))   # (p, K): x̄_jᵀSΘ_k
+                self.full_pass = loss, Zt
+            ws = self.all_features
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
             st = self.theta if d.sample_weight is None else self.theta * d.sample_weight[:, None]
-            Z = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
+            Zt = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
             if d.fit_intercept:
-                Z -= np.outer(d.x_mean[ws], self.theta_sum)
-            Z = Z.T
-            vz, uz, Wz = v[ws], u[ws], W[:, ws]
-        # (W is zero outside the working set)
-        l1_norm, l2_norm = np.sum(vz * np.abs(Wz)), np.sum(uz * Wz * Wz)
+                Zt -= np.outer(d.x_mean[ws], self.theta_sum)
+        # (W is zero outside the working set; the unpenalized features' constraint
+        # holds by the projection, else Θ is refused: they leave the dual norm)
+        scores = np.empty(len(ws))
+        l1_norm, l2_norm, dual_norm, conjugate = _softmax.penalty_terms(
+            Zt, self.W, ws, self.penalty_factor, self.l2_factor, l1, l2, self.positive, scores)
         primal = loss + l1 * l1_norm + 0.5 * l2 * l2_norm
-        if self.some_unpenalized:
-            # the unpenalized features' constraint holds by the projection (else Θ is
-            # refused): only the penalized ones enter the dual norm and conjugate
-            pen = self.penalized if ws is None else self.penalized[ws]
-            all_scores = np.zeros(pen.size)
-            if ws is None and not self.feasible:  # the dual point 0: the gap is the primal
-                return max(float(primal), 0.0), loss, all_scores
-            Z, vz, uz, Wz = Z[:, pen], vz[pen], uz[pen], Wz[:, pen]
+        if full and not self.feasible:  # the dual point 0: the gap is the primal
+            return max(float(primal), 0.0), loss, np.zeros(len(ws))
         # lasso-type point cΘ, feasible for the design augmented by √(l2 u) I
-        A = Z - l2 * uz * Wz if l2 > 0.0 else Z
-        A = np.maximum(A, 0.0) if self.positive else np.abs(A)
-        scores = A.max(axis=0) / vz if A.size else np.zeros(0)
-        if self.some_unpenalized:
-            all_scores[pen] = scores
-            scores = all_scores
-        dual_norm = float(scores.max(initial=0.0))
         c = min(1.0, l1 / dual_norm) if dual_norm > 0.0 else 1.0
         entropy = _softmax.entropy_sum(c, self.per_sample, self.sw)
         gap = primal - (entropy - 0.5 * c * c * l2 * l2_norm)
         if l2 > 0.0:  # Θ itself in the Fenchel dual
-            excess = (np.maximum(Z, 0.0) if self.positive else np.abs(Z)) - l1 * vz
-            conjugate = np.sum(np.maximum(excess, 0.0) ** 2 / (2.0 * l2 * uz))
-            full = entropy if c == 1.0 else _softmax.entropy_sum(1.0, self.per_sample, self.sw)
-            gap = min(gap, primal - (full - conjugate))
+            whole = entropy if c == 1.0 else _softmax.entropy_sum(1.0, self.per_sample, self.sw)
+            gap = min(gap, primal - (whole - conjugate))
         return max(float(gap), 0.0), loss, scores
 
     # -- the point solver ---------------------------------------------------
