@@ -208,3 +208,23 @@ def test_penalty_terms_match_their_formulas(positive, l2):
     excess = np.maximum(Zp - l1 * vc, 0.0)[:, pen]
     expected_conj = np.sum(excess ** 2 / (2.0 * l2 * uc[pen])) if l2 > 0 else 0.0
     assert conjugate == pytest.approx(expected_conj, rel=1e-13)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_gradient_alone_matches_the_pass(weighted):
+    from fastreg._kernels import _softmax
+
+    rng = np.random.default_rng(6)
+    K, n = 5, 700   # (batches of the pass, and a last partial one)
+    eta = np.ascontiguousarray(rng.normal(0, 2, (K, n)))
+    codes = rng.integers(0, K, n).astype(np.int32)
+    sw = rng.uniform(0.5, 2.0, n) if weighted else np.zeros(0)
+    E, sums, c = np.empty((K, n)), np.empty(n), np.empty(n)
+    _class_cycle.softmax_refresh(eta, E, sums, c, codes, sw)
+    hess, hess_pass = np.empty((K, K)), np.empty((K, K))
+    grad = _softmax.softmax_gradient(E, sums, codes, sw, hess)
+    _, grad_pass = _softmax.softmax_pass(eta, codes, sw, np.empty((n, K)), np.empty((3, n)),
+                                         None, None, hess_pass)
+    np.testing.assert_allclose(grad, grad_pass, rtol=1e-12, atol=1e-11)
+    np.testing.assert_allclose(hess, hess_pass, rtol=1e-12, atol=1e-11)
+    np.testing.assert_array_equal(_softmax.softmax_gradient(E, sums, codes, sw), grad)

@@ -8,11 +8,81 @@ logs a batch of samples at a time (``_vmath.pxd``).
 """
 
 from libc.math cimport fabs, log
-from libc.stdlib cimport calloc, free
+from libc.stdlib cimport calloc, free, malloc
 
 import numpy as np
 
 from ._vmath cimport CHUNK, vexp, vlog
+
+
+cdef struct HessianSum:
+    # −Σ_i s_i P_i P_iᵀ, accumulated a batch of samples at a time: per pair of
+    # classes a dot product over the batch's contiguous rows (vectorized)
+    Py_ssize_t K
+    double* acc         # K × K, its upper triangle
+    double* rows        # K × CHUNK: the batch's probabilities, class by class
+    double* weight      # CHUNK: the batch's sample weights
+
+
+cdef inline void _hessian_batch(HessianSum* h, Py_ssize_t m) noexcept nogil:
+    """Add the batch's −Σ s P Pᵀ (its rows and weights filled) to the sum."""
+    cdef Py_ssize_t K = h.K, k, l, b, m4 = m - m % 4
+    cdef const double* pk
+    cdef const double* pl
+    cdef const double* spk = h.weight + CHUNK
+    cdef double d0, d1, d2, d3
+    for k in range(K):
+        pk = h.rows + k * CHUNK
+        for b in range(m):
+            h.weight[CHUNK + b] = h.weight[b] * pk[b]   # (s p_k: the scratch half)
+        for l in range(k, K):
+            pl = h.rows + l * CHUNK
+            d0 = d1 = d2 = d3 = 0.0   # (four chains: a reduction is not vectorized)
+            for b in range(0, m4, 4):
+                d0 += spk[b] * pl[b]
+                d1 += spk[b + 1] * pl[b + 1]
+                d2 += spk[b + 2] * pl[b + 2]
+                d3 += spk[b + 3] * pl[b + 3]
+            for b in range(m4, m):
+                d0 += spk[b] * pl[b]
+            h.acc[k * K + l] -= (d0 + d1) + (d2 + d3)
+
+
+cdef int _hessian_start(hess, Py_ssize_t K, HessianSum* h) except -1:
+    """The sum's buffers (all NULL without ``hess``)."""
+    h.K = K
+    h.acc = h.rows = h.weight = NULL
+    if hess is None:
+        return 0
+    if hess.shape != (K, K):
+        raise ValueError("hess must be (K, K)")
+    h.acc = <double*> calloc(K * K, sizeof(double))
+    h.rows = <double*> malloc(K * CHUNK * sizeof(double))
+    h.weight = <double*> malloc(2 * CHUNK * sizeof(double))
+    if h.acc == NULL or h.rows == NULL or h.weight == NULL:
+        _hessian_free(h)
+        raise MemoryError()
+    return 0
+
+
+cdef inline void _hessian_out(double[:, ::1] H, HessianSum* h,
+                              const double[::1] grad) noexcept nogil:
+    """H = diag(Σ_i s_i P_i) (``grad`` before Y is subtracted) − Σ_i s_i P_i P_iᵀ; frees
+    the sum's buffers."""
+    cdef Py_ssize_t K = h.K, k, l
+    for k in range(K):
+        for l in range(k, K):
+            H[k, l] = h.acc[k * K + l]
+            H[l, k] = h.acc[k * K + l]
+        H[k, k] += grad[k]
+    _hessian_free(h)
+
+
+cdef inline void _hessian_free(HessianSum* h) noexcept nogil:
+    free(h.acc)
+    free(h.rows)
+    free(h.weight)
+    h.acc = h.rows = h.weight = NULL
 
 
 def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
@@ -49,9 +119,9 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
     grad : ndarray of shape (K,)
         Σ_i s_i (P_ik − Y_ik), the intercepts' gradient.
     """
-    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, l, b, batch, start, m
+    cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0
-    cdef double top, total, inv, lse, si, pk, sp, e, p_eta, loss = 0.0
+    cdef double top, total, inv, lse, si, pk, e, p_eta, loss = 0.0
     cdef double top_b[CHUNK]
     cdef double total_b[CHUNK]
     cdef double log_b[CHUNK]
@@ -61,10 +131,9 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
     cdef const double[::1] shift
     cdef const double[::1] dv
     cdef double[::1] scale
+    cdef HessianSum h
     cdef double[:, ::1] H
-    cdef double* acc = NULL
-    cdef const double* row
-    cdef bint have = kept is not None, shifting = delta is not None, second = hess is not None
+    cdef bint have = kept is not None, shifting = delta is not None
     if have:
         E, sums, shift = kept
         if E.shape[0] != K or E.shape[1] != n or sums.shape[0] != n or shift.shape[0] != n:
@@ -74,17 +143,13 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
         scale = np.exp(delta)
         if dv.shape[0] != K:
             raise ValueError("delta must have one entry per class")
-    if second:
-        H = hess
-        if H.shape[0] != K or H.shape[1] != K:
-            raise ValueError("hess must be (K, K)")
-        acc = <double*> calloc(K * K, sizeof(double))   # (its own memory: vectorized)
-        if acc == NULL:
-            raise MemoryError()
     if theta.shape[0] != n or theta.shape[1] != K or codes.shape[0] != n:
         raise ValueError("theta must be (n, K) and codes (n,) for eta of shape (K, n)")
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
         raise ValueError("per_sample must be (3, n)")
+    _hessian_start(hess, K, &h)
+    if h.acc != NULL:
+        H = hess
     with nogil:
         for batch in range((n + CHUNK - 1) // CHUNK):
             start = batch * CHUNK
@@ -136,29 +201,67 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
                     pk = theta[i, k] * inv
                     p_eta += pk * eta[k, i]
                     grad[k] += si * pk
-                    theta[i, k] = pk
-                if second:  # − s P_i P_iᵀ, P_i in Θ's row for now
-                    row = &theta[i, 0]
-                    for k in range(K):   # (its upper triangle)
-                        sp = si * row[k]
-                        for l in range(k, K):
-                            acc[k * K + l] -= sp * row[l]
-                for k in range(K):
-                    theta[i, k] = -theta[i, k]
+                    theta[i, k] = -pk
                 theta[i, codes[i]] += 1.0
+                if h.acc != NULL:
+                    h.weight[b] = si
+                    for k in range(K):
+                        h.rows[k * CHUNK + b] = (1.0 if k == codes[i] else 0.0) - theta[i, k]
                 per_sample[0, i] = 1.0 - theta[i, codes[i]]
                 per_sample[1, i] = p_eta - lse
                 per_sample[2, i] = eta[codes[i], i] - lse
-        if second:  # + diag Σ_i s_i P_i
-            for k in range(K):
-                for l in range(k, K):
-                    H[k, l] = acc[k * K + l]
-                    H[l, k] = acc[k * K + l]
-                H[k, k] += grad[k]
-            free(acc)
+            if h.acc != NULL:
+                _hessian_batch(&h, m)
+        if h.acc != NULL:
+            _hessian_out(H, &h, grad)
         for i in range(n):
             grad[codes[i]] -= sw[i] if weighted else 1.0
     return loss, np.asarray(grad)
+
+
+def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[::1] codes,
+                     const double[::1] sw, hess=None):
+    """The intercepts' gradient Σ_i s_i (P_ik − Y_ik) from a kept softmax, alone.
+
+    For a pass whose Θ is not needed (an intercept step surely follows): E
+    (K, n) and its column sums as in :func:`softmax_pass`'s ``kept``; no
+    exponential, no log, nothing written per sample. ``hess`` as there.
+    """
+    cdef Py_ssize_t K = E.shape[0], n = E.shape[1], i, k, b, batch, start, m
+    cdef bint weighted = sw.shape[0] > 0
+    cdef double acc_k
+    cdef double scale_b[CHUNK]
+    cdef double[::1] grad = np.zeros(K)
+    cdef HessianSum h
+    cdef double[:, ::1] H
+    if sums.shape[0] != n or codes.shape[0] != n or (weighted and sw.shape[0] != n):
+        raise ValueError("sums, codes (and sw if not empty) must have one entry per sample")
+    _hessian_start(hess, K, &h)
+    if h.acc != NULL:
+        H = hess
+    with nogil:
+        for batch in range((n + CHUNK - 1) // CHUNK):
+            start = batch * CHUNK
+            m = min(<Py_ssize_t> CHUNK, n - start)
+            for b in range(m):
+                scale_b[b] = (sw[start + b] if weighted else 1.0) / sums[start + b]
+            for k in range(K):
+                acc_k = 0.0
+                for b in range(m):
+                    acc_k += E[k, start + b] * scale_b[b]
+                grad[k] += acc_k
+            if h.acc != NULL:
+                for b in range(m):
+                    h.weight[b] = sw[start + b] if weighted else 1.0
+                for k in range(K):
+                    for b in range(m):
+                        h.rows[k * CHUNK + b] = E[k, start + b] / sums[start + b]
+                _hessian_batch(&h, m)
+        if h.acc != NULL:
+            _hessian_out(H, &h, grad)
+        for i in range(n):
+            grad[codes[i]] -= sw[i] if weighted else 1.0
+    return np.asarray(grad)
 
 
 def entropy_sum(double c, const double[:, ::1] per_sample, const double[::1] sw):

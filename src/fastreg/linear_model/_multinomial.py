@@ -317,26 +317,35 @@ class MultinomialPoint:
                 kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
                         if self.softmax.fresh else None)
                 hess = np.empty((self.n_classes,) * 2) if needs_hess else None
-                self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
-                                                       self.theta, self.per_sample, kept,
-                                                       delta, hess)
-                delta = None
+                if not full and it < steps and kept is not None:
+                    # a working set's one step follows: its gradient alone, then one pass
+                    g = _softmax.softmax_gradient(kept[0], kept[1], self.codes, self.sw, hess)
+                else:
+                    self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
+                                                           self.theta, self.per_sample, kept,
+                                                           delta, hess)
+                    delta = None
                 if needs_hess:
                     self.intercept_hess = hess
-            loss, g = self.last_pass
-            self.theta_sum = -g    # Σ_i s_i Θ_ik
-            if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
-                break
-            # H is singular along the ones (a common shift changes nothing)
-            hess = self.intercept_hess
-            step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
-            step -= step.mean() - self.b.mean()   # and keep the intercepts centered
-            self.b -= step
-            delta = -step
+            if self.last_pass is not None:
+                loss, g = self.last_pass
+                self.theta_sum = -g    # Σ_i s_i Θ_ik
+                if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
+                    break
+            delta = self._intercept_step(g)
             self.last_pass = None
-            if self.softmax.fresh and np.max(delta) > 50.0:
-                self.softmax.fresh = False   # far from its shifts: refreshed at the next use
         return loss
+
+    def _intercept_step(self, g):
+        """One Newton step on the intercepts from their gradient g; returns η's shift."""
+        hess = self.intercept_hess
+        # H is singular along the ones (a common shift changes nothing)
+        step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
+        step -= step.mean() - self.b.mean()   # and keep the intercepts centered
+        self.b -= step
+        if self.softmax.fresh and np.max(-step) > 50.0:
+            self.softmax.fresh = False   # far from its shifts: refreshed at the next use
+        return -step
 
     def _gap(self, l1, l2, ws=None):
         """(duality gap, n · loss, scores) at the current state: all features, or ``ws``.
