@@ -32,7 +32,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .._grid import alpha_max_from_correlations
-from .._kernels import _class_cycle, _problem, _softmax
+from .._kernels import _class_cycle, _class_products, _problem, _softmax
 from .._path import PointResult
 from ._softmax_block import SoftmaxBlock, block_null_residual, center_unpenalized
 
@@ -187,7 +187,6 @@ class MultinomialPoint:
         self.loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=design.fit_intercept)
         self.softmax = _Softmax(self.eta.shape, self.codes, self.sw)
         self.trial = _Softmax(self.eta.shape, self.codes, self.sw)  # an extrapolated point's
-        self.ws_columns = None                 # (ws, X[:, ws] in float64)
         self.extrapolation = _CycleExtrapolation()
         # the last alpha solved (the state is its solution) and the snapshot of the
         # solution before it: the path's secant predicts the next solution
@@ -201,12 +200,6 @@ class MultinomialPoint:
         self.all_features = np.arange(p, dtype=np.intp)
         self.feasible = True
 
-    def _columns(self, ws):
-        """X[:, ws] in float64, kept while the working set is the same."""
-        if self.ws_columns is None or self.ws_columns[0] is not ws:
-            self.ws_columns = ws, self.design.X[:, ws].astype(np.float64, copy=False)
-        return self.ws_columns[1]
-
     def _state(self, ws):
         """The iterate the cycles' extrapolation works on: B on ws and the intercepts."""
         return np.concatenate([self.W[:, ws].ravel(), self.b])
@@ -218,11 +211,9 @@ class MultinomialPoint:
         exponentials a sample) go to the trial buffers, swapped in on
         success. Returns whether it moved.
         """
-        K, v, u = self.n_classes, self.penalty_factor[ws], self.l2_factor[ws]
-        X_ws, eta = self._columns(ws), np.empty_like(self.eta)
-        for k in range(K):  # row by row: no transposed copy of an (n, K) product
-            eta[k] = X_ws @ W[k]
-        eta += b[:, None]
+        v, u = self.penalty_factor[ws], self.l2_factor[ws]
+        eta = np.empty_like(self.eta)
+        _class_products.predictors(self.view, np.ascontiguousarray(W), b, ws, eta)
         penalty = l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
         W_now = self.W[:, ws]
         now = (self.softmax.loss(self.eta) + l1 * np.sum(v * np.abs(W_now))
@@ -368,8 +359,8 @@ class MultinomialPoint:
             ws = self.all_features
         else:
             # as Design.gradient on the columns ws (centered: Θ's rounding)
-            st = self.theta if d.sample_weight is None else self.theta * d.sample_weight[:, None]
-            Zt = np.asarray(self._columns(ws).T @ st, dtype=np.float64)
+            Zt = np.empty((len(ws), self.n_classes))
+            _class_products.correlations(self.view, self.theta, ws, Zt)
             if d.fit_intercept:
                 Zt -= np.outer(d.x_mean[ws], self.theta_sum)
         # (W is zero outside the working set; the unpenalized features' constraint
@@ -468,4 +459,4 @@ class MultinomialPoint:
         return self.b - self.b.mean()
 
     def release(self):
-        self.loss = self.view = self.softmax = self.trial = self.ws_columns = None
+        self.loss = self.view = self.softmax = self.trial = None
