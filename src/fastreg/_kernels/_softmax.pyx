@@ -12,6 +12,7 @@ from libc.stdlib cimport calloc, free, malloc
 
 import numpy as np
 
+from ._sums cimport dot
 from ._vmath cimport CHUNK, vexp, vlog
 
 
@@ -26,26 +27,15 @@ cdef struct HessianSum:
 
 cdef inline void _hessian_batch(HessianSum* h, Py_ssize_t m) noexcept nogil:
     """Add the batch's −Σ s P Pᵀ (its rows and weights filled) to the sum."""
-    cdef Py_ssize_t K = h.K, k, l, b, m4 = m - m % 4
+    cdef Py_ssize_t K = h.K, k, l, b
     cdef const double* pk
-    cdef const double* pl
-    cdef const double* spk = h.weight + CHUNK
-    cdef double d0, d1, d2, d3
+    cdef double* spk = h.weight + CHUNK
     for k in range(K):
         pk = h.rows + k * CHUNK
         for b in range(m):
-            h.weight[CHUNK + b] = h.weight[b] * pk[b]   # (s p_k: the scratch half)
+            spk[b] = h.weight[b] * pk[b]   # (s p_k: the scratch half)
         for l in range(k, K):
-            pl = h.rows + l * CHUNK
-            d0 = d1 = d2 = d3 = 0.0   # (four chains: a reduction is not vectorized)
-            for b in range(0, m4, 4):
-                d0 += spk[b] * pl[b]
-                d1 += spk[b + 1] * pl[b + 1]
-                d2 += spk[b + 2] * pl[b + 2]
-                d3 += spk[b + 3] * pl[b + 3]
-            for b in range(m4, m):
-                d0 += spk[b] * pl[b]
-            h.acc[k * K + l] -= (d0 + d1) + (d2 + d3)
+            h.acc[k * K + l] -= dot(spk, h.rows + l * CHUNK, m)
 
 
 cdef int _hessian_start(hess, Py_ssize_t K, HessianSum* h) except -1:
@@ -220,22 +210,28 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
 
 
 def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[::1] codes,
-                     const double[::1] sw, hess=None):
+                     const double[::1] sw, hess=None, delta=None):
     """The intercepts' gradient Σ_i s_i (P_ik − Y_ik) from a kept softmax, alone.
 
-    For a pass whose Θ is not needed (an intercept step surely follows): E
-    (K, n) and its column sums as in :func:`softmax_pass`'s ``kept``; no
-    exponential, no log, nothing written per sample. ``hess`` as there.
+    For the intercepts' Newton steps, whose Θ is not needed: E (K, n) and its
+    column sums as in :func:`softmax_pass`'s ``kept``; no exponential, no log,
+    nothing written per sample. ``delta`` (K,): at the intercepts shifted by
+    it (P_ik ∝ E_ki e^delta_k; the caller keeps delta below 50), E left as
+    is. ``hess`` as in :func:`softmax_pass`.
     """
     cdef Py_ssize_t K = E.shape[0], n = E.shape[1], i, k, b, batch, start, m
-    cdef bint weighted = sw.shape[0] > 0
-    cdef double acc_k
-    cdef double scale_b[CHUNK]
+    cdef bint weighted = sw.shape[0] > 0, shifting = delta is not None
+    cdef double sk
+    cdef double inv_b[CHUNK]
+    cdef double w_b[CHUNK]
     cdef double[::1] grad = np.zeros(K)
+    cdef double[::1] scale = np.exp(delta) if shifting else np.ones(K)
     cdef HessianSum h
     cdef double[:, ::1] H
     if sums.shape[0] != n or codes.shape[0] != n or (weighted and sw.shape[0] != n):
         raise ValueError("sums, codes (and sw if not empty) must have one entry per sample")
+    if scale.shape[0] != K:
+        raise ValueError("delta must have one entry per class")
     _hessian_start(hess, K, &h)
     if h.acc != NULL:
         H = hess
@@ -243,19 +239,29 @@ def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[:
         for batch in range((n + CHUNK - 1) // CHUNK):
             start = batch * CHUNK
             m = min(<Py_ssize_t> CHUNK, n - start)
-            for b in range(m):
-                scale_b[b] = (sw[start + b] if weighted else 1.0) / sums[start + b]
-            for k in range(K):
-                acc_k = 0.0
+            if shifting:  # the shifted softmax's sums
                 for b in range(m):
-                    acc_k += E[k, start + b] * scale_b[b]
-                grad[k] += acc_k
+                    inv_b[b] = 0.0
+                for k in range(K):
+                    sk = scale[k]
+                    for b in range(m):
+                        inv_b[b] += E[k, start + b] * sk
+                for b in range(m):
+                    inv_b[b] = 1.0 / inv_b[b]
+            else:
+                for b in range(m):
+                    inv_b[b] = 1.0 / sums[start + b]
+            for b in range(m):
+                w_b[b] = (sw[start + b] if weighted else 1.0) * inv_b[b]
+            for k in range(K):
+                grad[k] += scale[k] * dot(&E[k, start], w_b, m)
             if h.acc != NULL:
                 for b in range(m):
                     h.weight[b] = sw[start + b] if weighted else 1.0
                 for k in range(K):
+                    sk = scale[k]
                     for b in range(m):
-                        h.rows[k * CHUNK + b] = E[k, start + b] / sums[start + b]
+                        h.rows[k * CHUNK + b] = E[k, start + b] * sk * inv_b[b]
                 _hessian_batch(&h, m)
         if h.acc != NULL:
             _hessian_out(H, &h, grad)

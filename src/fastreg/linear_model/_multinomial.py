@@ -192,6 +192,7 @@ class MultinomialPoint:
         # solution before it: the path's secant predicts the next solution
         self.solved_alpha, self.prior = None, None
         self.intercept_hess = None             # the intercepts' Hessian at this alpha
+        self.intercept_inverse = None          # its pseudo-inverse (see _intercept_step)
         self.ws_size = 0
         # the unpenalized block (None without unpenalized features), and whether Θ is
         # feasible for it (projected)
@@ -285,57 +286,65 @@ class MultinomialPoint:
     def _softmax_pass(self, full):
         """(n · loss, per-sample sums) at the state, Θ in ``self.theta``.
 
-        With an intercept, Newton on the intercepts first: with ``full``
-        until Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's
-        constraint); for a working set's gap one step (without it that gap
-        can fall far below the full one, and the working set's cycles stop
-        early). One Hessian serves every step at an alpha. With unpenalized
-        features and ``full``, Newton on the whole block (``_block_pass``).
+        With an intercept, Newton on the intercepts first, until
+        Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint;
+        without it a working set's gap can fall far below the full one, and
+        its cycles stop early). While the kept softmax holds η, the steps
+        read it only (their gradients, no exponential) and one pass applies
+        their sum; otherwise each step takes a pass. One Hessian serves every
+        step at an alpha. With unpenalized features and ``full``, Newton on
+        the whole block (``_block_pass``).
         """
-        d = self.design
+        d, K = self.design, self.n_classes
         if self.block is not None and full:
             return self._block_pass()
         self.full_pass = None
-        steps = (50 if full else 1) if d.fit_intercept else 0
-        delta = None   # an intercept step the next pass applies
-        for it in range(steps + 1):
-            # the alpha's first step's Hessian serves the (small) later ones
-            needs_hess = it < steps and self.intercept_hess is None
-            if self.last_pass is not None and needs_hess:
-                self.last_pass = None   # (taken without the Hessian: rare)
+        limit = 1e-12 * d.n_samples
+        delta = None   # the intercepts' shift the next pass applies
+        if d.fit_intercept and self.last_pass is None and self.softmax.fresh:
+            delta = np.zeros(K)
+            for _ in range(50):
+                hess = np.empty((K, K)) if self.intercept_hess is None else None
+                g = _softmax.softmax_gradient(self.softmax.E, self.softmax.sums, self.codes,
+                                              self.sw, hess, delta)
+                if hess is not None:
+                    self.intercept_hess = hess
+                if np.max(np.abs(g)) <= limit:
+                    break
+                delta += self._intercept_step(g)
+                if np.max(delta) > 50.0:   # far from the kept softmax's shifts
+                    self.softmax.fresh = False
+                    break
+        for _ in range(50):
             if self.last_pass is None:  # (a full gap right after a working set's: no pass)
-                # the kept softmax, while it holds η, saves the exponentials
                 kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
                         if self.softmax.fresh else None)
-                hess = np.empty((self.n_classes,) * 2) if needs_hess else None
-                if not full and it < steps and kept is not None:
-                    # a working set's one step follows: its gradient alone, then one pass
-                    g = _softmax.softmax_gradient(kept[0], kept[1], self.codes, self.sw, hess)
-                else:
-                    self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
-                                                           self.theta, self.per_sample, kept,
-                                                           delta, hess)
-                    delta = None
-                if needs_hess:
+                hess = (np.empty((K, K)) if d.fit_intercept and self.intercept_hess is None
+                        else None)
+                self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
+                                                       self.theta, self.per_sample, kept,
+                                                       delta, hess)
+                if hess is not None:
                     self.intercept_hess = hess
-            if self.last_pass is not None:
-                loss, g = self.last_pass
-                self.theta_sum = -g    # Σ_i s_i Θ_ik
-                if it == steps or np.max(np.abs(g)) <= 1e-12 * d.n_samples:
-                    break
+            loss, g = self.last_pass
+            self.theta_sum = -g    # Σ_i s_i Θ_ik
+            if not d.fit_intercept or np.max(np.abs(g)) <= limit:
+                break
             delta = self._intercept_step(g)
             self.last_pass = None
+            if self.softmax.fresh and np.max(delta) > 50.0:
+                self.softmax.fresh = False   # far from its shifts: refreshed at the next use
         return loss
 
     def _intercept_step(self, g):
         """One Newton step on the intercepts from their gradient g; returns η's shift."""
-        hess = self.intercept_hess
-        # H is singular along the ones (a common shift changes nothing)
-        step = np.clip(np.linalg.lstsq(hess + 1.0 / len(hess), g, rcond=None)[0], -8.0, 8.0)
+        if self.intercept_inverse is None:  # once per Hessian
+            # H is singular along the ones (a common shift changes nothing)
+            hess = self.intercept_hess
+            self.intercept_inverse = np.linalg.pinv(hess + 1.0 / len(hess))
+        step = np.clip(self.intercept_inverse @ g, -8.0, 8.0)
         step -= step.mean() - self.b.mean()   # and keep the intercepts centered
         self.b -= step
-        if self.softmax.fresh and np.max(-step) > 50.0:
-            self.softmax.fresh = False   # far from its shifts: refreshed at the next use
         return -step
 
     def _gap(self, l1, l2, ws=None):
@@ -404,7 +413,7 @@ class MultinomialPoint:
         penalty = _problem.ElasticNetPenalty(self.penalty_factor, l1=l1, l2=l2,
                                              positive=self.positive, l2_factor=self.l2_factor)
         prior, self.prior = self.prior, self._snapshot()
-        self.intercept_hess = None   # one per alpha, at its first intercept step
+        self.intercept_hess = self.intercept_inverse = None   # one per alpha, at its first step
         gap, loss, scores = self._gap(l1, l2)
         epochs = outer = cycles = 0
         self.ws_size = 0
