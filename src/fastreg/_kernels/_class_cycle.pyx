@@ -40,23 +40,37 @@ cdef struct Softmax:
 
 
 cdef void _refresh(Softmax* s) noexcept nogil:
-    """c = max_k η_k, E = e^(η − c) and its sums: K exponentials per sample."""
-    cdef Py_ssize_t K = s.n_classes, n = s.n_samples, i, k
+    """c = max_k η_k, E = e^(η − c) and its sums: K exponentials per sample.
+
+    A batch of samples at a time, its K rows' segments in L1: η read once, E
+    written once.
+    """
+    cdef Py_ssize_t K = s.n_classes, n = s.n_samples, i, k, batch, start, m
     cdef double v
-    for i in range(n):
-        s.c[i] = s.eta[i]
-        s.sums[i] = 0.0
-    for k in range(1, K):
-        for i in range(n):  # (a store either way: a max the compiler vectorizes)
-            v = s.eta[k * n + i]
-            s.c[i] = v if v > s.c[i] else s.c[i]
-    for k in range(K):
-        for i in range(n):
-            s.E[k * n + i] = s.eta[k * n + i] - s.c[i]
-    vexp(s.E, s.E, K * n)
-    for k in range(K):
-        for i in range(n):
-            s.sums[i] += s.E[k * n + i]
+    cdef double* c
+    cdef double* Ek
+    cdef const double* eta_k
+    for batch in range((n + CHUNK - 1) // CHUNK):
+        start = batch * CHUNK
+        m = min(<Py_ssize_t> CHUNK, n - start)
+        c = s.c + start
+        for i in range(m):
+            c[i] = s.eta[start + i]
+        for k in range(1, K):
+            eta_k = s.eta + k * n + start
+            for i in range(m):  # (a store either way: a max the compiler vectorizes)
+                v = eta_k[i]
+                c[i] = v if v > c[i] else c[i]
+        for i in range(m):
+            s.sums[start + i] = 0.0
+        for k in range(K):
+            eta_k = s.eta + k * n + start
+            Ek = s.E + k * n + start
+            for i in range(m):
+                Ek[i] = eta_k[i] - c[i]
+            vexp(Ek, Ek, m)
+            for i in range(m):
+                s.sums[start + i] += Ek[i]
 
 
 cdef double _line_search(const Data* d, const ElasticNet* pen, const double* prob,
