@@ -347,6 +347,14 @@ class MultinomialPoint:
         self.b -= step
         return -step
 
+    def _correlations(self, cols):
+        """x̄_jᵀSΘ_k (len(cols), K) at the dual point, for the features ``cols``."""
+        Zt = np.empty((len(cols), self.n_classes))
+        _class_products.correlations(self.view, self.theta, cols, Zt)
+        if self.design.fit_intercept:  # centered (Σ_i s_i Θ_ik is 0 but for rounding)
+            Zt -= np.outer(self.design.x_mean[cols], self.theta_sum)
+        return Zt
+
     def _gap(self, l1, l2, ws=None):
         """(duality gap, n · loss, scores) at the current state: all features, or ``ws``.
 
@@ -354,7 +362,7 @@ class MultinomialPoint:
         (v, u the L1 and L2 factors).
         The working set's gap (only a stopping rule) skips the unpenalized block's solve.
         """
-        d, full = self.design, ws is None
+        full = ws is None
         if full and self.full_pass is not None:
             # the state has not moved since the last full gap (a new alpha):
             # only the penalty's levels differ
@@ -362,16 +370,12 @@ class MultinomialPoint:
         else:
             loss = self._softmax_pass(full=full)
         if full:
-            if self.full_pass is None:
-                Zt = np.ascontiguousarray(d.gradient(self.theta))   # (p, K): x̄_jᵀSΘ_k
-                self.full_pass = loss, Zt
             ws = self.all_features
+            if self.full_pass is None:
+                Zt = self._correlations(ws)
+                self.full_pass = loss, Zt
         else:
-            # as Design.gradient on the columns ws (centered: Θ's rounding)
-            Zt = np.empty((len(ws), self.n_classes))
-            _class_products.correlations(self.view, self.theta, ws, Zt)
-            if d.fit_intercept:
-                Zt -= np.outer(d.x_mean[ws], self.theta_sum)
+            Zt = self._correlations(ws)
         # (W is zero outside the working set; the unpenalized features' constraint
         # holds by the projection, else Θ is refused: they leave the dual norm)
         scores = np.empty(len(ws))
