@@ -120,7 +120,7 @@ cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const
     model.mean = f.model_mean
     model.sq_norm = f.model_sq_norm
     model.col_norm = NULL
-    # the model at η: weights, working response (its mean removed with an intercept)
+    # the model at η: weights, working response
     h_sum = 0.0
     zbar = 0.0
     for i in range(n):
@@ -133,13 +133,12 @@ cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const
             pq = 1e-6
         h[i] = si * pq
         step[i] = (f.y[i] - p) / pq
+        r_model[i] = step[i]
         h_sum += h[i]
         zbar += h[i] * step[i]
-    zbar = zbar / h_sum if f.fit_intercept else 0.0
     model.weight_sum = h_sum
-    for i in range(n):
-        r_model[i] = step[i] - zbar
-    off_model = 0.0
+    # the model's residual z − z̄ (centered under h), z̄ carried in its offset
+    off_model = -zbar / h_sum if f.fit_intercept else 0.0
     # one sweep over the working set, then sweeps over its support only
     # (cheap: most of the working set stays at zero), as the quadratic's
     # solver does between its gaps
@@ -161,7 +160,7 @@ cdef inline Py_ssize_t newton_model_step(const Data* d, const Logistic* f, const
     # the Newton step in η: z − (model residual) = XΔ + Δb
     for i in range(n):
         step[i] = step[i] - (r_model[i] + off_model)
-    db[0] = (zbar - off_model) if f.fit_intercept else 0.0
+    db[0] = -off_model if f.fit_intercept else 0.0
     return epochs
 
 
