@@ -7,6 +7,7 @@ once for all K classes, with no copy of X's columns and no call per class.
 
 from libc.stdint cimport int32_t, int64_t
 
+from ._block_quadratic cimport rows_dot
 from ._columns cimport Data, column
 from ._fused cimport floating, index_t
 from ._problem cimport DesignView
@@ -38,23 +39,36 @@ cdef void _predictors(const Data* d, const floating* Xv, const index_t* Xi, cons
 cdef void _correlations(const Data* d, const floating* Xv, const index_t* Xi,
                         const index_t* Xp, const double* theta, Py_ssize_t K,
                         const Py_ssize_t* cols, Py_ssize_t m, double* out) noexcept nogil:
-    cdef const floating* v
-    cdef const index_t* rows
-    cdef const double* row
-    cdef Py_ssize_t t, k, q, i, nnz
-    cdef double x
-    cdef double* z
+    cdef Py_ssize_t t
     for t in range(m):
-        nnz = column(d, Xv, Xi, Xp, cols[t], &v, &rows)
-        z = out + t * K
-        for k in range(K):
-            z[k] = 0.0
-        for q in range(nnz):
-            i = rows[q] if rows != NULL else q
-            x = v[q] * d.sw[i] if d.weighted else v[q]
-            row = theta + i * K
-            for k in range(K):
-                z[k] += x * row[k]
+        rows_dot(d, Xv, Xi, Xp, cols[t], theta, K, out + t * K)
+
+
+cdef void _product(const Data* d, const floating* Xv, const index_t* Xi, const index_t* Xp,
+                   const double* src, Py_ssize_t K, const Py_ssize_t* cols, Py_ssize_t m,
+                   double* out, bint predict) noexcept nogil:
+    if predict:
+        _predictors(d, Xv, Xi, Xp, src, K, cols, m, out)
+    else:
+        _correlations(d, Xv, Xi, Xp, src, K, cols, m, out)
+
+
+cdef void _dispatch(DesignView design, const Data* d, const double* src, Py_ssize_t K,
+                    const Py_ssize_t* cols, Py_ssize_t m, double* out,
+                    bint predict) noexcept nogil:
+    """_product for X's value and index types."""
+    if design.single and design.wide_index:
+        _product(d, <const float*> design.Xv, <const int64_t*> design.Xi,
+                 <const int64_t*> design.Xp, src, K, cols, m, out, predict)
+    elif design.single:
+        _product(d, <const float*> design.Xv, <const int32_t*> design.Xi,
+                 <const int32_t*> design.Xp, src, K, cols, m, out, predict)
+    elif design.wide_index:
+        _product(d, <const double*> design.Xv, <const int64_t*> design.Xi,
+                 <const int64_t*> design.Xp, src, K, cols, m, out, predict)
+    else:
+        _product(d, <const double*> design.Xv, <const int32_t*> design.Xi,
+                 <const int32_t*> design.Xp, src, K, cols, m, out, predict)
 
 
 def predictors(DesignView design, const double[:, ::1] W, const double[::1] b,
@@ -75,18 +89,7 @@ def predictors(DesignView design, const double[:, ::1] W, const double[::1] b,
     if m == 0:
         return
     with nogil:
-        if design.single and design.wide_index:
-            _predictors(&d, <const float*> design.Xv, <const int64_t*> design.Xi,
-                        <const int64_t*> design.Xp, &W[0, 0], K, &cols[0], m, &eta[0, 0])
-        elif design.single:
-            _predictors(&d, <const float*> design.Xv, <const int32_t*> design.Xi,
-                        <const int32_t*> design.Xp, &W[0, 0], K, &cols[0], m, &eta[0, 0])
-        elif design.wide_index:
-            _predictors(&d, <const double*> design.Xv, <const int64_t*> design.Xi,
-                        <const int64_t*> design.Xp, &W[0, 0], K, &cols[0], m, &eta[0, 0])
-        else:
-            _predictors(&d, <const double*> design.Xv, <const int32_t*> design.Xi,
-                        <const int32_t*> design.Xp, &W[0, 0], K, &cols[0], m, &eta[0, 0])
+        _dispatch(design, &d, &W[0, 0], K, &cols[0], m, &eta[0, 0], True)
 
 
 def correlations(DesignView design, const double[:, ::1] theta, const Py_ssize_t[::1] cols,
@@ -100,18 +103,7 @@ def correlations(DesignView design, const double[:, ::1] theta, const Py_ssize_t
     if m == 0:
         return
     with nogil:
-        if design.single and design.wide_index:
-            _correlations(&d, <const float*> design.Xv, <const int64_t*> design.Xi,
-                          <const int64_t*> design.Xp, &theta[0, 0], K, &cols[0], m, &out[0, 0])
-        elif design.single:
-            _correlations(&d, <const float*> design.Xv, <const int32_t*> design.Xi,
-                          <const int32_t*> design.Xp, &theta[0, 0], K, &cols[0], m, &out[0, 0])
-        elif design.wide_index:
-            _correlations(&d, <const double*> design.Xv, <const int64_t*> design.Xi,
-                          <const int64_t*> design.Xp, &theta[0, 0], K, &cols[0], m, &out[0, 0])
-        else:
-            _correlations(&d, <const double*> design.Xv, <const int32_t*> design.Xi,
-                          <const int32_t*> design.Xp, &theta[0, 0], K, &cols[0], m, &out[0, 0])
+        _dispatch(design, &d, &theta[0, 0], K, &cols[0], m, &out[0, 0], False)
 
 
 cdef void _check_columns(const Py_ssize_t[::1] cols, Py_ssize_t p) except *:
