@@ -116,6 +116,7 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
     cdef double total_b[CHUNK]
     cdef double log_b[CHUNK]
     cdef double[::1] grad = np.zeros(K)
+    cdef double[::1] totals = np.zeros(K)   # Σ_i s_i Y_i
     cdef double[:, ::1] E
     cdef double[::1] sums
     cdef const double[::1] shift
@@ -193,6 +194,7 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
                     grad[k] += si * pk
                     theta[i, k] = -pk
                 theta[i, codes[i]] += 1.0
+                totals[codes[i]] += si
                 if h.acc != NULL:
                     h.weight[b] = si
                     for k in range(K):
@@ -204,20 +206,21 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
                 _hessian_batch(&h, m)
         if h.acc != NULL:
             _hessian_out(H, &h, grad)
-        for i in range(n):
-            grad[codes[i]] -= sw[i] if weighted else 1.0
+        for k in range(K):
+            grad[k] -= totals[k]
     return loss, np.asarray(grad)
 
 
-def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[::1] codes,
+def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const double[::1] totals,
                      const double[::1] sw, hess=None, delta=None):
     """The intercepts' gradient Σ_i s_i (P_ik − Y_ik) from a kept softmax, alone.
 
     For the intercepts' Newton steps, whose Θ is not needed: E (K, n) and its
     column sums as in :func:`softmax_pass`'s ``kept``; no exponential, no log,
-    nothing written per sample. ``delta`` (K,): at the intercepts shifted by
-    it (P_ik ∝ E_ki e^delta_k; the caller keeps delta below 50), E left as
-    is. ``hess`` as in :func:`softmax_pass`.
+    nothing written per sample. ``totals`` (K,): the labels' Σ_i s_i Y_ik.
+    ``delta`` (K,): at the intercepts shifted by it (P_ik ∝ E_ki e^delta_k;
+    the caller keeps delta below 50), E left as is. ``hess`` as in
+    :func:`softmax_pass`.
     """
     cdef Py_ssize_t K = E.shape[0], n = E.shape[1], i, k, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0, shifting = delta is not None
@@ -228,8 +231,9 @@ def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[:
     cdef double[::1] scale = np.exp(delta) if shifting else np.ones(K)
     cdef HessianSum h
     cdef double[:, ::1] H
-    if sums.shape[0] != n or codes.shape[0] != n or (weighted and sw.shape[0] != n):
-        raise ValueError("sums, codes (and sw if not empty) must have one entry per sample")
+    if sums.shape[0] != n or (weighted and sw.shape[0] != n) or totals.shape[0] != K:
+        raise ValueError("sums (and sw if not empty) must have one entry per sample, "
+                         "totals one per class")
     if scale.shape[0] != K:
         raise ValueError("delta must have one entry per class")
     _hessian_start(hess, K, &h)
@@ -265,8 +269,8 @@ def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const int[:
                 _hessian_batch(&h, m)
         if h.acc != NULL:
             _hessian_out(H, &h, grad)
-        for i in range(n):
-            grad[codes[i]] -= sw[i] if weighted else 1.0
+        for k in range(K):
+            grad[k] -= totals[k]
     return np.asarray(grad)
 
 

@@ -173,6 +173,8 @@ class MultinomialPoint:
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
         self.theta = np.empty((n, K))          # the dual point Y − P
+        self.class_totals = np.bincount(codes, weights=design.sample_weight,
+                                        minlength=K).astype(np.float64)   # Σ_i s_i Y_i
         self.full_pass = None                  # (loss, Z) of the state, while it holds
         self.last_pass = None                  # (loss, g) of the last softmax pass, likewise
         self.per_sample = np.empty((3, n))     # see _softmax.softmax_pass
@@ -305,8 +307,8 @@ class MultinomialPoint:
             delta = np.zeros(K)
             for _ in range(50):
                 hess = np.empty((K, K)) if self.intercept_hess is None else None
-                g = _softmax.softmax_gradient(self.softmax.E, self.softmax.sums, self.codes,
-                                              self.sw, hess, delta)
+                g = _softmax.softmax_gradient(self.softmax.E, self.softmax.sums,
+                                              self.class_totals, self.sw, hess, delta)
                 if hess is not None:
                     self.intercept_hess = hess
                 if np.max(np.abs(g)) <= limit:
