@@ -80,16 +80,16 @@ def predictors(DesignView design, const double[:, ::1] W, const double[::1] b,
     implicit centering).
     """
     cdef Data d = design.view()
-    cdef Py_ssize_t K = W.shape[0], n = design.n_samples, m = cols.shape[0], k
+    cdef Py_ssize_t K = W.shape[0], n = design.n_samples, m = cols.shape[0], k, i
     if W.shape[1] != m or b.shape[0] != K or eta.shape[0] != K or eta.shape[1] != n:
         raise ValueError("W (K, len(cols)), b (K,) and eta (K, n) must match the design")
     _check_columns(cols, design.n_features)
-    for k in range(K):
-        eta[k, :] = b[k]
-    if m == 0:
-        return
     with nogil:
-        _dispatch(design, &d, &W[0, 0], K, &cols[0], m, &eta[0, 0], True)
+        for k in range(K):
+            for i in range(n):
+                eta[k, i] = b[k]
+        if m > 0:
+            _dispatch(design, &d, &W[0, 0], K, &cols[0], m, &eta[0, 0], True)
 
 
 def correlations(DesignView design, const double[:, ::1] theta, const Py_ssize_t[::1] cols,

@@ -189,6 +189,7 @@ class MultinomialPoint:
         self.loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=design.fit_intercept)
         self.softmax = _Softmax(self.eta.shape, self.codes, self.sw)
         self.trial = _Softmax(self.eta.shape, self.codes, self.sw)  # an extrapolated point's
+        self.trial_eta = np.empty_like(self.eta)                    # and its η
         self.extrapolation = _CycleExtrapolation()
         # the last alpha solved (the state is its solution) and the snapshot of the
         # solution before it: the path's secant predicts the next solution
@@ -215,7 +216,7 @@ class MultinomialPoint:
         success. Returns whether it moved.
         """
         v, u = self.penalty_factor[ws], self.l2_factor[ws]
-        eta = np.empty_like(self.eta)
+        eta = self.trial_eta   # (kept: a fresh (K, n) array a call costs its page faults)
         _class_products.predictors(self.view, np.ascontiguousarray(W), b, ws, eta)
         penalty = l1 * np.sum(v * np.abs(W)) + 0.5 * l2 * np.sum(u * W * W)
         W_now = self.W[:, ws]
@@ -223,7 +224,8 @@ class MultinomialPoint:
                + 0.5 * l2 * np.sum(u * W_now * W_now))
         if not self.trial.refresh(eta) + penalty < now:
             return False
-        self.W[:, ws], self.b[:], self.eta = W, b, eta
+        self.W[:, ws], self.b[:] = W, b
+        self.eta, self.trial_eta = eta, self.eta
         self.softmax, self.trial = self.trial, self.softmax
         self._moved()
         return True
@@ -474,4 +476,4 @@ class MultinomialPoint:
         return self.b - self.b.mean()
 
     def release(self):
-        self.loss = self.view = self.softmax = self.trial = None
+        self.loss = self.view = self.softmax = self.trial = self.trial_eta = None
