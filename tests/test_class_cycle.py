@@ -9,6 +9,11 @@ from fastreg._design import Design
 from fastreg._kernels import _class_cycle, _problem
 
 
+def _labels(codes, K):
+    """The one-hot labels class by class, (K, n), as the cycle reads them."""
+    return np.ascontiguousarray(np.eye(K)[codes].T)
+
+
 def _setup(fmt, dtype, fit_intercept, sample_weight, n=80, p=12, K=4, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p)) * (rng.random((n, p)) < 0.6)
@@ -46,6 +51,7 @@ def test_cycle_keeps_its_state_and_reports_its_decrease(fmt, dtype, fit_intercep
     n, p, K = 80, 12, 4
     sw = np.random.default_rng(1).uniform(0.2, 3.0, n) if weighted else None
     design, codes, W, b, eta = _setup(fmt, dtype, fit_intercept, sw)
+    labels = _labels(codes, K)
     l1, l2 = 2.0, 0.5
     view = _problem.DesignView(design, implicit_centering=False)
     loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=fit_intercept)
@@ -58,7 +64,7 @@ def test_cycle_keeps_its_state_and_reports_its_decrease(fmt, dtype, fit_intercep
     before = _objective(design, codes, W, b, l1, l2)
     for _ in range(30):
         epochs, decrease = _class_cycle.class_cycle(view, loss, penalty, W, b, eta, E, sums, c,
-                                                    codes, ws, float(n), 1000)
+                                                    labels, ws, float(n), 1000)
         after = _objective(design, codes, W, b, l1, l2)
         assert epochs > 0
         # a descent step, reported exactly (to rounding)
@@ -81,6 +87,7 @@ def test_cycles_reach_the_working_set_optimum():
     """Cycling on every feature minimizes the objective: the first-order conditions hold."""
     n, p, K = 80, 12, 4
     design, codes, W, b, eta = _setup("dense", np.float64, True, None)
+    labels = _labels(codes, K)
     l1 = 3.0
     view = _problem.DesignView(design, implicit_centering=False)
     loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=True)
@@ -90,7 +97,7 @@ def test_cycles_reach_the_working_set_optimum():
     ws = np.arange(p, dtype=np.intp)
     for _ in range(500):
         _, decrease = _class_cycle.class_cycle(view, loss, penalty, W, b, eta, E, sums, c,
-                                               codes, ws, float(n), 1000)
+                                               labels, ws, float(n), 1000)
         if decrease < 1e-13 * n:
             break
     X = design.X
@@ -104,6 +111,7 @@ def test_cycles_reach_the_working_set_optimum():
 
 def test_bad_shapes():
     design, codes, W, b, eta = _setup("dense", np.float64, True, None)
+    labels = _labels(codes, len(b))
     n, p = design.X.shape
     view = _problem.DesignView(design, implicit_centering=False)
     loss = _problem.LogisticLoss(np.zeros(n), p, fit_intercept=True)
@@ -114,7 +122,7 @@ def test_bad_shapes():
     _class_cycle.softmax_refresh(eta, E, sums, c, codes, np.zeros(0))
     with pytest.raises(ValueError, match="must match the design"):
         _class_cycle.class_cycle(view, loss, penalty, W[:, 1:].copy(), b, eta, E, sums, c,
-                                 codes, np.arange(3, dtype=np.intp), float(n), 10)
+                                 labels, np.arange(3, dtype=np.intp), float(n), 10)
 
 
 @pytest.mark.parametrize("weighted", [False, True])

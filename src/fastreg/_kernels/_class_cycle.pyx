@@ -117,16 +117,17 @@ cdef double _line_search(const Data* d, const ElasticNet* pen, const double* pro
     return 0.0
 
 
-cdef Py_ssize_t _class_step(const Data* d, Logistic* f, double* y, const ElasticNet* pen,
+cdef Py_ssize_t _class_step(const Data* d, Logistic* f, const double* Y, const ElasticNet* pen,
                             const floating* Xv, const index_t* Xi, const index_t* Xp,
                             const Py_ssize_t* ws, Py_ssize_t n_ws, Softmax* s, Py_ssize_t k,
-                            const int* codes, double* w, double* b, Py_ssize_t* act,
+                            double* w, double* b, Py_ssize_t* act,
                             Py_ssize_t max_epochs, double null_obj,
                             double* decrease) noexcept nogil:
     """Class k's Newton step and line search, then its η, E and the sums; returns epochs."""
     cdef Py_ssize_t n = d.n_samples, K = s.n_classes, i, j, epochs
     cdef double* Ek = s.E + k * n
     cdef double* eta_k = s.eta + k * n
+    cdef const double* y = Y + k * n    # class k's labels
     # the loss's buffers that its Newton model leaves alone
     cdef double* rest = f.spare         # 1 − p_k: the other classes' share
     cdef double* factor = f.try_prob    # e^{tΔη} of the accepted trial
@@ -142,7 +143,7 @@ cdef Py_ssize_t _class_step(const Data* d, Logistic* f, double* y, const Elastic
         inv = 1.0 / s.sums[i]
         f.prob[i] = Ek[i] * inv
         rest[i] = others * inv
-        y[i] = 1.0 if codes[i] == k else 0.0
+    f.y = y
     epochs = newton_model_step(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, act, max_epochs, &db)
     moved = db != 0.0
     for j in range(n_ws):
@@ -168,14 +169,14 @@ cdef Py_ssize_t _class_step(const Data* d, Logistic* f, double* y, const Elastic
     return epochs
 
 
-cdef Py_ssize_t _cycle(const Data* d, Logistic* f, double* y, const ElasticNet* pen,
+cdef Py_ssize_t _cycle(const Data* d, Logistic* f, const double* Y, const ElasticNet* pen,
                        const floating* Xv, const index_t* Xi, const index_t* Xp,
-                       const Py_ssize_t* ws, Py_ssize_t n_ws, Softmax* s, const int* codes,
-                       double* W, Py_ssize_t p, double* b, Py_ssize_t* act,
+                       const Py_ssize_t* ws, Py_ssize_t n_ws, Softmax* s, double* W,
+                       Py_ssize_t p, double* b, Py_ssize_t* act,
                        Py_ssize_t max_epochs, double null_obj, double* decrease) noexcept nogil:
     cdef Py_ssize_t k, epochs = 0
     for k in range(s.n_classes):
-        epochs += _class_step(d, f, y, pen, Xv, Xi, Xp, ws, n_ws, s, k, codes, W + k * p, b,
+        epochs += _class_step(d, f, Y, pen, Xv, Xi, Xp, ws, n_ws, s, k, W + k * p, b,
                               act, max_epochs - epochs if max_epochs > epochs else 1,
                               null_obj, decrease)
     return epochs
@@ -230,7 +231,7 @@ def softmax_refresh(double[:, ::1] eta, double[:, ::1] E, double[::1] sums, doub
 
 def class_cycle(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
                 double[:, ::1] W, double[::1] b, double[:, ::1] eta, double[:, ::1] E,
-                double[::1] sums, double[::1] c, const int[::1] codes,
+                double[::1] sums, double[::1] c, const double[:, ::1] Y,
                 const Py_ssize_t[::1] ws, double null_obj, Py_ssize_t max_epochs):
     """One Newton step and line search per class, k = 0 .. K − 1, on the working set ``ws``.
 
@@ -248,8 +249,8 @@ def class_cycle(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
     E, sums, c : in/out
         The kept softmax of η (see :func:`softmax_refresh`); refreshed here
         when a class's η leaves the range of c.
-    codes : ndarray of int32, shape (n,)
-        Class index of each sample.
+    Y : ndarray of shape (K, n)
+        The one-hot labels, class by class (row k: class k's 0/1 labels).
     null_obj : float
         The objective's scale (its rounding sets the line search's slack).
     max_epochs : int
@@ -269,33 +270,31 @@ def class_cycle(DesignView design, LogisticLoss loss, ElasticNetPenalty penalty,
     cdef Py_ssize_t epochs = 0
     cdef Py_ssize_t[::1] act = np.empty(max(n_ws, 1), dtype=np.intp)
     cdef double decrease = 0.0
-    # the labels of the class being stepped: the loss's last spare buffer
-    cdef double* y = f.spare2
     if (W.shape[0] != s.n_classes or W.shape[1] != p or b.shape[0] != s.n_classes
-            or s.n_samples != n or codes.shape[0] != n or loss.y.shape[0] != n):
-        raise ValueError("W (K, p), b (K,), eta (K, n), codes and the loss must match the design")
+            or s.n_samples != n or Y.shape[0] != s.n_classes or Y.shape[1] != n
+            or loss.y.shape[0] != n):
+        raise ValueError("W (K, p), b (K,), eta and Y (K, n) and the loss must match the design")
     if n_ws == 0:
         return 0, 0.0
-    f.y = y
     with nogil:
         if design.single and design.wide_index:
-            epochs = _cycle(&d, &f, y, &pen, <const float*> design.Xv,
+            epochs = _cycle(&d, &f, &Y[0, 0], &pen, <const float*> design.Xv,
                             <const int64_t*> design.Xi, <const int64_t*> design.Xp, &ws[0],
-                            n_ws, &s, &codes[0], &W[0, 0], p, &b[0], &act[0], max_epochs,
+                            n_ws, &s, &W[0, 0], p, &b[0], &act[0], max_epochs,
                             null_obj, &decrease)
         elif design.single:
-            epochs = _cycle(&d, &f, y, &pen, <const float*> design.Xv,
+            epochs = _cycle(&d, &f, &Y[0, 0], &pen, <const float*> design.Xv,
                             <const int32_t*> design.Xi, <const int32_t*> design.Xp, &ws[0],
-                            n_ws, &s, &codes[0], &W[0, 0], p, &b[0], &act[0], max_epochs,
+                            n_ws, &s, &W[0, 0], p, &b[0], &act[0], max_epochs,
                             null_obj, &decrease)
         elif design.wide_index:
-            epochs = _cycle(&d, &f, y, &pen, <const double*> design.Xv,
+            epochs = _cycle(&d, &f, &Y[0, 0], &pen, <const double*> design.Xv,
                             <const int64_t*> design.Xi, <const int64_t*> design.Xp, &ws[0],
-                            n_ws, &s, &codes[0], &W[0, 0], p, &b[0], &act[0], max_epochs,
+                            n_ws, &s, &W[0, 0], p, &b[0], &act[0], max_epochs,
                             null_obj, &decrease)
         else:
-            epochs = _cycle(&d, &f, y, &pen, <const double*> design.Xv,
+            epochs = _cycle(&d, &f, &Y[0, 0], &pen, <const double*> design.Xv,
                             <const int32_t*> design.Xi, <const int32_t*> design.Xp, &ws[0],
-                            n_ws, &s, &codes[0], &W[0, 0], p, &b[0], &act[0], max_epochs,
+                            n_ws, &s, &W[0, 0], p, &b[0], &act[0], max_epochs,
                             null_obj, &decrease)
     return epochs, decrease

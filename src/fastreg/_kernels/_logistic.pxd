@@ -26,8 +26,8 @@ cdef struct Logistic:
     double* cached_r            # n: the state r the cache above belongs to
     double* cached_offset       # 1: and its offset (NaN: none)
     double* cached_loss         # 1: F at that state (NaN: σ(η) only, F not computed)
-    double* spare               # n, twice: left alone by the binary loss (the multinomial
-    double* spare2              #    class cycle's buffers)
+    double* spare               # n: left alone by the binary loss (the multinomial class
+                                #    cycle's buffer)
     double* memo                # 4: the last dual value's scale c, value, slope and
                                 #    curvature (``logit_dual_value``; NaN: none)
     double* memo_theta          # n: and its θ

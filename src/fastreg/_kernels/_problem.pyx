@@ -132,7 +132,7 @@ cdef class LogisticLoss:
         n = self.y.shape[0]
         self.fit_intercept = fit_intercept
         # Newton models' buffers: allocated once per path
-        self.buffers = np.empty((10, max(n, 1)))
+        self.buffers = np.empty((9, max(n, 1)))
         self.feature_buffers = np.zeros((3, max(n_features, 1)))
         # the cached state's offset and loss, and the last dual value's scale, value,
         # slope and curvature (NaN: none)
@@ -166,13 +166,12 @@ cdef class LogisticLoss:
         f.prob = &b[3, 0]
         f.spare = &b[4, 0]
         f.try_prob = &b[5, 0]
-        f.spare2 = &b[6, 0]
-        f.cached_r = &b[7, 0]
-        f.try_r = &b[8, 0]
+        f.cached_r = &b[6, 0]
+        f.try_r = &b[7, 0]
         f.cached_offset = <double*> _address(self.scalars)
         f.cached_loss = f.cached_offset + 1
         f.memo = f.cached_offset + 2
-        f.memo_theta = &b[9, 0]
+        f.memo_theta = &b[8, 0]
         f.model_mean = &fb[0, 0]
         f.model_sq_norm = &fb[1, 0]
         f.w_start = &fb[2, 0]

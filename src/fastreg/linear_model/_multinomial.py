@@ -169,6 +169,7 @@ class MultinomialPoint:
         self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
         self.max_iter = max_iter
         self.Y, self.b, self.null_obj = _null_fit(design, codes, K)
+        self.labels = np.ascontiguousarray(self.Y.T)   # the class steps' labels, (K, n)
         self.codes = np.ascontiguousarray(codes, dtype=np.int32)
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
@@ -443,7 +444,7 @@ class MultinomialPoint:
                 cycles += 1
                 e, decrease = _class_cycle.class_cycle(
                     self.view, self.loss, penalty, self.W, self.b, self.eta, self.softmax.E,
-                    self.softmax.sums, self.softmax.c, self.codes, ws, self.null_obj,
+                    self.softmax.sums, self.softmax.c, self.labels, ws, self.null_obj,
                     max(self.max_iter - epochs, 1))
                 epochs += e
                 self.softmax.age += 1
