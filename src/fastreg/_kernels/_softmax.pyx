@@ -38,12 +38,12 @@ cdef inline void _hessian_batch(HessianSum* h, Py_ssize_t m) noexcept nogil:
             h.acc[k * K + l] -= dot(spk, h.rows + l * CHUNK, m)
 
 
-cdef int _hessian_start(hess, Py_ssize_t K, HessianSum* h) except -1:
-    """The sum's buffers (all NULL without ``hess``)."""
+cdef double[:, ::1] _hessian_start(hess, Py_ssize_t K, HessianSum* h):
+    """The sum's buffers (all NULL without ``hess``); returns ``hess`` as a view."""
     h.K = K
     h.acc = h.rows = h.weight = NULL
     if hess is None:
-        return 0
+        return None
     if hess.shape != (K, K):
         raise ValueError("hess must be (K, K)")
     h.acc = <double*> calloc(K * K, sizeof(double))
@@ -52,7 +52,7 @@ cdef int _hessian_start(hess, Py_ssize_t K, HessianSum* h) except -1:
     if h.acc == NULL or h.rows == NULL or h.weight == NULL:
         _hessian_free(h)
         raise MemoryError()
-    return 0
+    return hess
 
 
 cdef inline void _hessian_out(double[:, ::1] H, HessianSum* h,
@@ -138,9 +138,7 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
         raise ValueError("theta must be (n, K) and codes (n,) for eta of shape (K, n)")
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
         raise ValueError("per_sample must be (3, n)")
-    _hessian_start(hess, K, &h)
-    if h.acc != NULL:
-        H = hess
+    H = _hessian_start(hess, K, &h)
     with nogil:
         for batch in range((n + CHUNK - 1) // CHUNK):
             start = batch * CHUNK
@@ -236,9 +234,7 @@ def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const doubl
                          "totals one per class")
     if scale.shape[0] != K:
         raise ValueError("delta must have one entry per class")
-    _hessian_start(hess, K, &h)
-    if h.acc != NULL:
-        H = hess
+    H = _hessian_start(hess, K, &h)
     with nogil:
         for batch in range((n + CHUNK - 1) // CHUNK):
             start = batch * CHUNK
