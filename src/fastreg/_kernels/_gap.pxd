@@ -58,11 +58,11 @@ cdef inline void quadratic_gaps(Gap* g, double theta_y, double theta_sq, double 
 cdef inline Gap logit_gap(const Data* d, const Logistic* f, const ElasticNet* pen,
                           const floating* Xv, const index_t* Xi, const index_t* Xp,
                           const Py_ssize_t* feats, Py_ssize_t n_feats, const double* w,
-                          const double* r, double offset, const double* theta, double* z,
-                          bint z_known, double norm_floor, bint bound) noexcept nogil:
-    """The logistic gap at the state (w, η = −(r + offset)) and the dual point θ.
+                          const double* theta, double* z, bint z_known, double norm_floor,
+                          bint bound) noexcept nogil:
+    """The logistic gap at the state w and the dual point θ.
 
-    The cached probabilities must be those of the state (``logit_refresh``).
+    The cached probabilities and value must be those of the state (``logit_refresh``).
     Arguments as for the quadratic gap; θ must be y − p for probabilities p
     (S-centered with an intercept, S-orthogonal to the unpenalized features'
     columns: ``logit_block_dual_point``), so that y − cθ stays in [0, 1] for the

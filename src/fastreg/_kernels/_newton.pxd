@@ -237,8 +237,7 @@ cdef inline Py_ssize_t newton_working_set(const Data* d, const Logistic* f, cons
         if decrease > inner_tol and t > 0.0 and it + 1 < NEWTON_STEPS and epochs < max_epochs:
             continue
         logit_block_dual_point(d, f, Xv, Xi, Xp, w, pen.positive, work.theta)
-        g = logit_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, r, offset[0], work.theta, work.z,
-                      False, 0.0, False)
+        g = logit_gap(d, f, pen, Xv, Xi, Xp, ws, n_ws, w, work.theta, work.z, False, 0.0, False)
         z_at_theta[0] = True
         if g.gap <= inner_tol or t == 0.0:
             break

@@ -245,8 +245,8 @@ cdef void _solve(const Data* d, const datafit_t* f, const ElasticNet* pen,
                           True, norm_floor)
         else:
             # the first gap at the next alpha: its dual value bounded from the last one
-            g = logit_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, r, offset[0], theta, z,
-                          True, norm_floor, dual_known and outer == 0)
+            g = logit_gap(d, f, pen, Xv, Xi, Xp, feats, n_feats, w, theta, z, True, norm_floor,
+                          dual_known and outer == 0)
         # Stop on the certificate, but only after at least one solve at this
         # alpha (unless the warm start is already far inside tol) and with no
         # zero coefficient clearly violating its KKT condition: both cost
