@@ -1,10 +1,12 @@
 """One pass over the samples of a multinomial model: what its duality gap needs.
 
-The softmax of each sample's K linear predictors, the loss, the dual point
+From the kept softmax of the K linear predictors: the loss, the dual point
 Θ = Y − P, the intercepts' gradient, and the per-sample sums the dual value
 (an entropy over the simplex) is computed from without a log per class. One
-pass in place of a dozen numpy passes over the n × K arrays, its exps and
-logs a batch of samples at a time (``_vmath.pxd``).
+pass in place of a dozen numpy passes over the n × K arrays, its logs a
+batch of samples at a time (``_vmath.pxd``). The intercepts' Newton steps
+read the kept softmax alone (``softmax_gradient``), and the penalty's side of
+the gap is one pass over the features (``penalty_terms``).
 """
 
 from libc.math cimport fabs, log
@@ -13,7 +15,7 @@ from libc.stdlib cimport calloc, free, malloc
 import numpy as np
 
 from ._sums cimport dot
-from ._vmath cimport CHUNK, vexp, vlog
+from ._vmath cimport CHUNK, vlog
 
 
 cdef struct HessianSum:
@@ -76,8 +78,7 @@ cdef inline void _hessian_free(HessianSum* h) noexcept nogil:
 
 
 def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
-                 double[:, ::1] theta, double[:, ::1] per_sample, kept=None, delta=None,
-                 hess=None):
+                 double[:, ::1] theta, double[:, ::1] per_sample, kept, delta=None):
     """Fill Θ and the per-sample sums; return (n · loss, the intercepts' gradient).
 
     Parameters
@@ -92,15 +93,14 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
         Y − P.
     per_sample : ndarray of shape (3, n), out
         P_iy (the true class's probability), Σ_k P_ik log P_ik and log P_iy.
-    kept : (E, sums, c), optional, in/out
-        The softmax already at hand, E = e^(η − c) of shape (K, n) and its column
-        sums: the pass then divides instead of exponentiating.
+    kept : (E, sums, c), in/out
+        The softmax of η at hand (``_class_cycle.softmax_refresh``): E = e^(η − c)
+        of shape (K, n), its column sums and the shifts c; the pass divides,
+        no exponential.
     delta : ndarray of shape (K,), optional
         A shift of the intercepts to apply first: η_k += delta_k for every
         sample, and the kept softmax rescaled to match (E_k *= e^delta_k, its
         sums recomputed). The caller keeps delta small enough for E (below 50).
-    hess : ndarray of shape (K, K), optional, out
-        The intercepts' Hessian Σ_i s_i (diag P_i − P_i P_iᵀ).
 
     Returns
     -------
@@ -110,9 +110,8 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
         Σ_i s_i (P_ik − Y_ik), the intercepts' gradient.
     """
     cdef Py_ssize_t K = eta.shape[0], n = eta.shape[1], i, k, b, batch, start, m
-    cdef bint weighted = sw.shape[0] > 0
-    cdef double top, total, inv, lse, si, pk, e, p_eta, loss = 0.0
-    cdef double top_b[CHUNK]
+    cdef bint weighted = sw.shape[0] > 0, shifting = delta is not None
+    cdef double total, inv, lse, si, pk, e, p_eta, loss = 0.0
     cdef double total_b[CHUNK]
     cdef double log_b[CHUNK]
     cdef double[::1] grad = np.zeros(K)
@@ -122,13 +121,9 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
     cdef const double[::1] shift
     cdef const double[::1] dv
     cdef double[::1] scale
-    cdef HessianSum h
-    cdef double[:, ::1] H
-    cdef bint have = kept is not None, shifting = delta is not None
-    if have:
-        E, sums, shift = kept
-        if E.shape[0] != K or E.shape[1] != n or sums.shape[0] != n or shift.shape[0] != n:
-            raise ValueError("kept must hold E (K, n), its column sums (n,) and shifts (n,)")
+    E, sums, shift = kept
+    if E.shape[0] != K or E.shape[1] != n or sums.shape[0] != n or shift.shape[0] != n:
+        raise ValueError("kept must hold E (K, n), its column sums (n,) and shifts (n,)")
     if shifting:
         dv = delta
         scale = np.exp(delta)
@@ -138,51 +133,32 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
         raise ValueError("theta must be (n, K) and codes (n,) for eta of shape (K, n)")
     if per_sample.shape[0] != 3 or per_sample.shape[1] != n:
         raise ValueError("per_sample must be (3, n)")
-    H = _hessian_start(hess, K, &h)
     with nogil:
         for batch in range((n + CHUNK - 1) // CHUNK):
             start = batch * CHUNK
             m = min(<Py_ssize_t> CHUNK, n - start)
-            # the softmax's numerators into Θ's rows (contiguous: one exp call
-            # for the batch), their sums, and the sums' logs
+            # the softmax's numerators into Θ's rows (shifted: into E too), and
+            # the logs of their sums
             for b in range(m):
                 i = start + b
                 if shifting:
-                    for k in range(K):
-                        eta[k, i] += dv[k]
-                if have:
-                    top_b[b] = shift[i]
-                    if shifting:
-                        total = 0.0
-                        for k in range(K):
-                            e = E[k, i] * scale[k]
-                            E[k, i] = e
-                            theta[i, k] = e
-                            total += e
-                        sums[i] = total
-                    else:
-                        for k in range(K):
-                            theta[i, k] = E[k, i]
-                    total_b[b] = sums[i]
-                else:
-                    top = eta[0, i]
-                    for k in range(1, K):  # (a max, no branch to mispredict)
-                        top = eta[k, i] if eta[k, i] > top else top
-                    top_b[b] = top
-                    for k in range(K):
-                        theta[i, k] = eta[k, i] - top
-            if not have:
-                vexp(&theta[start, 0], &theta[start, 0], m * K)
-                for b in range(m):
                     total = 0.0
                     for k in range(K):
-                        total += theta[start + b, k]
-                    total_b[b] = total
+                        eta[k, i] += dv[k]
+                        e = E[k, i] * scale[k]
+                        E[k, i] = e
+                        theta[i, k] = e
+                        total += e
+                    sums[i] = total
+                else:
+                    for k in range(K):
+                        theta[i, k] = E[k, i]
+                total_b[b] = sums[i]
             vlog(total_b, log_b, m)
             for b in range(m):
                 i = start + b
                 si = sw[i] if weighted else 1.0
-                lse = top_b[b] + log_b[b]
+                lse = shift[i] + log_b[b]
                 loss += si * (lse - eta[codes[i], i])
                 p_eta = 0.0
                 inv = 1.0 / total_b[b]
@@ -193,17 +169,9 @@ def softmax_pass(double[:, ::1] eta, const int[::1] codes, const double[::1] sw,
                     theta[i, k] = -pk
                 theta[i, codes[i]] += 1.0
                 totals[codes[i]] += si
-                if h.acc != NULL:
-                    h.weight[b] = si
-                    for k in range(K):
-                        h.rows[k * CHUNK + b] = (1.0 if k == codes[i] else 0.0) - theta[i, k]
                 per_sample[0, i] = 1.0 - theta[i, codes[i]]
                 per_sample[1, i] = p_eta - lse
                 per_sample[2, i] = eta[codes[i], i] - lse
-            if h.acc != NULL:
-                _hessian_batch(&h, m)
-        if h.acc != NULL:
-            _hessian_out(H, &h, grad)
         for k in range(K):
             grad[k] -= totals[k]
     return loss, np.asarray(grad)
@@ -217,8 +185,8 @@ def softmax_gradient(const double[:, ::1] E, const double[::1] sums, const doubl
     column sums as in :func:`softmax_pass`'s ``kept``; no exponential, no log,
     nothing written per sample. ``totals`` (K,): the labels' Σ_i s_i Y_ik.
     ``delta`` (K,): at the intercepts shifted by it (P_ik ∝ E_ki e^delta_k;
-    the caller keeps delta below 50), E left as is. ``hess`` as in
-    :func:`softmax_pass`.
+    the caller keeps delta below 50), E left as is. ``hess`` (K, K), out: the
+    intercepts' Hessian Σ_i s_i (diag P_i − P_i P_iᵀ) there.
     """
     cdef Py_ssize_t K = E.shape[0], n = E.shape[1], i, k, b, batch, start, m
     cdef bint weighted = sw.shape[0] > 0, shifting = delta is not None

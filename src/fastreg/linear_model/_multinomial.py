@@ -294,52 +294,54 @@ class MultinomialPoint:
         With an intercept, Newton on the intercepts first, until
         Σ_i s_i (Y_ik − P_ik) = 0 for every k (the dual point's constraint;
         without it a working set's gap can fall far below the full one, and
-        its cycles stop early). While the kept softmax holds η, the steps
-        read it only (their gradients, no exponential) and one pass applies
-        their sum; otherwise each step takes a pass. One Hessian serves every
-        step at an alpha. With unpenalized features and ``full``, Newton on
-        the whole block (``_block_pass``).
+        its cycles stop early). The steps read the kept softmax only (their
+        gradients, ``softmax_gradient``: no exponential, nothing written), and
+        one pass applies their summed shift. One Hessian serves every step at
+        an alpha. With unpenalized features and ``full``, Newton on the whole
+        block (``_block_pass``).
         """
-        d, K = self.design, self.n_classes
         if self.block is not None and full:
             return self._block_pass()
         self.full_pass = None
-        limit = 1e-12 * d.n_samples
-        delta = None   # the intercepts' shift the next pass applies
-        if d.fit_intercept and self.last_pass is None and self.softmax.fresh:
-            delta = np.zeros(K)
-            for _ in range(50):
-                hess = np.empty((K, K)) if self.intercept_hess is None else None
-                g = _softmax.softmax_gradient(self.softmax.E, self.softmax.sums,
-                                              self.class_totals, self.sw, hess, delta)
-                if hess is not None:
-                    self.intercept_hess = hess
-                if np.max(np.abs(g)) <= limit:
-                    break
-                delta += self._intercept_step(g)
-                if np.max(delta) > 50.0:   # far from the kept softmax's shifts
-                    self.softmax.fresh = False
-                    break
+        limit = 1e-12 * self.design.n_samples
         for _ in range(50):
             if self.last_pass is None:  # (a full gap right after a working set's: no pass)
-                kept = ((self.softmax.E, self.softmax.sums, self.softmax.c)
-                        if self.softmax.fresh else None)
-                hess = (np.empty((K, K)) if d.fit_intercept and self.intercept_hess is None
-                        else None)
+                if not self.softmax.fresh:
+                    self.softmax.refresh(self.eta)
+                delta = self._intercept_newton(limit) if self.design.fit_intercept else None
+                kept = self.softmax.E, self.softmax.sums, self.softmax.c
                 self.last_pass = _softmax.softmax_pass(self.eta, self.codes, self.sw,
                                                        self.theta, self.per_sample, kept,
-                                                       delta, hess)
-                if hess is not None:
-                    self.intercept_hess = hess
+                                                       delta)
             loss, g = self.last_pass
             self.theta_sum = -g    # Σ_i s_i Θ_ik
-            if not d.fit_intercept or np.max(np.abs(g)) <= limit:
+            if not self.design.fit_intercept or np.max(np.abs(g)) <= limit:
                 break
-            delta = self._intercept_step(g)
-            self.last_pass = None
-            if self.softmax.fresh and np.max(delta) > 50.0:
-                self.softmax.fresh = False   # far from its shifts: refreshed at the next use
+            self.last_pass = None  # (short of the limit at the pass's rounding: again)
         return loss
+
+    def _intercept_newton(self, limit):
+        """Newton on the intercepts from the kept softmax; returns η's shift, not yet applied.
+
+        A shift beyond the kept softmax's range (50) is applied at once, with a
+        refresh.
+        """
+        K = self.n_classes
+        delta = np.zeros(K)
+        for _ in range(50):
+            hess = np.empty((K, K)) if self.intercept_hess is None else None
+            g = _softmax.softmax_gradient(self.softmax.E, self.softmax.sums, self.class_totals,
+                                          self.sw, hess, delta)
+            if hess is not None:
+                self.intercept_hess = hess
+            if np.max(np.abs(g)) <= limit:
+                break
+            delta += self._intercept_step(g)
+            if np.max(delta) > 50.0:
+                self.eta += delta[:, None]
+                self.softmax.refresh(self.eta)
+                delta[:] = 0.0
+        return delta
 
     def _intercept_step(self, g):
         """One Newton step on the intercepts from their gradient g; returns η's shift."""
