@@ -168,8 +168,8 @@ class MultinomialPoint:
         self.n_features, self.coef_shape = K * p, (K, p)
         self.l1_ratio, self.penalty_factor, self.positive = l1_ratio, penalty_factor, positive
         self.max_iter = max_iter
-        self.Y, self.b, self.null_obj = _null_fit(design, codes, K)
-        self.labels = np.ascontiguousarray(self.Y.T)   # the class steps' labels, (K, n)
+        Y, self.b, self.null_obj = _null_fit(design, codes, K)
+        self.labels = np.ascontiguousarray(Y.T)   # one-hot, class by class: (K, n)
         self.codes = np.ascontiguousarray(codes, dtype=np.int32)
         self.sw = (np.zeros(0) if design.sample_weight is None
                    else np.ascontiguousarray(design.sample_weight, dtype=np.float64))
