@@ -167,10 +167,7 @@ class Design:
             self.sample_weight.reshape(-1, *([1] * (np.ndim(r) - 1))) * r)
         z = self.X.T @ sr if self.dtype == np.float64 else self._rmatmat_single(sr)
         if self.fit_intercept:
-            # (Σ_i sr_i: a product with ones for (n, K) arrays, several times
-            # faster than numpy's sum along the first axis)
-            total = np.ones(self.n_samples) @ sr if np.ndim(sr) == 2 else np.sum(sr, axis=0)
-            z = z - np.outer(self.x_mean, total).reshape(z.shape)
+            z = z - np.outer(self.x_mean, np.sum(sr, axis=0)).reshape(z.shape)
         return np.asarray(z, dtype=np.float64)
 
     def _rmatmat_single(self, sr):
